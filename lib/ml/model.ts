@@ -1,0 +1,73 @@
+/**
+ * The trained-model representation shared by the trainer, the predictor and the exporters.
+ *
+ * Trees are stored as flat typed arrays (structure of arrays), the same layout XGBoost's JSON
+ * model uses, so export is a copy and prediction walks integer indices without allocating.
+ *
+ * Split semantics follow XGBoost: a row goes LEFT when `value < threshold`; a missing value
+ * (NaN) goes left when `defaultLeft[node] === 1`, right otherwise. A node is a leaf when
+ * `left[node] === -1`; its output (already multiplied by the learning rate) is `value[node]`.
+ * The model's raw margin for a row is `baseMargin + Σ trees leaf values` over the trees in use.
+ *
+ * @module
+ */
+
+/** One regression tree as parallel arrays indexed by node id (root = 0). */
+export interface Tree {
+  /** Left child id, or -1 for a leaf. */
+  left: Int32Array;
+  /** Right child id, or -1 for a leaf. */
+  right: Int32Array;
+  /** Split feature index (column in the model's feature order); 0 for leaves. */
+  feature: Int32Array;
+  /** Split threshold: go left when `x < threshold`; 0 for leaves. */
+  threshold: Float32Array;
+  /** 1 when a missing value goes left. */
+  defaultLeft: Uint8Array;
+  /** Leaf output (learning rate applied) for leaves; the node's weight (eta applied) for splits. */
+  value: Float32Array;
+  /** Loss reduction (gain) of the split; 0 for leaves. */
+  gain: Float32Array;
+  /** Sum of hessians of the training rows reaching the node (XGBoost's "cover"). */
+  cover: Float32Array;
+}
+
+/** Hyperparameters, with XGBoost's names and meanings (binary:logistic). */
+export interface BoosterParams {
+  n_estimators: number;
+  max_depth: number;
+  learning_rate: number;
+  min_child_weight: number;
+  reg_lambda: number;
+  reg_alpha: number;
+  gamma: number;
+  subsample: number;
+  colsample_bytree: number;
+  scale_pos_weight: number;
+  max_bin: number;
+  /** Prior probability; XGBoost's default is 0.5. */
+  base_score: number;
+  seed: number;
+  /** Stop when the first eval set's metric has not improved for this many rounds (0 = off). */
+  early_stopping_rounds: number;
+  /** Number of worker threads for histogram building (1 = in the calling thread). */
+  n_threads: number;
+}
+
+/** A trained binary:logistic ensemble. */
+export interface GbdtModel {
+  /** Feature names in column order (the order of `Tree.feature` indices). */
+  featureNames: string[];
+  trees: Tree[];
+  /** Prior probability; the margin starts at `logit(baseScore)`. */
+  baseScore: number;
+  /** Index of the best round (0-based) when early stopping ran; otherwise the last round. */
+  bestIteration: number;
+  params: BoosterParams;
+}
+
+/** Per-round evaluation history: `history[setName][metricName][round]`. */
+export type EvalHistory = Record<string, Record<string, number[]>>;
+
+/** Feature importance kinds, as XGBoost's `get_score(importance_type=...)`. */
+export type ImportanceType = "gain" | "total_gain" | "weight" | "cover" | "total_cover";
