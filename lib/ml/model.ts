@@ -71,3 +71,35 @@ export type EvalHistory = Record<string, Record<string, number[]>>;
 
 /** Feature importance kinds, as XGBoost's `get_score(importance_type=...)`. */
 export type ImportanceType = "gain" | "total_gain" | "weight" | "cover" | "total_cover";
+
+/**
+ * Training or evaluation data, column-major: `columns[j][i]` is feature j of row i,
+ * NaN = missing. Column-major matches the stored column table and makes binning a pass per column.
+ */
+export interface TrainData {
+  nRows: number;
+  featureNames: string[];
+  columns: Float32Array[];
+  /** 0/1 labels, length nRows. */
+  labels: Uint8Array;
+  /** Optional sample weights, length nRows. */
+  weights?: Float32Array;
+}
+
+/** Options of `train` beyond the hyperparameters. */
+export interface TrainOptions {
+  /** Sets evaluated every round; the LAST one drives early stopping (as XGBoost). */
+  evalSets?: { name: string; data: TrainData }[];
+  /** Metrics computed per round on each eval set; default ["logloss", "error", "auc"]. */
+  evalMetrics?: ("logloss" | "error" | "auc")[];
+  /** Called after every round with its metrics; may be async (progress reporting). */
+  onRound?: (round: number, metrics: Record<string, Record<string, number>>) => void | Promise<void>;
+  /** Aborting stops training between rounds (rejects with the signal's reason). */
+  signal?: AbortSignal;
+}
+
+/** What `train` returns. */
+export interface TrainResult {
+  model: GbdtModel;
+  history: EvalHistory;
+}
