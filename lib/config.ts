@@ -2,6 +2,12 @@
  * Service configuration from environment variables, with embedded defaults so that
  * `deno task start` works on a fresh machine with no settings at all.
  *
+ * ```ts
+ * import { loadConfig } from "./lib/config.ts";
+ * const config = loadConfig(); // reads Deno.env; throws ConfigError on a bad value
+ * const testConfig = loadConfig({ PORT: "0", KV_PATH: ":memory:" });
+ * ```
+ *
  * @module
  */
 
@@ -37,4 +43,107 @@ export interface Config {
   simulationRowsPerSecond: number;
   /** `TRAIN_THREADS`: worker threads for histogram building, default 2. */
   trainThreads: number;
+}
+
+/** A configuration value is invalid; the message names the variable and the accepted values. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+const TASK_MODES = ["queue", "inprocess"] as const;
+
+/**
+ * Build the configuration from environment variables (default: the process environment).
+ * Empty strings count as unset. Throws `ConfigError` naming the variable on an invalid value.
+ */
+export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
+  const get = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === "" ? undefined : value;
+  };
+  const dataDir = get("DATA_DIR") ?? "./storage";
+  return {
+    port: integer(get, "PORT", 8000, 0, 65535),
+    hostname: get("HOSTNAME") ?? "0.0.0.0",
+    dataDir,
+    kvPath: get("KV_PATH") ?? `${dataDir.replace(/\/+$/, "")}/kv.sqlite3`,
+    apiToken: get("API_TOKEN") ?? null,
+    logLevel: oneOf(get, "LOG_LEVEL", LOG_LEVELS, "info"),
+    taskMode: oneOf(get, "TASK_MODE", TASK_MODES, "queue"),
+    taskRetentionHours: number(get, "TASK_RETENTION_HOURS", 168, { min: 0, exclusiveMin: true }),
+    maxUploadBytes: integer(get, "MAX_UPLOAD_BYTES", 5 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
+    timestampColumn: get("TIMESTAMP_COLUMN") ?? null,
+    topFeatures: integer(get, "TOP_FEATURES", 100, 1, 100_000),
+    splitSampleFraction: number(get, "SPLIT_SAMPLE_FRACTION", 1, {
+      min: 0,
+      exclusiveMin: true,
+      max: 1,
+    }),
+    simulationWarmupSeconds: number(get, "SIMULATION_WARMUP_SECONDS", 10, { min: 0 }),
+    simulationRowsPerSecond: number(get, "SIMULATION_ROWS_PER_SECOND", 1, {
+      min: 0,
+      exclusiveMin: true,
+      max: 100_000,
+    }),
+    trainThreads: integer(get, "TRAIN_THREADS", 2, 1, 256),
+  };
+}
+
+type Getter = (name: string) => string | undefined;
+
+function integer(get: Getter, name: string, fallback: number, min: number, max: number): number {
+  const raw = get(name);
+  if (raw === undefined) return fallback;
+  if (!/^[+-]?\d+$/.test(raw)) {
+    throw new ConfigError(name, `expected an integer, got "${raw}"`);
+  }
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `expected an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function number(
+  get: Getter,
+  name: string,
+  fallback: number,
+  range: { min?: number; exclusiveMin?: boolean; max?: number },
+): number {
+  const raw = get(name);
+  if (raw === undefined) return fallback;
+  // Number("") and Number("0x10") are accepted by JS; a config value should be a plain decimal.
+  const value = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isFinite(value)) throw new ConfigError(name, `expected a number, got "${raw}"`);
+  const { min, exclusiveMin = false, max } = range;
+  const tooLow = min !== undefined && (exclusiveMin ? value <= min : value < min);
+  const tooHigh = max !== undefined && value > max;
+  if (tooLow || tooHigh) {
+    const low = min === undefined ? "" : exclusiveMin ? `> ${min}` : `>= ${min}`;
+    const high = max === undefined ? "" : `<= ${max}`;
+    throw new ConfigError(
+      name,
+      `expected a number ${[low, high].filter(Boolean).join(" and ")}, got "${raw}"`,
+    );
+  }
+  return value;
+}
+
+function oneOf<T extends string>(
+  get: Getter,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const raw = get(name);
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `expected one of ${allowed.join(", ")}, got "${raw}"`);
+  }
+  return value as T;
 }

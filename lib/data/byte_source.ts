@@ -1,0 +1,88 @@
+/**
+ * One pull interface over the three places CSV bytes come from — a file path (read with
+ * `Deno.open` straight into the scanner's big buffer, no intermediate chunks), a
+ * `ReadableStream<Uint8Array>` (e.g. `BlobStore.get`), or bytes in memory (tests).
+ *
+ * @module
+ */
+
+/** What the CSV scanner reads from. A string is a local file path. */
+export type CsvSource = string | ReadableStream<Uint8Array> | Uint8Array;
+
+/** Fills caller-owned buffers. */
+export interface ByteReader {
+  /** Read up to `into.length` bytes; `null` at the end. */
+  read(into: Uint8Array): Promise<number | null>;
+  /** Total size when known (files, bytes), else null. */
+  readonly size: number | null;
+  /** Release the file / cancel the stream. Idempotent. */
+  close(): void;
+}
+
+/** Open a `ByteReader` over any `CsvSource`. */
+export async function openByteReader(source: CsvSource): Promise<ByteReader> {
+  if (typeof source === "string") {
+    const file = await Deno.open(source, { read: true });
+    let size: number | null = null;
+    try {
+      size = (await file.stat()).size;
+    } catch {
+      // size is only used for progress
+    }
+    let closed = false;
+    return {
+      size,
+      read: (into) => file.read(into),
+      close() {
+        if (!closed) {
+          closed = true;
+          file.close();
+        }
+      },
+    };
+  }
+  if (source instanceof Uint8Array) {
+    let off = 0;
+    return {
+      size: source.length,
+      read(into) {
+        if (off >= source.length) return Promise.resolve(null);
+        const n = Math.min(into.length, source.length - off);
+        into.set(source.subarray(off, off + n));
+        off += n;
+        return Promise.resolve(n);
+      },
+      close() {},
+    };
+  }
+  const reader = source.getReader();
+  let pending: Uint8Array | null = null;
+  let done = false;
+  return {
+    size: null,
+    async read(into) {
+      while (!pending || pending.length === 0) {
+        if (done) return null;
+        const r = await reader.read();
+        if (r.done) {
+          done = true;
+          return null;
+        }
+        pending = r.value;
+      }
+      const n = Math.min(into.length, pending.length);
+      into.set(n === pending.length ? pending : pending.subarray(0, n));
+      pending = n === pending.length ? null : pending.subarray(n);
+      return n;
+    },
+    close() {
+      if (!done) {
+        done = true;
+        reader.cancel().catch(() => {});
+      }
+      try {
+        reader.releaseLock();
+      } catch { /* pending read */ }
+    },
+  };
+}

@@ -1,0 +1,396 @@
+/**
+ * The stored columnar table of a dataset: the selected feature columns plus `Id`, `Response`
+ * and the timestamp, for ALL rows, in time order. Split sets and simulations refer to row
+ * ranges of it (`findRowRange`), so a new upload never changes what they read.
+ *
+ * Format (decided: raw typed-array blobs + a JSON manifest, no Parquet): under `prefix/`
+ * - `manifest.json` — `ColumnTableManifest`, written LAST (its presence = table complete);
+ * - one blob per column `c<i>.<dtype>`: little-endian `Float32` features (NaN = missing),
+ *   `Float64` Id, `Uint8` Response, `Float64` timestamp (ms UTC).
+ * A column is read with one `getBytes` and viewed as a typed array without parsing; a row range
+ * is a byte-range `get` (`rows × itemSize`). Parquet would need nodejs-polars (native, FFI,
+ * ~1 GB RSS on a 1 GB CSV per DESIGN.md) for no gain on this access pattern.
+ *
+ * Memory while building: the columns of all rows (1.18 M rows × 100 features × 4 B ≈ 470 MB at
+ * Bosch scale; pass `rowsHint` = profile rows to allocate exactly once) plus, only when the
+ * input is out of time order, one column at a time while permuting.
+ *
+ * @example
+ * ```ts
+ * await buildColumnTable("source.csv", ["L0_S0_F0", "L3_S29_F3317"], store, "datasets/d1/table");
+ * const table = await openColumnTable(store, "datasets/d1/table");
+ * const ts = (await table.readColumn("synthetic_timestamp")) as Float64Array;
+ * const { start, end } = findRowRange(ts, Date.UTC(2025, 0, 1), Date.UTC(2025, 0, 4, 23, 59, 59, 999));
+ * const [f0, y] = await table.readRows(start, end, ["L0_S0_F0", "Response"]);
+ * ```
+ *
+ * @module
+ */
+import type { BlobStore } from "../storage/blob_store.ts";
+import { type CsvHeader, CsvValidationError, type HeaderOptions, resolveHeader } from "./csv_header.ts";
+import { type CsvSource, scanCsv } from "./csv_scanner.ts";
+import { rowId, rowLabel, rowTimestamp } from "./row_roles.ts";
+
+/** Element types of stored columns. */
+export type ColumnDtype = "float32" | "float64" | "uint8";
+/** A column in memory. */
+export type ColumnArray = Float32Array | Float64Array | Uint8Array;
+/** What a column is for. */
+export type ColumnRole = "id" | "response" | "timestamp" | "feature";
+
+/** One stored column. */
+export interface ColumnEntry {
+  name: string;
+  dtype: ColumnDtype;
+  role: ColumnRole;
+  /** Blob key (absolute in the store). */
+  key: string;
+}
+
+/** `manifest.json` of a column table. */
+export interface ColumnTableManifest {
+  version: 1;
+  rows: number;
+  columns: ColumnEntry[];
+  idColumn: string;
+  responseColumn: string;
+  timestampColumn: string;
+  /** Feature columns in the order they were selected. */
+  featureColumns: string[];
+  /** Min / max timestamp (ms UTC), null when empty. */
+  minTs: number | null;
+  maxTs: number | null;
+  /** Rows are in ascending timestamp order (stable: ties keep file order). Always true. */
+  sorted: true;
+  /** Whether the source CSV already was in time order (no permutation was needed). */
+  sourceInOrder: boolean;
+  /** Non-empty cells that were not numbers (stored as NaN), per feature with any. */
+  nonNumericCells: Record<string, number>;
+  classCounts: { "0": number; "1": number };
+  endian: "little";
+  createdAt: string;
+}
+
+/** A table in memory, as built by `scanColumnTable` (before writing). */
+export interface ColumnTableData {
+  rows: number;
+  ids: Float64Array;
+  labels: Uint8Array;
+  timestamps: Float64Array;
+  features: Float32Array[];
+  featureNames: string[];
+  idColumn: string;
+  responseColumn: string;
+  timestampColumn: string;
+  sourceInOrder: boolean;
+  nonNumericCells: Record<string, number>;
+}
+
+/** Options of the build. */
+export interface BuildTableOptions extends HeaderOptions {
+  /** Expected row count (the profile's `rows`): allocates once, no growth copies. */
+  rowsHint?: number;
+  chunkSize?: number;
+  onProgress?: (p: { bytes: number; totalBytes: number | null; rows: number }) => void;
+  signal?: AbortSignal;
+}
+
+const DTYPE_EXT: Record<ColumnDtype, string> = { float32: "f32", float64: "f64", uint8: "u8" };
+
+function growF32(a: Float32Array, cap: number): Float32Array<ArrayBuffer> {
+  const b = new Float32Array(cap);
+  b.set(a);
+  return b;
+}
+function growF64(a: Float64Array, cap: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(cap);
+  b.set(a);
+  return b;
+}
+
+/**
+ * The CPU part of the build: scan the CSV once, parse the selected features + roles of every
+ * row, and sort by timestamp (stable) when the file is out of order. Throws
+ * `CsvValidationError` for a selected column missing from the header or a malformed row.
+ */
+export async function scanColumnTable(
+  source: CsvSource,
+  selectedColumns: string[],
+  opts: BuildTableOptions = {},
+): Promise<ColumnTableData> {
+  let header: CsvHeader | null = null;
+  const nF = selectedColumns.length;
+  let cap = Math.max(16, Math.ceil(opts.rowsHint ?? 65536));
+  let ids: Float64Array = new Float64Array(cap);
+  let labels: Uint8Array = new Uint8Array(cap);
+  let timestamps: Float64Array = new Float64Array(cap);
+  let features: Float32Array[] = selectedColumns.map(() => new Float32Array(cap));
+  const nonNumeric = new Float64Array(nF);
+  let rows = 0;
+  let inOrder = true;
+  let lastTs = -Infinity;
+  if (new Set(selectedColumns).size !== nF) throw new RangeError("Selected columns must be unique");
+
+  await scanCsv(source, {
+    chunkSize: opts.chunkSize,
+    signal: opts.signal,
+    onProgress: opts.onProgress
+      ? (bytes, r, totalBytes) => opts.onProgress!({ bytes, totalBytes, rows: r })
+      : undefined,
+    onHeader(names) {
+      const h = resolveHeader(names, opts);
+      header = h;
+      const cols = [h.idIndex, h.responseIndex, h.timestampIndex];
+      for (const name of selectedColumns) {
+        const i = names.indexOf(name);
+        if (i < 0) {
+          throw new CsvValidationError(`Selected column '${name}' is not in the CSV header`, 1, name);
+        }
+        if (i === h.idIndex || i === h.responseIndex || i === h.timestampIndex) {
+          throw new CsvValidationError(`Column '${name}' is not a feature column`, 1, name);
+        }
+        cols.push(i);
+      }
+      return { columns: cols };
+    },
+    onRow(row) {
+      const names = header!.names;
+      const ts = rowTimestamp(row, names);
+      const label = rowLabel(row, names);
+      const id = rowId(row, names);
+      if (rows === cap) {
+        cap = Math.ceil(cap * 1.5);
+        ids = growF64(ids, cap);
+        timestamps = growF64(timestamps, cap);
+        const l = new Uint8Array(cap);
+        l.set(labels);
+        labels = l;
+        features = features.map((f) => growF32(f, cap));
+      }
+      if (ts < lastTs) inOrder = false;
+      lastTs = ts;
+      ids[rows] = id;
+      labels[rows] = label;
+      timestamps[rows] = ts;
+      const buf = row.buf, fs = row.fieldStart, fe = row.fieldEnd;
+      for (let f = 0; f < nF; f++) {
+        const s = fs[f + 3], e = fe[f + 3];
+        if (s >= e) features[f][rows] = NaN;
+        else {
+          const v = row.number(f + 3);
+          if (v !== v && !(buf[s] === 78 || buf[s] === 110)) nonNumeric[f]++; // NaN/nan literal
+          features[f][rows] = v;
+        }
+      }
+      rows++;
+    },
+  });
+  const h = header as CsvHeader | null;
+  if (!h) throw new CsvValidationError("The CSV is empty (no header line)", 1);
+  // Views of the filled part (no copy; the slack is at most the growth margin).
+  ids = ids.subarray(0, rows);
+  labels = labels.subarray(0, rows);
+  timestamps = timestamps.subarray(0, rows);
+  features = features.map((f) => f.subarray(0, rows));
+  if (!inOrder) {
+    const perm = stableOrder(timestamps);
+    ids = permute(ids, perm, new Float64Array(rows));
+    labels = permute(labels, perm, new Uint8Array(rows));
+    timestamps = permute(timestamps, perm, new Float64Array(rows));
+    // One column at a time: the old one becomes garbage before the next is permuted.
+    for (let f = 0; f < nF; f++) features[f] = permute(features[f], perm, new Float32Array(rows));
+  }
+  const nonNumericCells: Record<string, number> = {};
+  selectedColumns.forEach((c, f) => {
+    if (nonNumeric[f] > 0) nonNumericCells[c] = nonNumeric[f];
+  });
+  return {
+    rows,
+    ids,
+    labels,
+    timestamps,
+    features,
+    featureNames: [...selectedColumns],
+    idColumn: h.names[h.idIndex],
+    responseColumn: h.names[h.responseIndex],
+    timestampColumn: h.names[h.timestampIndex],
+    sourceInOrder: inOrder,
+    nonNumericCells,
+  };
+}
+
+/** Row order that sorts `ts` ascending, ties in original order. */
+export function stableOrder(ts: Float64Array): Uint32Array {
+  const perm = new Uint32Array(ts.length);
+  for (let i = 0; i < perm.length; i++) perm[i] = i;
+  perm.sort((a, b) => ts[a] - ts[b] || a - b);
+  return perm;
+}
+
+function permute<T extends ColumnArray>(src: T, perm: Uint32Array, out: T): T {
+  for (let i = 0; i < perm.length; i++) out[i] = src[perm[i]];
+  return out;
+}
+
+function trimPrefix(prefix: string): string {
+  return prefix.replace(/\/+$/, "");
+}
+
+function bytesOf(a: ColumnArray): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/**
+ * Write a table to `store` under `prefix`: one blob per column, then `manifest.json` last.
+ * Any blobs under the prefix from an earlier attempt are removed first.
+ */
+export async function writeColumnTable(
+  store: BlobStore,
+  prefix: string,
+  data: ColumnTableData,
+): Promise<ColumnTableManifest> {
+  const p = trimPrefix(prefix);
+  await store.deletePrefix(p + "/");
+  const columns: ColumnEntry[] = [];
+  const put = async (name: string, role: ColumnRole, dtype: ColumnDtype, arr: ColumnArray) => {
+    const key = `${p}/c${columns.length}.${DTYPE_EXT[dtype]}`;
+    await store.put(key, bytesOf(arr));
+    columns.push({ name, dtype, role, key });
+  };
+  await put(data.idColumn, "id", "float64", data.ids);
+  await put(data.responseColumn, "response", "uint8", data.labels);
+  await put(data.timestampColumn, "timestamp", "float64", data.timestamps);
+  for (let f = 0; f < data.features.length; f++) {
+    await put(data.featureNames[f], "feature", "float32", data.features[f]);
+  }
+  let n1 = 0;
+  for (let i = 0; i < data.rows; i++) n1 += data.labels[i];
+  const manifest: ColumnTableManifest = {
+    version: 1,
+    rows: data.rows,
+    columns,
+    idColumn: data.idColumn,
+    responseColumn: data.responseColumn,
+    timestampColumn: data.timestampColumn,
+    featureColumns: [...data.featureNames],
+    minTs: data.rows ? data.timestamps[0] : null,
+    maxTs: data.rows ? data.timestamps[data.rows - 1] : null,
+    sorted: true,
+    sourceInOrder: data.sourceInOrder,
+    nonNumericCells: data.nonNumericCells,
+    classCounts: { "0": data.rows - n1, "1": n1 },
+    endian: "little",
+    createdAt: new Date().toISOString(),
+  };
+  await store.put(`${p}/manifest.json`, new TextEncoder().encode(JSON.stringify(manifest)));
+  return manifest;
+}
+
+/**
+ * Second pass over the CSV, in this thread: `scanColumnTable` + `writeColumnTable`.
+ * For big files use `buildColumnTableInWorker` (column_table_worker.ts), same contract.
+ */
+export async function buildColumnTable(
+  source: CsvSource,
+  selectedColumns: string[],
+  store: BlobStore,
+  prefix: string,
+  opts: BuildTableOptions = {},
+): Promise<ColumnTableManifest> {
+  const data = await scanColumnTable(source, selectedColumns, opts);
+  return await writeColumnTable(store, prefix, data);
+}
+
+/** A stored table opened for reading. */
+export interface ColumnTable {
+  manifest: ColumnTableManifest;
+  /** A whole column (Float32Array features, Float64Array Id/timestamp, Uint8Array Response). */
+  readColumn(name: string): Promise<ColumnArray>;
+  /** Rows `[start, end)` of the given columns, in the order asked. */
+  readRows(start: number, end: number, columns: string[]): Promise<ColumnArray[]>;
+}
+
+const ITEM: Record<ColumnDtype, number> = { float32: 4, float64: 8, uint8: 1 };
+
+function view(dtype: ColumnDtype, bytes: Uint8Array): ColumnArray {
+  const item = ITEM[dtype];
+  if (bytes.byteLength % item !== 0) throw new Error(`Column blob size ${bytes.byteLength} is not a multiple of ${item}`);
+  // Typed array views need an aligned offset; copy only when the store handed us an odd one.
+  const b = bytes.byteOffset % item === 0 ? bytes : bytes.slice();
+  const n = b.byteLength / item;
+  if (dtype === "float32") return new Float32Array(b.buffer, b.byteOffset, n);
+  if (dtype === "float64") return new Float64Array(b.buffer, b.byteOffset, n);
+  return b;
+}
+
+/** Throws `Error` when the manifest is absent (table not built or incomplete). */
+export async function openColumnTable(store: BlobStore, prefix: string): Promise<ColumnTable> {
+  const p = trimPrefix(prefix);
+  const manifest = JSON.parse(
+    new TextDecoder().decode(await store.getBytes(`${p}/manifest.json`)),
+  ) as ColumnTableManifest;
+  const byName = new Map(manifest.columns.map((c) => [c.name, c]));
+  const entry = (name: string): ColumnEntry => {
+    const e = byName.get(name);
+    if (!e) throw new RangeError(`Column '${name}' is not in the table`);
+    return e;
+  };
+  return {
+    manifest,
+    async readColumn(name) {
+      const e = entry(name);
+      const col = view(e.dtype, await store.getBytes(e.key));
+      if (col.length !== manifest.rows) {
+        throw new Error(`Column '${name}' has ${col.length} rows, manifest says ${manifest.rows}`);
+      }
+      return col;
+    },
+    async readRows(start, end, columns) {
+      if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > manifest.rows) {
+        throw new RangeError(`Invalid row range [${start}, ${end}) of ${manifest.rows} rows`);
+      }
+      const out: ColumnArray[] = [];
+      for (const name of columns) {
+        const e = entry(name);
+        const item = ITEM[e.dtype];
+        const bytes = new Uint8Array((end - start) * item);
+        if (end > start) {
+          const stream = await store.get(e.key, { start: start * item, end: end * item });
+          let off = 0;
+          for await (const chunk of stream) {
+            if (off + chunk.length > bytes.length) throw new Error(`Column '${name}' blob is longer than expected`);
+            bytes.set(chunk, off);
+            off += chunk.length;
+          }
+          if (off !== bytes.length) throw new Error(`Column '${name}' blob is shorter than expected`);
+        }
+        out.push(view(e.dtype, bytes));
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * Rows `[start, end)` whose timestamp lies in `[fromMs, toMs]` (both bounds inclusive) of an
+ * ascending timestamp column — two binary searches. Empty range when `fromMs > toMs`.
+ */
+export function findRowRange(
+  timestamps: ArrayLike<number>,
+  fromMs: number,
+  toMs: number,
+): { start: number; end: number } {
+  const lower = (x: number, strict: boolean) => {
+    let lo = 0, hi = timestamps.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = timestamps[mid];
+      if (strict ? v <= x : v < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const start = lower(fromMs, false);
+  const end = Math.max(start, lower(toMs, true));
+  return { start, end };
+}

@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import { LocalBlobStore } from "../storage/local_store.ts";
+import {
+  buildColumnTable,
+  findRowRange,
+  openColumnTable,
+  scanColumnTable,
+  stableOrder,
+} from "./column_table.ts";
+import { buildColumnTableInWorker } from "./column_table_worker.ts";
+import { CsvValidationError } from "./csv_header.ts";
+
+const NUMERIC = "/work/shared/data/bosch_numeric_700_ts.csv";
+const enc = new TextEncoder();
+
+async function withStore(fn: (s: LocalBlobStore) => Promise<void>) {
+  const dir = await Deno.makeTempDir();
+  try {
+    await fn(await LocalBlobStore.open(dir));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("build + read round-trip on the real file (in a worker)", async () => {
+  await withStore(async (store) => {
+    const cols = ["L0_S0_F0", "L3_S29_F3315", "L0_S0_F2"];
+    const m = await buildColumnTableInWorker(NUMERIC, cols, store, "datasets/d1/table", { rowsHint: 700 });
+    assert.equal(m.rows, 700);
+    assert.equal(m.sorted, true);
+    assert.equal(m.sourceInOrder, true);
+    assert.deepEqual(m.featureColumns, cols);
+    assert.deepEqual(m.classCounts, { "0": 697, "1": 3 });
+    assert.equal(m.minTs, Date.UTC(2023, 0, 1));
+    assert.equal(m.maxTs, Date.UTC(2023, 0, 7, 0, 1, 39));
+    const t = await openColumnTable(store, "datasets/d1/table/");
+    const ids = await t.readColumn("Id") as Float64Array;
+    assert.deepEqual([...ids.slice(0, 3)], [4, 6, 7]);
+    const f0 = await t.readColumn("L0_S0_F0") as Float32Array;
+    assert.ok(f0 instanceof Float32Array);
+    assert.equal(f0[0], Math.fround(0.03));
+    assert.ok(Number.isNaN(f0[1]));
+    const y = await t.readColumn("Response");
+    assert.ok(y instanceof Uint8Array);
+    assert.equal(y.reduce((a, b) => a + b, 0), 3);
+    const [part, ts, pid] = await t.readRows(100, 105, ["L0_S0_F0", "Timestamp", "Id"]);
+    assert.deepEqual([...part], [...f0.slice(100, 105)]);
+    assert.equal(ts.length, 5);
+    assert.deepEqual([...pid], [...ids.slice(100, 105)]);
+    assert.deepEqual(await t.readRows(3, 3, ["Id"]), [new Float64Array(0)]);
+    await assert.rejects(() => t.readRows(0, 701, ["Id"]), RangeError);
+    await assert.rejects(() => t.readColumn("nope"), RangeError);
+  });
+});
+
+Deno.test("rows are sorted by timestamp (stable) when the file is out of order", async () => {
+  await withStore(async (store) => {
+    const csv = [
+      "Id,a,b,Response,synthetic_timestamp",
+      "1,0.1,,0,2025-01-02 00:00:00",
+      "2,0.2,T1,1,2025-01-01 00:00:00",
+      "3,,5,0,2025-01-02 00:00:00",
+      "4,0.4,6,0,2025-01-01 12:00:00",
+    ].join("\r\n");
+    const m = await buildColumnTable(enc.encode(csv), ["b", "a"], store, "t");
+    assert.equal(m.sourceInOrder, false);
+    assert.deepEqual(m.nonNumericCells, { b: 1 });
+    const t = await openColumnTable(store, "t");
+    assert.deepEqual([...await t.readColumn("Id")], [2, 4, 1, 3]);
+    assert.deepEqual([...await t.readColumn("Response")], [1, 0, 0, 0]);
+    assert.deepEqual([...await t.readColumn("a")], [0.2, 0.4, 0.1, NaN].map(Math.fround));
+    assert.deepEqual([...await t.readColumn("b")], [NaN, 6, NaN, 5]);
+    const ts = await t.readColumn("synthetic_timestamp") as Float64Array;
+    assert.deepEqual([...ts], [Date.UTC(2025, 0, 1), Date.UTC(2025, 0, 1, 12), Date.UTC(2025, 0, 2), Date.UTC(2025, 0, 2)]);
+    // Rebuilding replaces the old table completely.
+    await buildColumnTable(enc.encode(csv), ["a"], store, "t");
+    assert.equal((await store.list("t/")).length, 5);
+  });
+});
+
+Deno.test("build errors: unknown column, bad row", async () => {
+  const csv = "Id,a,Response,Timestamp\n1,2,0,2025-01-01 00:00:00\n2,3,5,2025-01-01 00:00:00\n";
+  await assert.rejects(() => scanColumnTable(enc.encode(csv), ["zz"]), (e: unknown) => e instanceof CsvValidationError && /'zz' is not in the CSV header/.test(e.message));
+  await assert.rejects(() => scanColumnTable(enc.encode(csv), ["Response"]), CsvValidationError);
+  await assert.rejects(() => scanColumnTable(enc.encode(csv), ["a"]), (e: unknown) => e instanceof CsvValidationError && e.line === 3);
+  // Grows past a too-small hint.
+  const rows = ["Id,a,Response,Timestamp"];
+  for (let i = 0; i < 100; i++) rows.push(`${i},${i},0,2025-01-01 00:${String(i % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}`);
+  const d = await scanColumnTable(enc.encode(rows.slice(0, 61).join("\n")), ["a"], { rowsHint: 3 });
+  assert.equal(d.rows, 60);
+  assert.equal(d.features[0][59], 59);
+  assert.equal(d.sourceInOrder, true);
+});
+
+Deno.test("findRowRange: inclusive bounds, empty ranges, duplicates", () => {
+  const ts = new Float64Array([10, 20, 20, 30, 40, 40, 40, 50]);
+  assert.deepEqual(findRowRange(ts, 20, 40), { start: 1, end: 7 });
+  assert.deepEqual(findRowRange(ts, 21, 39), { start: 3, end: 4 });
+  assert.deepEqual(findRowRange(ts, 0, 9), { start: 0, end: 0 });
+  assert.deepEqual(findRowRange(ts, 51, 99), { start: 8, end: 8 });
+  assert.deepEqual(findRowRange(ts, 10, 50), { start: 0, end: 8 });
+  assert.deepEqual(findRowRange(ts, 40, 20), { start: 4, end: 4 });
+  assert.deepEqual(findRowRange(ts, 50, 50), { start: 7, end: 8 });
+  assert.deepEqual(findRowRange(new Float64Array(0), 0, 1), { start: 0, end: 0 });
+  const end = Date.UTC(2025, 0, 4, 23, 59, 59, 999);
+  assert.deepEqual(findRowRange([Date.UTC(2025, 0, 4, 23, 59, 59), end + 1], Date.UTC(2025, 0, 4), end), { start: 0, end: 1 });
+});
+
+Deno.test("stableOrder keeps ties in file order", () => {
+  assert.deepEqual([...stableOrder(new Float64Array([3, 1, 3, 1, 2]))], [1, 3, 4, 0, 2]);
+});

@@ -1,0 +1,9 @@
+import type { PageProps } from "fresh";
+
+export default function MarketingLayout({ Component }: PageProps) {
+  return (
+    <div class="marketing">
+      <Component />
+    </div>
+  );
+}

@@ -1,0 +1,9 @@
+import type { PageProps } from "fresh";
+
+export default function AdminLayout({ Component }: PageProps) {
+  return (
+    <main class="admin">
+      <Component />
+    </main>
+  );
+}

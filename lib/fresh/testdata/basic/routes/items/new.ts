@@ -1,0 +1,1 @@
+export const handler = () => new Response("static wins");

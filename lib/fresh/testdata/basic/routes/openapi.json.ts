@@ -1,0 +1,1 @@
+export const handler = () => Response.json({ openapi: "3.1.0" });

@@ -1,0 +1,4 @@
+/** State of the fixture app. */
+export interface TestState {
+  trace: string[];
+}

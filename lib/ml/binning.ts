@@ -1,0 +1,179 @@
+/**
+ * Quantile binning: maps each feature's float values to small integer codes (Uint8).
+ *
+ * Code 0 is reserved for missing (NaN); code `k + 1` is value bin `k`. Value bin `k` of a feature
+ * holds `cuts[k-1] <= x < cuts[k]`, exactly XGBoost's `HistogramCuts` (a bin is found by
+ * `upper_bound` over the cuts), so a split "bins 0..k go left" is the float32 test
+ * `x < cuts[k]`. Interior cuts are training values themselves (float32), and the last cut is
+ * `max + |max| + 1e-5` as in XGBoost, so thresholds reproduce the bins exactly. A split that
+ * sends every non-missing value right uses the feature's minimum as threshold.
+ *
+ * With at most `maxBin - 1` distinct values every distinct value gets its own bin; otherwise cuts
+ * are taken at evenly spaced ranks (quantiles) of the sorted values, computed on a seeded sample
+ * of at most `sampleRows` rows (like scikit-learn's 200k subsample). Sample weights are not
+ * used for the cuts (as scikit-learn).
+ *
+ * @module
+ */
+
+import { Rng } from "./random.ts";
+
+/** Code of a missing value. */
+export const MISSING_CODE = 0;
+
+/** Learned bin boundaries for every feature. */
+export interface BinMapper {
+  /** Per feature, ascending cut values; the number of value bins is `cuts[f].length`. */
+  cuts: Float32Array[];
+  /** Per feature, the smallest value seen (NaN for an all-missing feature). */
+  minValues: Float32Array;
+}
+
+/** Options of {@link fitBinMapper}. */
+export interface BinningOptions {
+  /** Codes per feature including the missing code: 2..256 (default 256). */
+  maxBin?: number;
+  /** Rows used to find quantiles (default 200 000); more rows are sampled with `seed`. */
+  sampleRows?: number;
+  seed?: number;
+}
+
+/**
+ * Learns cut points per feature from column-major training data.
+ * Throws on ±Infinity (only finite values or NaN = missing are allowed).
+ */
+export function fitBinMapper(
+  columns: Float32Array[],
+  nRows: number,
+  options: BinningOptions = {},
+): BinMapper {
+  const maxBin = options.maxBin ?? 256;
+  if (!Number.isInteger(maxBin) || maxBin < 2 || maxBin > 256) {
+    throw new RangeError(`max_bin must be an integer in 2..256, got ${maxBin}`);
+  }
+  const sampleRows = options.sampleRows ?? 200_000;
+  let sample: Uint32Array | null = null;
+  if (nRows > sampleRows) {
+    const rng = new Rng((options.seed ?? 0) ^ 0x5bd1e995);
+    const all = new Uint32Array(nRows);
+    for (let i = 0; i < nRows; i++) all[i] = i;
+    // Partial Fisher–Yates: the first sampleRows entries become a uniform sample.
+    for (let i = 0; i < sampleRows; i++) {
+      const j = i + rng.int(nRows - i);
+      const t = all[i];
+      all[i] = all[j];
+      all[j] = t;
+    }
+    sample = all.slice(0, sampleRows).sort();
+  }
+  const nValueBins = maxBin - 1;
+  const cuts: Float32Array[] = [];
+  const minValues = new Float32Array(columns.length);
+  const buf = new Float32Array(sample ? sample.length : nRows);
+  for (let f = 0; f < columns.length; f++) {
+    const col = columns[f];
+    // Min/max over ALL rows (not the sample) keep thresholds consistent with every row's bin.
+    const [lo, hi] = finiteRange(col, nRows, f);
+    let m = 0;
+    if (sample) {
+      for (let i = 0; i < sample.length; i++) {
+        const v = col[sample[i]];
+        if (v === v) buf[m++] = v;
+      }
+    } else {
+      for (let i = 0; i < nRows; i++) {
+        const v = col[i];
+        if (v === v) buf[m++] = v;
+      }
+    }
+    const sorted = buf.subarray(0, m).sort();
+    cuts.push(cutsFromSorted(sorted, nValueBins, hi));
+    minValues[f] = lo;
+  }
+  return { cuts, minValues };
+}
+
+function finiteRange(col: Float32Array, nRows: number, f: number): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < nRows; i++) {
+    const v = col[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (lo === -Infinity || hi === Infinity) {
+    throw new RangeError(
+      `feature ${f} contains ${lo === -Infinity ? "-Infinity" : "Infinity"}; ` +
+        "only finite numbers or NaN (missing) are allowed",
+    );
+  }
+  return lo === Infinity ? [NaN, NaN] : [lo, hi];
+}
+
+/** Cut values for one feature from its sorted non-missing values. */
+export function cutsFromSorted(
+  sorted: Float32Array,
+  nValueBins: number,
+  max = sorted[sorted.length - 1],
+): Float32Array {
+  const m = sorted.length;
+  if (m === 0) return new Float32Array(0);
+  const last = Math.fround(max + (Math.abs(max) + 1e-5));
+  let distinct = 1;
+  for (let i = 1; i < m; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+  const out: number[] = [];
+  if (distinct <= nValueBins) {
+    for (let i = 1; i < m; i++) if (sorted[i] !== sorted[i - 1]) out.push(sorted[i]);
+  } else {
+    // Cut k at rank k·m/nValueBins; a cut must exceed the minimum and the previous cut.
+    let prev = sorted[0];
+    for (let k = 1; k < nValueBins; k++) {
+      const pos = Math.min(m - 1, Math.max(1, Math.round((k * m) / nValueBins)));
+      const c = sorted[pos];
+      if (c > prev) {
+        out.push(c);
+        prev = c;
+      }
+    }
+  }
+  out.push(last);
+  return Float32Array.from(out);
+}
+
+/** Code of value `x` (0 = missing, k + 1 = value bin k); values past the last cut clamp. */
+export function binValue(cuts: Float32Array, x: number): number {
+  if (x !== x) return MISSING_CODE;
+  // upper_bound: first cut > x.
+  let lo = 0, hi = cuts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cuts[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo >= cuts.length) lo = cuts.length - 1;
+  return lo + 1;
+}
+
+/** Codes for a whole column (any data, not only the training set). */
+export function binColumn(
+  mapper: BinMapper,
+  f: number,
+  column: Float32Array,
+  nRows: number,
+  out: Uint8Array = new Uint8Array(nRows),
+): Uint8Array {
+  const cuts = mapper.cuts[f];
+  if (cuts.length === 0) {
+    out.fill(MISSING_CODE, 0, nRows);
+    return out;
+  }
+  for (let i = 0; i < nRows; i++) out[i] = binValue(cuts, column[i]);
+  return out;
+}
+
+/**
+ * The float32 threshold for "value bins 0..k go left" (`x < threshold`); k = -1 means no value
+ * goes left (only missing values can), which XGBoost expresses with the feature's minimum.
+ */
+export function thresholdFor(mapper: BinMapper, f: number, k: number): number {
+  return k < 0 ? mapper.minValues[f] : mapper.cuts[f][k];
+}

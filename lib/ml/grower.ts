@@ -1,0 +1,221 @@
+/**
+ * Depth-wise growth of one regression tree (XGBoost's default `grow_policy=depthwise`).
+ *
+ * Rows of the tree's sample live in `builder.rows`; each node owns a contiguous range, split in
+ * place (stable) by the raw float test `x < threshold` (NaN → learned default side), which
+ * reproduces the bins exactly. Histograms use the subtraction trick: only the smaller child is
+ * built from rows, the larger is parent − smaller, written over the parent's buffer. Node ids
+ * are assigned in expansion order (children of a node get the next two ids), as XGBoost does.
+ *
+ * @module
+ */
+
+import type { Tree } from "./model.ts";
+import type { BinMapper } from "./binning.ts";
+import { thresholdFor } from "./binning.ts";
+import { gatherGradients, type HistogramBuilder, subtractHistogram } from "./histogram.ts";
+import {
+  findBestSplit,
+  isSplitValid,
+  leafWeight,
+  type SplitParams,
+  SplitInfo,
+} from "./split.ts";
+
+/** Tree-shape and regularisation parameters of one tree. */
+export interface GrowParams extends SplitParams {
+  maxDepth: number;
+  eta: number;
+}
+
+/** Per-training state reused by every tree. */
+export interface GrowerContext {
+  builder: HistogramBuilder;
+  mapper: BinMapper;
+  /** Raw training columns (partitioning compares values with thresholds). */
+  columns: Float32Array[];
+  /** Interleaved per-row gradients [g0, h0, g1, h1, …] of the current round. */
+  gh: Float32Array;
+  /** Partition scratch (nRows). */
+  tmp: Uint32Array;
+}
+
+interface NodeTask {
+  id: number;
+  start: number;
+  end: number;
+  G: number;
+  H: number;
+  depth: number;
+  hist: number; // pool buffer index or -1
+  split: SplitInfo | null;
+}
+
+/** Growable node arrays, converted to a {@link Tree} at the end. */
+class TreeBuilder {
+  left: number[] = [];
+  right: number[] = [];
+  feature: number[] = [];
+  threshold: number[] = [];
+  defaultLeft: number[] = [];
+  value: number[] = [];
+  gain: number[] = [];
+  cover: number[] = [];
+  add(value: number, cover: number): number {
+    this.left.push(-1);
+    this.right.push(-1);
+    this.feature.push(0);
+    this.threshold.push(0);
+    this.defaultLeft.push(0);
+    this.value.push(value);
+    this.gain.push(0);
+    this.cover.push(cover);
+    return this.left.length - 1;
+  }
+  toTree(): Tree {
+    return {
+      left: Int32Array.from(this.left),
+      right: Int32Array.from(this.right),
+      feature: Int32Array.from(this.feature),
+      threshold: Float32Array.from(this.threshold),
+      defaultLeft: Uint8Array.from(this.defaultLeft),
+      value: Float32Array.from(this.value),
+      gain: Float32Array.from(this.gain),
+      cover: Float32Array.from(this.cover),
+    };
+  }
+}
+
+/** Stable in-place partition of rows[start, end); returns the first index of the right side. */
+function partition(
+  rows: Uint32Array,
+  tmp: Uint32Array,
+  start: number,
+  end: number,
+  col: Float32Array,
+  thr: number,
+  defaultLeft: boolean,
+): number {
+  let l = start, r = 0;
+  if (defaultLeft) {
+    for (let i = start; i < end; i++) {
+      const row = rows[i];
+      const v = col[row];
+      if (v < thr || v !== v) rows[l++] = row;
+      else tmp[r++] = row;
+    }
+  } else {
+    for (let i = start; i < end; i++) {
+      const row = rows[i];
+      if (col[row] < thr) rows[l++] = row;
+      else tmp[r++] = row;
+    }
+  }
+  rows.set(tmp.subarray(0, r), l);
+  return l;
+}
+
+/**
+ * Grows one tree on builder.rows[0, nSample) and adds each sampled row's leaf value to
+ * `margin` (the prediction cache). `featureMask` (1 = allowed) implements colsample_bytree.
+ */
+export function growTree(
+  ctx: GrowerContext,
+  nSample: number,
+  p: GrowParams,
+  featureMask: Uint8Array | null,
+  margin: Float32Array,
+): Tree {
+  const { builder, mapper, columns, gh, tmp } = ctx;
+  const rows = builder.rows, ogh = builder.ogh, pool = builder.pool;
+  const featBinStart = builder.matrix.featBinStart;
+  const tb = new TreeBuilder();
+  const sums = new Float64Array(2);
+
+  const evaluate = (t: NodeTask) => {
+    const s = new SplitInfo();
+    findBestSplit(pool.view(t.hist), featBinStart, featureMask, t.G, t.H, p, s);
+    t.split = s;
+  };
+
+  gatherGradients(gh, rows, 0, nSample, ogh, sums);
+  const root: NodeTask = {
+    id: tb.add(leafWeight(sums[0], sums[1], p) * p.eta, sums[1]),
+    start: 0,
+    end: nSample,
+    G: sums[0],
+    H: sums[1],
+    depth: 0,
+    hist: -1,
+    split: null,
+  };
+  if (p.maxDepth > 0 && nSample > 1) {
+    root.hist = pool.acquire();
+    builder.build(0, nSample, root.hist);
+    evaluate(root);
+  }
+
+  let level: NodeTask[] = [root];
+  while (level.length > 0) {
+    const next: NodeTask[] = [];
+    for (const t of level) {
+      const s = t.split;
+      if (s === null || t.depth >= p.maxDepth || !isSplitValid(s, p)) {
+        // Leaf: add its value to the prediction cache of its rows.
+        if (t.hist >= 0) pool.release(t.hist);
+        const v = Math.fround(tb.value[t.id]);
+        for (let i = t.start; i < t.end; i++) margin[rows[i]] += v;
+        continue;
+      }
+      const f = s.feature;
+      const thr = Math.fround(thresholdFor(mapper, f, s.bin));
+      const mid = partition(rows, tmp, t.start, t.end, columns[f], thr, s.defaultLeft);
+      const li = tb.add(leafWeight(s.gl, s.hl, p) * p.eta, s.hl);
+      const ri = tb.add(leafWeight(s.gr, s.hr, p) * p.eta, s.hr);
+      tb.left[t.id] = li;
+      tb.right[t.id] = ri;
+      tb.feature[t.id] = f;
+      tb.threshold[t.id] = thr;
+      tb.defaultLeft[t.id] = s.defaultLeft ? 1 : 0;
+      tb.gain[t.id] = s.gain;
+      const depth = t.depth + 1;
+      const L: NodeTask = {
+        id: li,
+        start: t.start,
+        end: mid,
+        G: s.gl,
+        H: s.hl,
+        depth,
+        hist: -1,
+        split: null,
+      };
+      const R: NodeTask = {
+        id: ri,
+        start: mid,
+        end: t.end,
+        G: s.gr,
+        H: s.hr,
+        depth,
+        hist: -1,
+        split: null,
+      };
+      if (depth < p.maxDepth) {
+        // Build the smaller child; the larger = parent − smaller, in the parent's buffer.
+        const [small, large] = mid - t.start <= t.end - mid ? [L, R] : [R, L];
+        small.hist = pool.acquire();
+        gatherGradients(gh, rows, small.start, small.end, ogh);
+        builder.build(small.start, small.end, small.hist);
+        const parent = pool.view(t.hist);
+        subtractHistogram(parent, pool.view(small.hist), parent);
+        large.hist = t.hist;
+        evaluate(L);
+        evaluate(R);
+      } else {
+        pool.release(t.hist);
+      }
+      next.push(L, R);
+    }
+    level = next;
+  }
+  return tb.toTree();
+}

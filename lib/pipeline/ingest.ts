@@ -1,0 +1,171 @@
+/**
+ * The upload step (`POST /dataset/store`): stream the CSV into storage, validate and profile it
+ * completely BEFORE answering, then hand feature selection to a background task.
+ *
+ * 1. `receiveCsvUpload` streams the body to `datasets/<id>/source.csv` (header checked while
+ *    streaming; 400 / 413 / 415 / 422 leave no blob).
+ * 2. The record is written as PROFILING and the whole file is validated and profiled in a
+ *    worker (~8 s for 2 GB; .NET waits up to 100 s). A bad row → 422 naming line and column; a
+ *    file with a single class or no numeric feature → 422. Any rejection deletes the blobs, marks
+ *    the record FAILED (kept, so the reason stays visible) and never touches the active dataset.
+ * 3. The profile (`profile.json`) and the selection sample (`sample.bin`) are stored, the record
+ *    moves to SELECTING_FEATURES and the `dataset.select_features` task is submitted → 202.
+ *
+ * @example
+ * ```ts
+ * const accepted = await ingestUpload(services, req); // throws IngestError (4xx)
+ * return Response.json(accepted, { status: 202 });
+ * ```
+ *
+ * @module
+ */
+import type { Services } from "../services.ts";
+import { receiveCsvUpload, UploadError } from "../data/multipart_upload.ts";
+import { CsvValidationError } from "../data/csv_header.ts";
+import { type DatasetProfile, profileCsv, type ProfileResult } from "../data/profile.ts";
+import { profileInWorker } from "../data/profile_worker.ts";
+import {
+  datasetBlobKeys,
+  type DatasetProfileSummary,
+  type DatasetRecord,
+  putDataset,
+  updateDataset,
+} from "./datasets.ts";
+import { encodeSample } from "./sample_blob.ts";
+
+/** Task kind of feature selection (implemented in feature_selection.ts). */
+export const SELECT_FEATURES_KIND = "dataset.select_features";
+
+/** The contract's 202 message. */
+export const UPLOAD_MESSAGE =
+  "Dataset uploaded successfully. Feature selection running in background.";
+
+/** The 202 body. */
+export interface IngestAccepted {
+  message: string;
+  dataset_path: string;
+  dataset_id: string;
+  task_id: string;
+}
+
+/** An upload refused with a 4xx status; routes answer `{"detail": detail}`. */
+export class IngestError extends Error {
+  constructor(readonly status: number, readonly detail: string) {
+    super(detail);
+    this.name = "IngestError";
+  }
+}
+
+/** Seed of the selection sample's negative reservoir (same file → same sample). */
+const SAMPLE_SEED = 42;
+
+/** Receive, validate and profile an upload; submit feature selection. */
+export async function ingestUpload(services: Services, req: Request): Promise<IngestAccepted> {
+  const { storage, kv, config } = services;
+  const id = crypto.randomUUID();
+  const keys = datasetBlobKeys(id);
+
+  let upload;
+  try {
+    upload = await receiveCsvUpload(req, storage, keys.source, {
+      maxBytes: config.maxUploadBytes,
+      signal: req.signal,
+      timestampColumn: config.timestampColumn,
+    });
+  } catch (err) {
+    await storage.deletePrefix(keys.prefix).catch(() => {});
+    if (err instanceof UploadError) throw new IngestError(err.status, err.detail);
+    throw err;
+  }
+
+  const now = new Date().toISOString();
+  const record: DatasetRecord = {
+    id,
+    filename: upload.filename ?? "upload.csv",
+    state: "PROFILING",
+    error: null,
+    bytes: upload.bytes,
+    created_at: now,
+    updated_at: now,
+    task_id: null,
+    profile: null,
+    features: null,
+    table_prefix: null,
+    source_key: keys.source,
+    profile_key: null,
+    sample_key: null,
+  };
+  await putDataset(kv, record);
+
+  try {
+    const { profile, sample } = await profileUpload(services, keys.source);
+    checkProfile(profile);
+    await storage.put(keys.profile, new TextEncoder().encode(JSON.stringify(profile)));
+    await storage.put(keys.sample, encodeSample(sample));
+    await updateDataset(kv, id, () => ({
+      state: "SELECTING_FEATURES",
+      profile: summarize(profile),
+      profile_key: keys.profile,
+      sample_key: keys.sample,
+    }));
+    const task = await services.tasks.submit(SELECT_FEATURES_KIND, { dataset_id: id });
+    // The task may already have finished (in-process runner): only fill in the id.
+    await updateDataset(kv, id, () => ({ task_id: task.id }));
+    return { message: UPLOAD_MESSAGE, dataset_path: keys.source, dataset_id: id, task_id: task.id };
+  } catch (err) {
+    const rejected = err instanceof CsvValidationError
+      ? new IngestError(422, err.message)
+      : err instanceof IngestError
+      ? err
+      : null;
+    const reason = rejected ? rejected.detail : `Upload processing failed: ${errorText(err)}`;
+    await storage.deletePrefix(keys.prefix).catch(() => {});
+    await updateDataset(kv, id, () => ({ state: "FAILED", error: reason, sample_key: null }))
+      .catch(() => {});
+    throw rejected ?? err;
+  }
+}
+
+/** Profile the stored CSV in a worker (a local file), else in this thread from a stream. */
+function profileUpload(services: Services, key: string): Promise<ProfileResult> {
+  const opts = { timestampColumn: services.config.timestampColumn, seed: SAMPLE_SEED };
+  const path = services.storage.localPath(key);
+  if (path) return profileInWorker(path, opts);
+  return services.storage.get(key).then((stream) => profileCsv(stream, opts));
+}
+
+/** Content checks beyond row syntax: the data must be usable for a classifier. */
+function checkProfile(p: DatasetProfile): void {
+  if (p.rows === 0) throw new IngestError(422, "The CSV has a header line but no data rows");
+  if (p.featureColumns.length === 0) {
+    const text = p.textColumns.slice(0, 5).map((c) => `'${c.name}'`).join(", ");
+    throw new IngestError(422, `The CSV has no numeric feature column (text columns: ${text})`);
+  }
+  const n0 = p.classCounts["0"], n1 = p.classCounts["1"];
+  if (n0 === 0 || n1 === 0) {
+    throw new IngestError(
+      422,
+      `Column '${p.responseColumn}' has only ${n1 === 0 ? "0 (pass)" : "1 (fail)"} values in ` +
+        `${p.rows} rows; a quality model needs both passes and failures`,
+    );
+  }
+}
+
+/** The KV-sized summary of a profile (per-column details stay in `profile.json`). */
+export function summarize(p: DatasetProfile): DatasetProfileSummary {
+  return {
+    rows: p.rows,
+    columns: p.columns,
+    timestamp_column: p.timestampColumn,
+    first_timestamp: p.firstTimestamp,
+    last_timestamp: p.lastTimestamp,
+    rows_per_day: p.rowsPerDay,
+    class_counts: p.classCounts,
+    text_columns: p.textColumns.map((c) => c.name),
+    sorted_by_time: p.timeOrdered,
+  };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

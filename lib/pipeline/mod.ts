@@ -1,0 +1,22 @@
+/**
+ * The pipeline's task kinds, registered on the service's task runner in one place.
+ *
+ * @example
+ * ```ts
+ * registerPipelineTasks(services);
+ * await services.tasks.submit("train", { ... });
+ * ```
+ *
+ * @module
+ */
+import type { Services } from "../services.ts";
+import { registerIngestTasks } from "./feature_selection.ts";
+import { registerSimulationTasks } from "./simulate.ts";
+import { registerTrainTasks } from "./train.ts";
+
+/** Register every pipeline task kind (each pipeline step adds its own line). */
+export function registerPipelineTasks(services: Services): void {
+  registerIngestTasks(services);
+  registerTrainTasks(services);
+  registerSimulationTasks(services);
+}

@@ -1,0 +1,38 @@
+/**
+ * Background tasks on Deno KV: the public surface.
+ *
+ * - `KvTaskRunner` (runner.ts) implements `TaskRunner` (types.ts); see its module doc for the
+ *   life of a task, the concurrency rule (409 with the running task's id) and stop semantics.
+ * - `runInWorker` / `serveWorker`: CPU-heavy handler work in Web Workers.
+ * - `sseResponse`: push a task's status (or any async iterable) as Server-Sent Events.
+ *
+ * @module
+ */
+import { retentionMs as retentionMsOf } from "./records.ts";
+
+export * from "./types.ts";
+export {
+  KvTaskRunner,
+  type RunnerOptions,
+  TaskNotFoundError,
+  TaskWaitTimeoutError,
+} from "./runner.ts";
+export { isFinal, retentionMs } from "./records.ts";
+export { INTERRUPTED_REASON, UNDELIVERED_REASON } from "./recovery.ts";
+export { RunnerShutdownError } from "./execute.ts";
+export {
+  runInWorker,
+  type RunInWorkerOptions,
+  WorkerError,
+  WorkerTimeoutError,
+} from "./run_in_worker.ts";
+export { serveWorker, type WorkerIO } from "./worker_protocol.ts";
+export { formatEvent, type SseOptions, sseResponse } from "./sse.ts";
+
+/**
+ * `expireIn` (ms) for data a task owns (e.g. simulation packets under `["sim", taskId, seq]`),
+ * so it expires with the task record: `kv.set(key, v, { expireIn: taskDataExpireIn(config) })`.
+ */
+export function taskDataExpireIn(config: { taskRetentionHours: number }): number {
+  return retentionMsOf(config.taskRetentionHours);
+}

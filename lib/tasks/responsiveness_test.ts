@@ -1,0 +1,84 @@
+/**
+ * The HTTP side must stay responsive while CPU-heavy work runs: the work goes to a Web Worker,
+ * so status reads on the main thread are not blocked. Prints latency figures; asserts only a
+ * loose sanity bound (timed assertions are for benchmarks).
+ */
+import assert from "node:assert/strict";
+import { withTestServices } from "../testing.ts";
+import { runInWorker } from "./run_in_worker.ts";
+import type { TestRequest } from "./testdata/test_worker.ts";
+
+const WORKER = new URL("./testdata/test_worker.ts", import.meta.url);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function wave(read: () => Promise<unknown>, n: number): Promise<number[]> {
+  return await Promise.all(Array.from({ length: n }, async () => {
+    const t0 = performance.now();
+    const rec = await read();
+    assert.ok(rec, "every read returns the record");
+    return performance.now() - t0;
+  }));
+}
+
+Deno.test("responsiveness: status reads stay fast while a worker burns CPU", () =>
+  withTestServices(async ({ tasks }) => {
+    tasks.register<{ ms: number }, { spins: number }>({
+      kind: "cpu",
+      run: (ctx) =>
+        runInWorker<TestRequest, { spins: number }, { elapsed: number }>(
+          WORKER,
+          { mode: "busy", ms: ctx.params.ms },
+          {
+            signal: ctx.signal,
+            hangTimeoutMs: 5000,
+            onProgress: (p) => ctx.progress({ status: "Busy...", elapsed: p.elapsed }),
+          },
+        ),
+    });
+    const rec = await tasks.submit("cpu", { ms: 1500 });
+    const baseline = await wave(() => tasks.get(rec.id), 50);
+    while ((await tasks.get(rec.id))?.state !== "PROGRESS") await sleep(10);
+    const during: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      during.push(...await wave(() => tasks.get(rec.id), 50));
+      await sleep(150);
+    }
+    const done = await tasks.waitFor(rec.id, { timeoutMs: 20_000 });
+    assert.equal(done.state, "SUCCESS", done.error ?? "");
+    baseline.sort((a, b) => a - b);
+    during.sort((a, b) => a - b);
+    console.log(
+      `status reads (50 concurrent): baseline p50 ${pct(baseline, 50).toFixed(2)} ms, ` +
+        `p99 ${
+          pct(baseline, 99).toFixed(2)
+        } ms | during 1.5 s CPU task (${during.length} reads): ` +
+        `p50 ${pct(during, 50).toFixed(2)} ms, p99 ${pct(during, 99).toFixed(2)} ms, ` +
+        `max ${during.at(-1)!.toFixed(2)} ms`,
+    );
+    assert.equal(during.length, 250);
+    assert.ok(during.at(-1)! < 1000, "no read waited for the CPU work");
+  }));
+
+Deno.test("responsiveness: stopping a CPU task terminates its worker → REVOKED", () =>
+  withTestServices(async ({ tasks }) => {
+    tasks.register<{ ms: number }, { spins: number }>({
+      kind: "cpu",
+      run: (ctx) =>
+        runInWorker<TestRequest, { spins: number }, { elapsed: number }>(
+          WORKER,
+          { mode: "busy", ms: ctx.params.ms },
+          { signal: ctx.signal, onProgress: (p) => ctx.progress({ status: "Busy...", ...p }) },
+        ),
+    });
+    const rec = await tasks.submit("cpu", { ms: 30_000 });
+    while ((await tasks.get(rec.id))?.state !== "PROGRESS") await sleep(10);
+    const t0 = performance.now();
+    await tasks.stop(rec.id);
+    const done = await tasks.waitFor(rec.id, { timeoutMs: 10_000 });
+    assert.equal(done.state, "REVOKED");
+    assert.ok(performance.now() - t0 < 5000);
+  }));

@@ -1,0 +1,31 @@
+/**
+ * `GET /dataset/{id}` — one dataset record (`active` is an alias for the active dataset).
+ *
+ * @module
+ */
+import { HttpError } from "fresh";
+import { define } from "../../../utils.ts";
+import {
+  ACTIVE_DATASET_KEY,
+  getDataset,
+  reconcileDataset,
+} from "../../../lib/pipeline/datasets.ts";
+
+export const handler = define.handlers({
+  async GET(ctx) {
+    const { kv, tasks } = ctx.state.services;
+    const activeId = await kv.get<string>(ACTIVE_DATASET_KEY);
+    const id = ctx.params.id === "active" ? activeId : ctx.params.id;
+    const rec = id ? await getDataset(kv, id) : null;
+    if (!rec) {
+      throw new HttpError(
+        404,
+        ctx.params.id === "active" ? "No dataset has been uploaded." : `Unknown dataset: ${id}`,
+      );
+    }
+    const cur = await reconcileDataset(kv, tasks, rec);
+    return Response.json({ ...cur, active: cur.id === activeId }, {
+      headers: { "cache-control": "no-store" },
+    });
+  },
+});

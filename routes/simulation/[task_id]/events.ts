@@ -1,0 +1,40 @@
+/**
+ * `GET /simulation/{task_id}/events` — Server-Sent Events: one `packet` event per row
+ * (`id: <current_row_index>`), every packet exactly once and in order, resuming after
+ * `Last-Event-ID` or `?after=N`; then one `status` event (the status body) and the stream ends.
+ * 404 for unknown ids, 422 for a malformed cursor.
+ *
+ * @module
+ */
+import { HttpError } from "fresh";
+import { define } from "../../../utils.ts";
+import { SIMULATE_KIND } from "../../../lib/pipeline/simulate.ts";
+import { parseCursor, simulationEventStream } from "../../../lib/pipeline/simulation_stream.ts";
+
+export const handler = define.handlers({
+  async GET(ctx) {
+    const id = ctx.params.task_id;
+    const { services } = ctx.state;
+    const rec = await services.tasks.get(id);
+    if (!rec || rec.kind !== SIMULATE_KIND) {
+      throw new HttpError(404, `Unknown simulation task: ${id}`);
+    }
+    const after = parseCursor(ctx.url.searchParams.get("after"), ctx.req.headers.get("last-event-id"));
+    if (after === null) {
+      return Response.json({
+        detail: [{
+          loc: ["query", "after"],
+          msg: "after / Last-Event-ID must be an integer >= -1",
+          type: "int_parsing",
+        }],
+      }, { status: 422 });
+    }
+    return new Response(simulationEventStream(services, id, after), {
+      headers: {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-store",
+        "x-accel-buffering": "no",
+      },
+    });
+  },
+});
