@@ -52,7 +52,10 @@ async function setup(services: Services): Promise<Handler> {
 }
 
 /** The multipart body .NET's `MultipartFormDataContent` sends (quoted boundary, text/csv part). */
-function multipart(csv: string, filename: string): { body: Uint8Array; headers: Record<string, string> } {
+function multipart(
+  csv: string,
+  filename: string,
+): { body: Uint8Array<ArrayBuffer>; headers: Record<string, string> } {
   const boundary = crypto.randomUUID();
   const enc = new TextEncoder();
   const head = enc.encode(
@@ -192,7 +195,9 @@ async function pollTrain(
         rounds.push(r.json.progress.round);
       }
     }
-    if (r.json.status === "SUCCESS" || r.json.status === "FAILURE") return { final: r, steps, rounds };
+    if (r.json.status === "SUCCESS" || r.json.status === "FAILURE") {
+      return { final: r, steps, rounds };
+    }
     assert.ok(Date.now() < deadline, "training did not finish in time");
     await sleep(100);
   }

@@ -107,7 +107,7 @@ const enc = new TextEncoder();
 
 /** The multipart body .NET's `MultipartFormDataContent` sends for one `StreamContent` part. */
 export function dotnetBody(data: Uint8Array | string, opts: UploadOptions = {}): {
-  body: Uint8Array;
+  body: Uint8Array<ArrayBuffer>;
   contentType: string;
 } {
   const boundary = opts.boundary ?? crypto.randomUUID();

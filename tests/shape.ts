@@ -62,7 +62,9 @@ export function shapeErrors(value: unknown, shape: Shape, path = "$"): string[] 
           ? []
           : [`${path}: expected number, got ${JSON.stringify(value)}`];
       default:
-        return typeName(value) === shape ? [] : [`${path}: expected ${shape}, got ${typeName(value)}`];
+        return typeName(value) === shape
+          ? []
+          : [`${path}: expected ${shape}, got ${typeName(value)}`];
     }
   }
   switch (shape.kind) {

@@ -27,7 +27,12 @@
  * @module
  */
 import type { BlobStore } from "../storage/blob_store.ts";
-import { type CsvHeader, CsvValidationError, type HeaderOptions, resolveHeader } from "./csv_header.ts";
+import {
+  type CsvHeader,
+  CsvValidationError,
+  type HeaderOptions,
+  resolveHeader,
+} from "./csv_header.ts";
 import { type CsvSource, scanCsv } from "./csv_scanner.ts";
 import { rowId, rowLabel, rowTimestamp } from "./row_roles.ts";
 
@@ -144,7 +149,11 @@ export async function scanColumnTable(
       for (const name of selectedColumns) {
         const i = names.indexOf(name);
         if (i < 0) {
-          throw new CsvValidationError(`Selected column '${name}' is not in the CSV header`, 1, name);
+          throw new CsvValidationError(
+            `Selected column '${name}' is not in the CSV header`,
+            1,
+            name,
+          );
         }
         if (i === h.idIndex || i === h.responseIndex || i === h.timestampIndex) {
           throw new CsvValidationError(`Column '${name}' is not a feature column`, 1, name);
@@ -314,7 +323,9 @@ const ITEM: Record<ColumnDtype, number> = { float32: 4, float64: 8, uint8: 1 };
 
 function view(dtype: ColumnDtype, bytes: Uint8Array): ColumnArray {
   const item = ITEM[dtype];
-  if (bytes.byteLength % item !== 0) throw new Error(`Column blob size ${bytes.byteLength} is not a multiple of ${item}`);
+  if (bytes.byteLength % item !== 0) {
+    throw new Error(`Column blob size ${bytes.byteLength} is not a multiple of ${item}`);
+  }
   // Typed array views need an aligned offset; copy only when the store handed us an odd one.
   const b = bytes.byteOffset % item === 0 ? bytes : bytes.slice();
   const n = b.byteLength / item;
@@ -346,7 +357,10 @@ export async function openColumnTable(store: BlobStore, prefix: string): Promise
       return col;
     },
     async readRows(start, end, columns) {
-      if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > manifest.rows) {
+      if (
+        !Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start ||
+        end > manifest.rows
+      ) {
         throw new RangeError(`Invalid row range [${start}, ${end}) of ${manifest.rows} rows`);
       }
       const out: ColumnArray[] = [];
@@ -358,11 +372,15 @@ export async function openColumnTable(store: BlobStore, prefix: string): Promise
           const stream = await store.get(e.key, { start: start * item, end: end * item });
           let off = 0;
           for await (const chunk of stream) {
-            if (off + chunk.length > bytes.length) throw new Error(`Column '${name}' blob is longer than expected`);
+            if (off + chunk.length > bytes.length) {
+              throw new Error(`Column '${name}' blob is longer than expected`);
+            }
             bytes.set(chunk, off);
             off += chunk.length;
           }
-          if (off !== bytes.length) throw new Error(`Column '${name}' blob is shorter than expected`);
+          if (off !== bytes.length) {
+            throw new Error(`Column '${name}' blob is shorter than expected`);
+          }
         }
         out.push(view(e.dtype, bytes));
       }

@@ -25,7 +25,9 @@ async function withStore(fn: (s: LocalBlobStore) => Promise<void>) {
 Deno.test("build + read round-trip on the real file (in a worker)", async () => {
   await withStore(async (store) => {
     const cols = ["L0_S0_F0", "L3_S29_F3315", "L0_S0_F2"];
-    const m = await buildColumnTableInWorker(NUMERIC, cols, store, "datasets/d1/table", { rowsHint: 700 });
+    const m = await buildColumnTableInWorker(NUMERIC, cols, store, "datasets/d1/table", {
+      rowsHint: 700,
+    });
     assert.equal(m.rows, 700);
     assert.equal(m.sorted, true);
     assert.equal(m.sourceInOrder, true);
@@ -71,7 +73,12 @@ Deno.test("rows are sorted by timestamp (stable) when the file is out of order",
     assert.deepEqual([...await t.readColumn("a")], [0.2, 0.4, 0.1, NaN].map(Math.fround));
     assert.deepEqual([...await t.readColumn("b")], [NaN, 6, NaN, 5]);
     const ts = await t.readColumn("synthetic_timestamp") as Float64Array;
-    assert.deepEqual([...ts], [Date.UTC(2025, 0, 1), Date.UTC(2025, 0, 1, 12), Date.UTC(2025, 0, 2), Date.UTC(2025, 0, 2)]);
+    assert.deepEqual([...ts], [
+      Date.UTC(2025, 0, 1),
+      Date.UTC(2025, 0, 1, 12),
+      Date.UTC(2025, 0, 2),
+      Date.UTC(2025, 0, 2),
+    ]);
     // Rebuilding replaces the old table completely.
     await buildColumnTable(enc.encode(csv), ["a"], store, "t");
     assert.equal((await store.list("t/")).length, 5);
@@ -80,12 +87,25 @@ Deno.test("rows are sorted by timestamp (stable) when the file is out of order",
 
 Deno.test("build errors: unknown column, bad row", async () => {
   const csv = "Id,a,Response,Timestamp\n1,2,0,2025-01-01 00:00:00\n2,3,5,2025-01-01 00:00:00\n";
-  await assert.rejects(() => scanColumnTable(enc.encode(csv), ["zz"]), (e: unknown) => e instanceof CsvValidationError && /'zz' is not in the CSV header/.test(e.message));
+  await assert.rejects(
+    () => scanColumnTable(enc.encode(csv), ["zz"]),
+    (e: unknown) =>
+      e instanceof CsvValidationError && /'zz' is not in the CSV header/.test(e.message),
+  );
   await assert.rejects(() => scanColumnTable(enc.encode(csv), ["Response"]), CsvValidationError);
-  await assert.rejects(() => scanColumnTable(enc.encode(csv), ["a"]), (e: unknown) => e instanceof CsvValidationError && e.line === 3);
+  await assert.rejects(
+    () => scanColumnTable(enc.encode(csv), ["a"]),
+    (e: unknown) => e instanceof CsvValidationError && e.line === 3,
+  );
   // Grows past a too-small hint.
   const rows = ["Id,a,Response,Timestamp"];
-  for (let i = 0; i < 100; i++) rows.push(`${i},${i},0,2025-01-01 00:${String(i % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}`);
+  for (let i = 0; i < 100; i++) {
+    rows.push(
+      `${i},${i},0,2025-01-01 00:${String(i % 60).padStart(2, "0")}:${
+        String(i % 60).padStart(2, "0")
+      }`,
+    );
+  }
   const d = await scanColumnTable(enc.encode(rows.slice(0, 61).join("\n")), ["a"], { rowsHint: 3 });
   assert.equal(d.rows, 60);
   assert.equal(d.features[0][59], 59);
@@ -103,7 +123,10 @@ Deno.test("findRowRange: inclusive bounds, empty ranges, duplicates", () => {
   assert.deepEqual(findRowRange(ts, 50, 50), { start: 7, end: 8 });
   assert.deepEqual(findRowRange(new Float64Array(0), 0, 1), { start: 0, end: 0 });
   const end = Date.UTC(2025, 0, 4, 23, 59, 59, 999);
-  assert.deepEqual(findRowRange([Date.UTC(2025, 0, 4, 23, 59, 59), end + 1], Date.UTC(2025, 0, 4), end), { start: 0, end: 1 });
+  assert.deepEqual(
+    findRowRange([Date.UTC(2025, 0, 4, 23, 59, 59), end + 1], Date.UTC(2025, 0, 4), end),
+    { start: 0, end: 1 },
+  );
 });
 
 Deno.test("stableOrder keeps ties in file order", () => {

@@ -3,7 +3,12 @@ import { CsvValidationError, parseHeader, resolveHeader, splitHeaderLine } from 
 
 Deno.test("splitHeaderLine: plain, quoted, BOM, CRLF", () => {
   assert.deepEqual(splitHeaderLine("a,b,c"), ["a", "b", "c"]);
-  assert.deepEqual(splitHeaderLine('\ufeff"Id","a,b","say ""hi""",x\r\n'), ["Id", "a,b", 'say "hi"', "x"]);
+  assert.deepEqual(splitHeaderLine('\ufeff"Id","a,b","say ""hi""",x\r\n'), [
+    "Id",
+    "a,b",
+    'say "hi"',
+    "x",
+  ]);
   assert.deepEqual(splitHeaderLine(new TextEncoder().encode("x, y ,\r")), ["x", "y", ""]);
 });
 

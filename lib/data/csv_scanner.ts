@@ -87,8 +87,8 @@ export interface ScanResult {
   nonEmpty: Uint32Array | null;
   /** Per column count of fields whose first byte cannot start a number (with `countFields`). */
   nonNumeric: Uint32Array | null;
-  /** Chunks that contained a quote and were tokenized by the slower quoted kernel. */
-  quotedChunks: number;
+  /** Records that contained a quote and were tokenized by the slower quoted kernel. */
+  quotedRecords: number;
 }
 
 const decoder = new TextDecoder();
@@ -218,12 +218,42 @@ export class CsvRow {
 }
 
 /**
+ * First offset in `[from, to)` holding LF or `"`, else `to`. Four bytes per step (SWAR
+ * "has zero byte" on `word ^ 0x0A0A0A0A` and `word ^ 0x22222222`): ~4× faster here than
+ * `Uint8Array.prototype.indexOf`, and one pass finds both the line end and any quote.
+ */
+function findLfOrQuote(buf: Uint8Array, i32: Int32Array, from: number, to: number): number {
+  let p = from;
+  while (p < to && (p & 3) !== 0) {
+    const c = buf[p];
+    if (c === LF || c === QUOTE) return p;
+    p++;
+  }
+  const last = to - 8;
+  while (p <= last) {
+    const w = i32[p >> 2], v = i32[(p >> 2) + 1];
+    const a = w ^ 0x0a0a0a0a, b = w ^ 0x22222222, c = v ^ 0x0a0a0a0a, d = v ^ 0x22222222;
+    if (
+      (((a - 0x01010101) & ~a) | ((b - 0x01010101) & ~b) | ((c - 0x01010101) & ~c) |
+        ((d - 0x01010101) & ~d)) & 0x80808080
+    ) break;
+    p += 8;
+  }
+  while (p < to) {
+    const c = buf[p];
+    if (c === LF || c === QUOTE) return p;
+    p++;
+  }
+  return to;
+}
+
+/**
  * Select kernel: fill the selection slots, skip everything else with SWAR comma counting.
  * `nextSel[col]` = the smallest selected column ≥ col (NONE when none). Returns the field count.
  */
 function tokSelect(
   buf: Uint8Array,
-  u32: Uint32Array,
+  i32: Int32Array,
   start: number,
   end: number,
   nextSel: Int32Array,
@@ -242,7 +272,7 @@ function tokSelect(
         if ((p & 3) === 0) {
           while (p + 4 <= end) {
             // Zero bytes of x are the commas; exact zero-byte count without carries.
-            const x = u32[p >> 2] ^ COMMAS4;
+            const x = i32[p >> 2] ^ COMMAS4;
             const y = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
             const n = Math.imul(y >>> 7, 0x01010101) >>> 24;
             if (n >= need) break;
@@ -271,7 +301,7 @@ function tokSelect(
 /** Count kernel: visit every field; see `ScanPlan.countFields`. Returns the field count. */
 function tokCount(
   buf: Uint8Array,
-  u32: Uint32Array,
+  i32: Int32Array,
   start: number,
   end: number,
   slotOf: Int32Array,
@@ -289,7 +319,7 @@ function tokCount(
     const c = buf[p];
     if (c === COMMA) {
       // Four empty fields in one aligned compare (~80 % of Bosch cells are empty).
-      if ((p & 3) === 0 && p + 4 <= end && u32[p >> 2] === COMMAS4) {
+      if ((p & 3) === 0 && p + 4 <= end && i32[p >> 2] === COMMAS4) {
         col += 4;
         p += 4;
       } else {
@@ -433,7 +463,7 @@ async function scanWith(
 ): Promise<ScanResult> {
   const chunk = Math.max(4, (opts.chunkSize ?? DEFAULT_CHUNK_SIZE) + 3) & ~3;
   let buf = new Uint8Array(chunk);
-  let u32 = new Uint32Array(buf.buffer);
+  let i32 = new Int32Array(buf.buffer);
   let filled = 0;
   let pos = 0;
   let eof = false;
@@ -453,7 +483,7 @@ async function scanWith(
       const bigger = new Uint8Array(buf.length * 2);
       bigger.set(buf);
       buf = bigger;
-      u32 = new Uint32Array(buf.buffer);
+      i32 = new Int32Array(buf.buffer);
     } else if (pos > 0) {
       buf.copyWithin(0, pos, filled);
       filled -= pos;
@@ -499,7 +529,7 @@ async function scanWith(
   let line = 2;
   let rows = 0;
   let stopped = false;
-  let quotedChunks = 0;
+  let quotedRecords = 0;
 
   const deliver = (): boolean => {
     if (strict && row.fieldCount !== width) {
@@ -513,91 +543,92 @@ async function scanWith(
     return opts.onRow(row) !== false;
   };
 
-  outer: for (;;) {
-    const view = buf.subarray(0, filled);
-    row.buf = buf;
-    const q0 = view.indexOf(QUOTE, pos);
-    if (q0 < 0) {
-      // Fast path: no quote anywhere in this chunk.
-      row.quoted = false;
-      for (;;) {
-        let nl = view.indexOf(LF, pos);
-        if (nl < 0) {
-          if (!eof || pos >= filled) break;
-          nl = filled; // last record without a final newline
-        }
-        let end = nl;
-        if (end > pos && buf[end - 1] === CR) end--;
-        if (end === pos) { // blank line
-          pos = nl < filled ? nl + 1 : filled;
-          line++;
-          continue;
-        }
-        row.line = line;
-        row.start = pos;
-        row.end = end;
-        for (let k = 0; k < nSlots; k++) fs[k] = fe[k] = pos;
-        if (counting) {
-          row.badCol = -1;
-          row.fieldCount = tokCount(buf, u32, pos, end, slotOf, fs, fe, nonEmpty!, nonNum!, row);
-        } else {
-          row.fieldCount = tokSelect(buf, u32, pos, end, nextSel, slotOf, fs, fe);
-        }
-        pos = nl < filled ? nl + 1 : filled;
-        line++;
-        if (!deliver()) {
-          stopped = true;
-          break outer;
+  // Quoted-record handling, shared by every record that contains a `"` before its line end.
+  const quotedRecord = (): number => {
+    const next = tokQuoted(buf, pos, filled, eof, row, line, names, nlOut);
+    if (next < 0) return -1;
+    row.quoted = true;
+    row.line = line;
+    const n = Math.min(row.fieldCount, width);
+    for (let k = 0; k < nSlots; k++) {
+      const c = cols[k];
+      if (c < n) {
+        fs[k] = row.allStart[c];
+        fe[k] = row.allEnd[c];
+        esc[k] = row.allEsc[c];
+      } else {
+        fs[k] = fe[k] = 0;
+        esc[k] = 0;
+      }
+    }
+    if (counting) {
+      row.badCol = -1;
+      for (let c = 0; c < n; c++) {
+        const s = row.allStart[c], e = row.allEnd[c];
+        if (s < e) {
+          nonEmpty![c]++;
+          if (NUMERIC_START[buf[s]] === 0 || row.allEsc[c]) {
+            nonNum![c]++;
+            row.badCol = c;
+            row.badStart = s;
+            row.badEnd = e;
+          }
         }
       }
-    } else {
-      quotedChunks++;
-      row.quoted = true;
-      for (;;) {
-        if (pos >= filled) break;
-        if (buf[pos] === LF || (buf[pos] === CR && pos + 1 < filled && buf[pos + 1] === LF)) {
-          pos += buf[pos] === LF ? 1 : 2;
-          line++;
-          continue;
-        }
-        const next = tokQuoted(buf, pos, filled, eof, row, line, names, nlOut);
-        if (next < 0) break;
-        row.line = line;
-        const n = Math.min(row.fieldCount, width);
-        for (let k = 0; k < nSlots; k++) {
-          const c = cols[k];
-          if (c < n) {
-            fs[k] = row.allStart[c];
-            fe[k] = row.allEnd[c];
-            esc[k] = row.allEsc[c];
-          } else {
-            fs[k] = fe[k] = 0;
-            esc[k] = 0;
-          }
-        }
-        if (counting) {
-          row.badCol = -1;
-          for (let c = 0; c < n; c++) {
-            const s = row.allStart[c], e = row.allEnd[c];
-            if (s < e) {
-              nonEmpty![c]++;
-              if (NUMERIC_START[buf[s]] === 0 || row.allEsc[c]) {
-                nonNum![c]++;
-                row.badCol = c;
-                row.badStart = s;
-                row.badEnd = e;
-              }
-            }
-          }
-        }
+    }
+    return next;
+  };
+
+  outer: for (;;) {
+    row.buf = buf;
+    for (;;) {
+      if (pos >= filled) break;
+      // One SWAR pass finds the line end — or a quote, which sends this record to the slow path.
+      let nl = findLfOrQuote(buf, i32, pos, filled);
+      if (nl < filled && buf[nl] === QUOTE) {
+        const next = quotedRecord();
+        if (next < 0) break; // incomplete: needs the next chunk
         pos = next;
         line += 1 + nlOut[0];
-        if (!deliver()) {
+        quotedRecords++;
+        const goOn = deliver();
+        if (row.quoted) {
+          row.quoted = false;
+          esc.fill(0);
+        }
+        if (!goOn) {
           stopped = true;
           break outer;
         }
+        continue;
       }
-      esc.fill(0);
+      if (nl >= filled) {
+        if (!eof) break;
+        nl = filled; // last record without a final newline
+      }
+      let end = nl;
+      if (end > pos && buf[end - 1] === CR) end--;
+      if (end === pos) { // blank line
+        pos = nl < filled ? nl + 1 : filled;
+        line++;
+        continue;
+      }
+      row.line = line;
+      row.start = pos;
+      row.end = end;
+      for (let k = 0; k < nSlots; k++) fs[k] = fe[k] = pos;
+      if (counting) {
+        row.badCol = -1;
+        row.fieldCount = tokCount(buf, i32, pos, end, slotOf, fs, fe, nonEmpty!, nonNum!, row);
+      } else {
+        row.fieldCount = tokSelect(buf, i32, pos, end, nextSel, slotOf, fs, fe);
+      }
+      pos = nl < filled ? nl + 1 : filled;
+      line++;
+      if (!deliver()) {
+        stopped = true;
+        break outer;
+      }
     }
     opts.onProgress?.(base + pos, rows, reader.size);
     if (eof && pos >= filled) break;
@@ -613,6 +644,6 @@ async function scanWith(
     stopped,
     nonEmpty,
     nonNumeric: nonNum,
-    quotedChunks,
+    quotedRecords,
   };
 }

@@ -75,7 +75,12 @@ async function collect(
   return { out, lines, res };
 }
 
-function randomCsv(seed: number, rows: number, cols: number, opts: { quotes?: boolean; crlf?: boolean }) {
+function randomCsv(
+  seed: number,
+  rows: number,
+  cols: number,
+  opts: { quotes?: boolean; crlf?: boolean },
+) {
   let s = seed;
   const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const nl = opts.crlf ? "\r\n" : "\n";
@@ -99,10 +104,24 @@ Deno.test("SWAR select kernel equals a naive parse (all column subsets, random C
     const text = randomCsv(3, 200, 37, { crlf });
     const ref = naive(text).slice(1);
     const bytes = enc.encode(text);
-    for (const sel of [[0], [36], [0, 36], [5, 6, 7], [1, 9, 17, 33], Array.from({ length: 37 }, (_, i) => i), [20, 3]]) {
+    for (
+      const sel of [
+        [0],
+        [36],
+        [0, 36],
+        [5, 6, 7],
+        [1, 9, 17, 33],
+        Array.from({ length: 37 }, (_, i) => i),
+        [20, 3],
+      ]
+    ) {
       for (const countFields of [false, true]) {
         const { out } = await collect(bytes, () => sel, { countFields });
-        assert.deepEqual(out, ref.map((r) => sel.map((c) => r[c])), `sel ${sel} count ${countFields} crlf ${crlf}`);
+        assert.deepEqual(
+          out,
+          ref.map((r) => sel.map((c) => r[c])),
+          `sel ${sel} count ${countFields} crlf ${crlf}`,
+        );
       }
     }
   }
@@ -114,7 +133,7 @@ Deno.test("quoted fields, escapes, line breaks in quotes, CRLF — equals naive"
     const ref = naive(text).slice(1);
     const all = Array.from({ length: 13 }, (_, i) => i);
     const { out, res } = await collect(enc.encode(text), () => all, { countFields: true });
-    assert.ok(res.quotedChunks > 0);
+    assert.ok(res.quotedRecords > 0);
     assert.deepEqual(out, ref);
   }
 });
@@ -148,7 +167,9 @@ Deno.test("field counts are validated with the line number", async () => {
   const text = "Id,a,Response\n1,2,0\n2,3\n";
   await assert.rejects(
     () => collect(enc.encode(text), () => [0]),
-    (e: unknown) => e instanceof CsvValidationError && e.line === 3 && /expected 3 fields.*found 2/.test(e.message),
+    (e: unknown) =>
+      e instanceof CsvValidationError && e.line === 3 &&
+      /expected 3 fields.*found 2/.test(e.message),
   );
   await assert.rejects(
     () => collect(enc.encode("Id,a\n1,2,3\n"), () => [1], { countFields: true }),
@@ -177,7 +198,12 @@ Deno.test("numbers, timestamps, stop early, empty input", async () => {
     },
   });
   assert.equal(res.stopped, true);
-  assert.deepEqual(vals, [-0.052, Date.UTC(2025, 0, 1, 0, 0, 1), NaN, Date.UTC(2025, 0, 1, 0, 0, 2)]);
+  assert.deepEqual(vals, [
+    -0.052,
+    Date.UTC(2025, 0, 1, 0, 0, 1),
+    NaN,
+    Date.UTC(2025, 0, 1, 0, 0, 2),
+  ]);
   await assert.rejects(
     () => scanCsv(new Uint8Array(0), { onHeader: () => ({ columns: [] }), onRow() {} }),
     CsvValidationError,

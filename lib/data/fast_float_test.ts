@@ -9,11 +9,35 @@ const p = (s: string) => {
 
 Deno.test("parseFloatBytes equals parseFloat on typical and odd forms", () => {
   const cases = [
-    "0", "-0", "1", "-0.052", "0.094", "12", "999.99", "1.2E-3", "1.2e+3", "-5e-7", ".5", "-.5", "5.",
-    "+3.25", "0.000001", "123456789012345", "1234567890123456789", "0.1234567890123456789",
-    "1e22", "1e23", "1e-22", "1e-30", "1.7976931348623157e308", "4.9e-324", "00012.500",
+    "0",
+    "-0",
+    "1",
+    "-0.052",
+    "0.094",
+    "12",
+    "999.99",
+    "1.2E-3",
+    "1.2e+3",
+    "-5e-7",
+    ".5",
+    "-.5",
+    "5.",
+    "+3.25",
+    "0.000001",
+    "123456789012345",
+    "1234567890123456789",
+    "0.1234567890123456789",
+    "1e22",
+    "1e23",
+    "1e-22",
+    "1e-30",
+    "1.7976931348623157e308",
+    "4.9e-324",
+    "00012.500",
   ];
-  for (const s of cases) assert.equal(Object.is(p(s), parseFloat(s)), true, `${s}: ${p(s)} vs ${parseFloat(s)}`);
+  for (const s of cases) {
+    assert.equal(Object.is(p(s), parseFloat(s)), true, `${s}: ${p(s)} vs ${parseFloat(s)}`);
+  }
 });
 
 Deno.test("parseFloatBytes: random decimals match parseFloat bit for bit", () => {
@@ -28,7 +52,23 @@ Deno.test("parseFloatBytes: random decimals match parseFloat bit for bit", () =>
 });
 
 Deno.test("parseFloatBytes: empty and text are NaN", () => {
-  for (const s of ["", "T1", "abc", "-", ".", "1.2.3", "1e", "1e+", "--1", "1-2", "2025-01-01", "0x10", "1,5"]) {
+  for (
+    const s of [
+      "",
+      "T1",
+      "abc",
+      "-",
+      ".",
+      "1.2.3",
+      "1e",
+      "1e+",
+      "--1",
+      "1-2",
+      "2025-01-01",
+      "0x10",
+      "1,5",
+    ]
+  ) {
     assert.ok(Number.isNaN(p(s)), s);
   }
   const b = enc.encode("T1");

@@ -205,7 +205,9 @@ export class MultipartReader {
       if (view.length > MAX_PART_HEADER_BYTES) {
         throw new MultipartError("Multipart part headers are too long");
       }
-      if (!(await this.#more())) throw new MultipartError("Multipart body ended inside part headers");
+      if (!(await this.#more())) {
+        throw new MultipartError("Multipart body ended inside part headers");
+      }
     }
     const headers: Record<string, string> = {};
     for (const line of text.split("\r\n")) {
@@ -247,7 +249,9 @@ export class MultipartReader {
         return out;
       }
       if (!(await this.#more())) {
-        throw new MultipartError("Multipart body ended before the closing boundary (truncated upload)");
+        throw new MultipartError(
+          "Multipart body ended before the closing boundary (truncated upload)",
+        );
       }
     }
   }

@@ -27,7 +27,12 @@
  * @module
  */
 import type { BlobStore } from "../storage/blob_store.ts";
-import { type CsvHeader, CsvValidationError, type HeaderOptions, parseHeader } from "./csv_header.ts";
+import {
+  type CsvHeader,
+  CsvValidationError,
+  type HeaderOptions,
+  parseHeader,
+} from "./csv_header.ts";
 import { boundaryOf, MultipartError, MultipartReader } from "./multipart_reader.ts";
 
 /** An upload refused or failed; `status` is the HTTP status to answer. */
@@ -62,7 +67,12 @@ export interface UploadResult {
 }
 
 /** Content types accepted as a raw CSV body. */
-const RAW_TYPES = new Set(["text/csv", "application/csv", "text/plain", "application/octet-stream"]);
+const RAW_TYPES = new Set([
+  "text/csv",
+  "application/csv",
+  "text/plain",
+  "application/octet-stream",
+]);
 /** Allowance for multipart framing when checking Content-Length against maxBytes. */
 const FRAMING_SLACK = 64 * 1024;
 
@@ -111,11 +121,15 @@ export async function receiveCsvUpload(
     cancel = (r) => reader.cancel(r);
     try {
       const part = await reader.nextPart();
-      if (!part) throw new UploadError(400, "The multipart body has no parts: no file was uploaded");
+      if (!part) {
+        throw new UploadError(400, "The multipart body has no parts: no file was uploaded");
+      }
       if (part.name !== "file") {
         throw new UploadError(
           400,
-          `Expected the file in a form part named 'file', got ${part.name === null ? "a part without a name" : `'${part.name}'`}`,
+          `Expected the file in a form part named 'file', got ${
+            part.name === null ? "a part without a name" : `'${part.name}'`
+          }`,
         );
       }
       filename = part.filename;
@@ -177,6 +191,7 @@ export async function receiveCsvUpload(
   }
 
   let failure: UploadError | null = null;
+  let cancelled = false;
   let queued: Uint8Array[] | null = head;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -187,6 +202,7 @@ export async function receiveCsvUpload(
           return;
         }
         const c = await readSafely(pull);
+        if (cancelled) return;
         if (c === null) {
           if (!sawData) throw new UploadError(422, "The CSV has a header line but no data rows");
           controller.close();
@@ -197,12 +213,14 @@ export async function receiveCsvUpload(
         if (!sawData) sawData = hasData(c, 0, c.length);
         controller.enqueue(c);
       } catch (err) {
+        if (cancelled) return;
         failure = toUploadError(err);
         controller.error(failure);
         await cancel(failure);
       }
     },
     async cancel(reason) {
+      cancelled = true;
       await cancel(reason);
     },
   }, { highWaterMark: 0 });
@@ -212,8 +230,8 @@ export async function receiveCsvUpload(
     bytes = await store.put(key, stream, { signal: opts.signal });
   } catch (err) {
     await cancel(err);
-    if (failure) throw failure;
     if (opts.signal?.aborted) throw new UploadError(400, "The upload was aborted");
+    if (failure) throw failure;
     throw err;
   }
   return { key, bytes, filename, columns: header.names, header };
@@ -240,7 +258,10 @@ function toUploadError(err: unknown): UploadError {
   if (err instanceof UploadError) return err;
   if (err instanceof MultipartError) return new UploadError(400, err.message);
   if (err instanceof CsvValidationError) return new UploadError(422, err.message);
-  return new UploadError(400, `The upload failed: ${err instanceof Error ? err.message : String(err)}`);
+  return new UploadError(
+    400,
+    `The upload failed: ${err instanceof Error ? err.message : String(err)}`,
+  );
 }
 
 function concat(chunks: Uint8Array[], n: number): Uint8Array {

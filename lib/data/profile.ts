@@ -24,7 +24,12 @@
  *
  * @module
  */
-import { type CsvHeader, CsvValidationError, type HeaderOptions, resolveHeader } from "./csv_header.ts";
+import {
+  type CsvHeader,
+  CsvValidationError,
+  type HeaderOptions,
+  resolveHeader,
+} from "./csv_header.ts";
 import { type CsvRow, type CsvSource, scanCsv } from "./csv_scanner.ts";
 import { NUMERIC_START } from "./fast_float.ts";
 import { rowId, rowLabel, rowTimestamp } from "./row_roles.ts";
@@ -165,7 +170,14 @@ class RowStore {
     return this.n++;
   }
 
-  write(slot: number, values: Float32Array, featIdx: Int32Array, rowNo: number, id: number, ts: number) {
+  write(
+    slot: number,
+    values: Float32Array,
+    featIdx: Int32Array,
+    rowNo: number,
+    id: number,
+    ts: number,
+  ) {
     const cap = this.cap, data = this.data;
     for (let f = 0; f < featIdx.length; f++) data[f * cap + slot] = values[featIdx[f]];
     this.rowNo[slot] = rowNo;
@@ -248,7 +260,10 @@ export async function profileCsv(
       budgetRows = Math.max(1, Math.floor(maxCells / Math.max(1, featIdx.length)));
       pos = new RowStore(featIdx.length, 256, budgetRows);
       neg = new RowStore(featIdx.length, 2048, budgetRows);
-      return { columns: [header.idIndex, header.responseIndex, header.timestampIndex], countFields: true };
+      return {
+        columns: [header.idIndex, header.responseIndex, header.timestampIndex],
+        countFields: true,
+      };
     },
     onRow(row) {
       const names = header!.names;
@@ -303,7 +318,11 @@ export async function profileCsv(
   for (const c of h.featureIndices) {
     if (nonNum[c] > 0 || badSample[c]) {
       isText[c] = 1;
-      textColumns.push({ name: h.names[c], count: Math.max(nonNum[c], 1), example: examples[c] ?? "" });
+      textColumns.push({
+        name: h.names[c],
+        count: Math.max(nonNum[c], 1),
+        example: examples[c] ?? "",
+      });
     }
   }
   const missingShare: Record<string, number> = {};
@@ -311,7 +330,9 @@ export async function profileCsv(
     missingShare[h.names[c]] = rows === 0 ? 1 : Math.round((1 - nonEmpty[c] / rows) * 1e6) / 1e6;
   }
   const rowsPerDay: Record<string, number> = {};
-  for (const d of [...perDay.keys()].sort((a, b) => a - b)) rowsPerDay[dayKeyOfIndex(d)] = perDay.get(d)!;
+  for (const d of [...perDay.keys()].sort((a, b) => a - b)) {
+    rowsPerDay[dayKeyOfIndex(d)] = perDay.get(d)!;
+  }
 
   const sample = assembleSample(h, featIdx, isText, pos!, neg!, budgetRows, rng, posSeen, negSeen);
   const profile: DatasetProfile = {

@@ -49,7 +49,10 @@ Deno.test("wide file: text columns detected and excluded, no crash", async () =>
 Deno.test("sample: all positives + seeded reservoir of negatives within the cell budget", async () => {
   const rows = ["synthetic_timestamp,Id,f0,f1,f2,Response"];
   for (let i = 0; i < 5000; i++) {
-    const ts = new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString().slice(0, 19).replace("T", " ");
+    const ts = new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString().slice(0, 19).replace(
+      "T",
+      " ",
+    );
     rows.push(`${ts},${i},${i},${i % 7 ? "" : -i},${i / 2},${i % 50 === 0 ? 1 : 0}`);
   }
   const bytes = enc.encode(rows.join("\n"));
@@ -76,7 +79,8 @@ Deno.test("sample: all positives + seeded reservoir of negatives within the cell
 });
 
 Deno.test("rows out of time order are detected", async () => {
-  const csv = "Id,f,Response,Timestamp\n1,1,0,2025-01-02 00:00:00\n2,1,0,2025-01-01 00:00:00\n3,,1,2025-01-03 00:00:00\n";
+  const csv =
+    "Id,f,Response,Timestamp\n1,1,0,2025-01-02 00:00:00\n2,1,0,2025-01-01 00:00:00\n3,,1,2025-01-03 00:00:00\n";
   const { profile } = await profileCsv(enc.encode(csv));
   assert.equal(profile.timeOrdered, false);
   assert.equal(profile.outOfOrderRows, 1);
@@ -98,11 +102,31 @@ async function rejectsWith(csv: string, line: number | null, column: string | nu
 
 Deno.test("malformed files: errors name line and column", async () => {
   const ok = "Id,f,Response,Timestamp\n1,0.5,0,2025-01-01 00:00:00\n";
-  await rejectsWith("Id,f,Timestamp\n1,2,2025-01-01 00:00:00\n", 1, "Response", /missing 'Response'/);
-  await rejectsWith(ok + "2,0.5,2,2025-01-01 00:00:01\n", 3, "Response", /Line 3, column 'Response': Response must be 0 or 1, got '2'/);
+  await rejectsWith(
+    "Id,f,Timestamp\n1,2,2025-01-01 00:00:00\n",
+    1,
+    "Response",
+    /missing 'Response'/,
+  );
+  await rejectsWith(
+    ok + "2,0.5,2,2025-01-01 00:00:01\n",
+    3,
+    "Response",
+    /Line 3, column 'Response': Response must be 0 or 1, got '2'/,
+  );
   await rejectsWith(ok + "2,0.5,,2025-01-01 00:00:01\n", 3, "Response", /got an empty value/);
-  await rejectsWith(ok + ok.split("\n")[1] + "\n2,0.5,0,2025-13-01 00:00:01\n", 4, "Timestamp", /Line 4, column 'Timestamp': expected a timestamp.*got '2025-13-01 00:00:01'/);
-  await rejectsWith(ok + "2,0.5,0\n", 3, "Timestamp", /Line 3: expected 4 fields as in the header but found 3/);
+  await rejectsWith(
+    ok + ok.split("\n")[1] + "\n2,0.5,0,2025-13-01 00:00:01\n",
+    4,
+    "Timestamp",
+    /Line 4, column 'Timestamp': expected a timestamp.*got '2025-13-01 00:00:01'/,
+  );
+  await rejectsWith(
+    ok + "2,0.5,0\n",
+    3,
+    "Timestamp",
+    /Line 3: expected 4 fields as in the header but found 3/,
+  );
   await rejectsWith(ok + "x,0.5,0,2025-01-01 00:00:01\n", 3, "Id", /Id must be a number/);
   await rejectsWith("", 1, null, /empty/);
   // A Response written as 1.0 is fine.
@@ -120,7 +144,10 @@ Deno.test("profileInWorker: same result, progress, errors as CsvValidationError"
   const bad = await Deno.makeTempFile({ suffix: ".csv" });
   try {
     await Deno.writeTextFile(bad, "Id,f,Response,Timestamp\n1,2,3,2025-01-01 00:00:00\n");
-    await assert.rejects(() => profileInWorker(bad), (e: unknown) => e instanceof CsvValidationError && e.line === 2);
+    await assert.rejects(
+      () => profileInWorker(bad),
+      (e: unknown) => e instanceof CsvValidationError && e.line === 2,
+    );
     const ac = new AbortController();
     ac.abort(new Error("stop"));
     await assert.rejects(() => profileInWorker(NUMERIC, { signal: ac.signal }), /stop/);

@@ -14,14 +14,22 @@ export const SLOT_ID = 0, SLOT_RESPONSE = 1, SLOT_TS = 2;
 /** Throw a `CsvValidationError` for selection slot `k` of `row`. */
 export function rowError(row: CsvRow, k: number, names: string[], what: string): never {
   const col = names[row.columns[k]];
-  const v = row.isEmpty(k) ? "an empty value" : `'${row.textAt(row.fieldStart[k], row.fieldEnd[k])}'`;
-  throw new CsvValidationError(`Line ${row.line}, column '${col}': ${what}, got ${v}`, row.line, col);
+  const v = row.isEmpty(k)
+    ? "an empty value"
+    : `'${row.textAt(row.fieldStart[k], row.fieldEnd[k])}'`;
+  throw new CsvValidationError(
+    `Line ${row.line}, column '${col}': ${what}, got ${v}`,
+    row.line,
+    col,
+  );
 }
 
 /** Timestamp of the row in ms UTC (throws when invalid). */
 export function rowTimestamp(row: CsvRow, names: string[]): number {
   const ts = row.timestamp(SLOT_TS);
-  if (ts !== ts) rowError(row, SLOT_TS, names, "expected a timestamp (yyyy-MM-dd HH:mm:ss or ISO 8601)");
+  if (ts !== ts) {
+    rowError(row, SLOT_TS, names, "expected a timestamp (yyyy-MM-dd HH:mm:ss or ISO 8601)");
+  }
   return ts;
 }
 

@@ -13,7 +13,10 @@ const enc = new TextEncoder();
 Deno.test("parseIsoInstant: .NET and ISO forms as UTC", () => {
   assert.equal(parseIsoInstant("2025-01-01 00:00:00"), Date.UTC(2025, 0, 1));
   assert.equal(parseIsoInstant("2025-01-01T00:00:00Z"), Date.UTC(2025, 0, 1));
-  assert.equal(parseIsoInstant("2025-01-04T23:59:59.9999999Z"), Date.UTC(2025, 0, 4, 23, 59, 59, 999));
+  assert.equal(
+    parseIsoInstant("2025-01-04T23:59:59.9999999Z"),
+    Date.UTC(2025, 0, 4, 23, 59, 59, 999),
+  );
   assert.equal(parseIsoInstant("2025-01-04T23:59:59.5Z"), Date.UTC(2025, 0, 4, 23, 59, 59, 500));
   assert.equal(parseIsoInstant("2025-01-04T23:59:59.05"), Date.UTC(2025, 0, 4, 23, 59, 59, 50));
   assert.equal(parseIsoInstant("2025-01-05T00:00:00+01:00"), Date.UTC(2025, 0, 4, 23));
@@ -63,7 +66,11 @@ Deno.test("civil day conversions round-trip and agree with Date", () => {
     const [y, m, dd] = civilFromDays(d);
     assert.equal(daysFromCivil(y, m, dd), d);
     const date = new Date(d * 86_400_000);
-    assert.deepEqual([y, m, dd], [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()]);
+    assert.deepEqual([y, m, dd], [
+      date.getUTCFullYear(),
+      date.getUTCMonth() + 1,
+      date.getUTCDate(),
+    ]);
   }
   assert.equal(dayKey(Date.UTC(2025, 0, 5, 23, 59, 59, 999)), "2025-01-05");
   assert.equal(dayKey(Date.UTC(1969, 11, 31, 12)), "1969-12-31");

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ColumnTableData, BuildTableOptions } from "./column_table.ts";
+import type { BuildTableOptions, ColumnTableData } from "./column_table.ts";
 import { CsvValidationError } from "./csv_header.ts";
 import type { ProfileOptions, ProfileResult } from "./profile.ts";
 

@@ -240,13 +240,14 @@ export class App<State> {
       } catch (err) {
         ctx.error = err;
         const status = err instanceof HttpError ? err.status : 500;
-        if (status >= 500) {
-          console.error(`fresh: error in ${ctx.req.method} ${ctx.url.pathname}`, err);
-        }
         const h = boundary.handler;
         const method = ctx.req.method.toUpperCase() as Method;
         const fn = typeof h === "function" ? h : h?.[method] ?? h?.GET;
+        // An error page's handler may rethrow to let outer middleware answer (e.g. JSON APIs).
         const result = fn ? await fn(ctx) : null;
+        if (status >= 500) {
+          console.error(`fresh: error in ${ctx.req.method} ${ctx.url.pathname}`, err);
+        }
         if (result instanceof Response) return result;
         if (!boundary.component) throw err;
         const headers = new Headers(err instanceof HttpError ? err.headers : undefined);

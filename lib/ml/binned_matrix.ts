@@ -22,7 +22,7 @@ export interface BinnedBlock {
   /** Number of value bins of the block. */
   nBins: number;
   /** Entry range of row r: `ptr[r] .. ptr[r + 1]` (length nRows + 1). */
-  ptr: Uint32Array;
+  ptr: Int32Array;
   /** Bin index relative to `binStart`, per stored (non-missing) cell. */
   idx: Uint16Array;
 }
@@ -81,7 +81,8 @@ export function buildBinnedMatrix(
   let totalNnz = 0;
   for (let f = 0; f < nFeatures; f++) totalNnz += nnz[f];
   const wanted = Math.max(Math.ceil(totalBins / maxBlockBins), options.minBlocks ?? 1, 1);
-  const nnzCap = Math.ceil(totalNnz / wanted);
+  // Int32 offsets (V8 keeps int32 indices in registers; uint32 ones become doubles).
+  const nnzCap = Math.min(Math.ceil(totalNnz / wanted), 2 ** 30);
 
   // Greedy runs of features: close a block when bins or entries would exceed the caps.
   const ranges: [number, number][] = [];
@@ -100,9 +101,9 @@ export function buildBinnedMatrix(
   if (nFeatures > 0) ranges.push([s, nFeatures]);
 
   const blocks: BinnedBlock[] = [];
-  const pos = new Uint32Array(nRows);
+  const pos = new Int32Array(nRows);
   for (const [fs, fe] of ranges) {
-    const ptr = alloc(Uint32Array, nRows + 1, shared);
+    const ptr = alloc(Int32Array, nRows + 1, shared);
     for (let f = fs; f < fe; f++) {
       if (mapper.cuts[f].length === 0) continue;
       const col = columns[f];

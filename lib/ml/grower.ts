@@ -37,7 +37,7 @@ export interface GrowerContext {
   /** Interleaved per-row gradients [g0, h0, g1, h1, …] of the current round. */
   gh: Float32Array;
   /** Partition scratch (nRows). */
-  tmp: Uint32Array;
+  tmp: Int32Array;
 }
 
 interface NodeTask {
@@ -88,8 +88,8 @@ class TreeBuilder {
 
 /** Stable in-place partition of rows[start, end); returns the first index of the right side. */
 function partition(
-  rows: Uint32Array,
-  tmp: Uint32Array,
+  rows: Int32Array,
+  tmp: Int32Array,
   start: number,
   end: number,
   col: Float32Array,

@@ -18,7 +18,7 @@ import type { BinnedBlock, BinnedMatrix } from "./binned_matrix.ts";
  */
 export function accumulateBlock(
   block: BinnedBlock,
-  rows: Uint32Array,
+  rows: Int32Array,
   start: number,
   end: number,
   ogh: Float32Array,
@@ -60,7 +60,7 @@ export function clearBlock(block: BinnedBlock, hist: Float64Array): void {
  */
 export function gatherGradients(
   gh: Float32Array,
-  rows: Uint32Array,
+  rows: Int32Array,
   start: number,
   end: number,
   out: Float32Array,
@@ -139,7 +139,7 @@ export function maxLiveHistograms(maxDepth: number, nRows: number): number {
 export interface HistogramBuilder {
   readonly matrix: BinnedMatrix;
   /** Row indices the grower partitions in place (shared memory for parallel builders). */
-  readonly rows: Uint32Array;
+  readonly rows: Int32Array;
   /** Ordered gradients scratch, 2 × nRows floats (shared memory for parallel builders). */
   readonly ogh: Float32Array;
   readonly pool: HistPool;
@@ -153,11 +153,11 @@ export interface HistogramBuilder {
 
 /** Builder that does all the work in the calling thread. */
 export class SerialHistogramBuilder implements HistogramBuilder {
-  readonly rows: Uint32Array;
+  readonly rows: Int32Array;
   readonly ogh: Float32Array;
   readonly pool: HistPool;
   constructor(readonly matrix: BinnedMatrix, maxDepth: number) {
-    this.rows = new Uint32Array(matrix.nRows);
+    this.rows = new Int32Array(matrix.nRows);
     this.ogh = new Float32Array(2 * matrix.nRows);
     this.pool = new HistPool(
       2 * matrix.totalBins,

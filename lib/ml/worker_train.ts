@@ -91,13 +91,12 @@ export function trainInWorker(
       const m = e.data;
       if (m.type === "round") {
         if (onRound) {
-          chain = chain.then(() => onRound(m.round, m.metrics)).catch((err) => {
-            fail(err);
-            throw err;
-          });
+          chain = chain.then(() => settled ? undefined : onRound(m.round, m.metrics)).catch(
+            fail,
+          );
         }
       } else if (m.type === "done") {
-        chain.then(() => finish(() => resolve(m.result)), () => {});
+        chain.then(() => finish(() => resolve(m.result)));
       } else if (m.type === "error") {
         const Ctor = ERROR_CLASSES[m.name] ?? Error;
         fail(new Ctor(m.message));

@@ -187,6 +187,9 @@ export async function reconcileDataset(
   if (task?.state === "SUCCESS") return again;
   const reason = task?.error ??
     (task ? "Feature selection was stopped." : "The feature selection task no longer exists.");
-  return (await updateDataset(kv, rec.id, (cur) =>
-    cur.state === "SELECTING_FEATURES" ? { state: "FAILED", error: reason } : {})) ?? again;
+  return (await updateDataset(
+    kv,
+    rec.id,
+    (cur) => cur.state === "SELECTING_FEATURES" ? { state: "FAILED", error: reason } : {},
+  )) ?? again;
 }

@@ -70,8 +70,10 @@ export interface SelectFeaturesResult extends JsonObject {
  * which is what the downstream model must learn. (The sample already holds every failure up to
  * its budget, so the weight is computed on the sample's own counts.)
  */
-export function selectionParams(sample: { labels: Uint8Array; nRows: number }, threads: number):
-  Partial<BoosterParams> {
+export function selectionParams(
+  sample: { labels: Uint8Array; nRows: number },
+  threads: number,
+): Partial<BoosterParams> {
   let pos = 0;
   for (let i = 0; i < sample.nRows; i++) pos += sample.labels[i];
   const neg = sample.nRows - pos;
@@ -87,18 +89,26 @@ export function selectionParams(sample: { labels: Uint8Array; nRows: number }, t
 
 /** Register the ingest pipeline's task kinds. */
 export function registerIngestTasks(services: Services): void {
-  services.tasks.register<SelectFeaturesParams, SelectFeaturesResult>({
-    kind: SELECT_FEATURES_KIND,
-    resumable: true,
-    lockKey: (p) => `select_features:${p.dataset_id}`,
-    run: (ctx) => selectFeatures(services, ctx),
-  } satisfies TaskKind<SelectFeaturesParams, SelectFeaturesResult>);
+  services.tasks.register<SelectFeaturesParams, SelectFeaturesResult>(
+    {
+      kind: SELECT_FEATURES_KIND,
+      resumable: true,
+      lockKey: (p) => `select_features:${p.dataset_id}`,
+      run: (ctx) => selectFeatures(services, ctx),
+    } satisfies TaskKind<SelectFeaturesParams, SelectFeaturesResult>,
+  );
 }
 
 /** Progress reporter with a phase, a percentage and throttling of intermediate updates. */
 function reporter(ctx: TaskContext<SelectFeaturesParams>) {
   let last = 0;
-  return async (phase: string, percent: number, status: string, extra: JsonObject = {}, force = true) => {
+  return async (
+    phase: string,
+    percent: number,
+    status: string,
+    extra: JsonObject = {},
+    force = true,
+  ) => {
     const now = Date.now();
     if (!force && now - last < 250) return;
     last = now;
@@ -128,29 +138,10 @@ export async function selectFeatures(
   const report = reporter(ctx);
   try {
     await report("load", 0, "Loading the row sample...");
-    const sample = decodeSample(await storage.getBytes(rec.sample_key));
     const profile = JSON.parse(
       new TextDecoder().decode(await storage.getBytes(rec.profile_key)),
     ) as DatasetProfile;
-    ctx.signal.throwIfAborted();
-
-    const rounds = 100;
-    await report("train", 5, "Training the feature-selection model...", { round: 0, rounds });
-    const data = trainDataOf(sample);
-    const { model } = await trainInWorker(data, selectionParams(sample, config.trainThreads), {
-      evalMetrics: [],
-      signal: ctx.signal,
-      onRound: (r) =>
-        report("train", 5 + 55 * (r + 1) / rounds, "Training the feature-selection model...", {
-          round: r + 1,
-          rounds,
-        }, false),
-    });
-    const importance = featureImportance(model, "gain");
-    const candidates = sample.featureNames;
-    const missing = candidates.map((c) => profile.missingShare[c] ?? 1);
-    const ranked = rankFeatures(importance, candidates, missing, Math.max(1, config.topFeatures));
-    if (ranked.length === 0) throw new Error("No feature column has any value.");
+    const { ranked, sampleRows } = await rankOnSample(services, ctx, rec.sample_key, profile);
     const withGain = ranked.filter((f) => f.importance > 0).length;
 
     await report("table", 60, `Building the column table of ${ranked.length} features...`);
@@ -174,7 +165,9 @@ export async function selectFeatures(
       ? buildColumnTableInWorker(path, names, storage, keys.table, tableOpts)
       : storage.get(rec.source_key).then((s) =>
         buildColumnTable(s, names, storage, keys.table, tableOpts)
-      )).finally(() => progressChain);
+      )).finally(() =>
+        progressChain
+      );
     if (manifest.rows !== profile.rows) {
       throw new Error(`The table has ${manifest.rows} rows, the profile ${profile.rows}.`);
     }
@@ -188,16 +181,56 @@ export async function selectFeatures(
     }));
     if (!ready) throw new Error(`Dataset ${id} was deleted during feature selection.`);
     const active = await activateDataset(kv, ready);
-    return resultOf(id, ranked, manifest.rows, sample.nRows, active, t0, withGain);
+    return resultOf(id, ranked, manifest.rows, sampleRows, active, t0, withGain);
   } catch (err) {
     const reason = ctx.signal.aborted
       ? "Feature selection was stopped."
       : `Feature selection failed: ${err instanceof Error ? err.message : String(err)}`;
     await storage.deletePrefix(keys.table).catch(() => {});
-    await updateDataset(kv, id, (cur) =>
-      cur.state === "READY" ? {} : { state: "FAILED", error: reason }).catch(() => {});
+    await updateDataset(
+      kv,
+      id,
+      (cur) => cur.state === "READY" ? {} : { state: "FAILED", error: reason },
+    ).catch(() => {});
     throw err;
   }
+}
+
+/**
+ * Train the selection model on the stored sample and rank its features. A function of its own
+ * so the sample (up to ~128 MiB) is garbage once it returns, before the table build allocates
+ * the full columns.
+ */
+async function rankOnSample(
+  services: Services,
+  ctx: TaskContext<SelectFeaturesParams>,
+  sampleKey: string,
+  profile: DatasetProfile,
+): Promise<{ ranked: RankedFeature[]; sampleRows: number }> {
+  const { storage, config } = services;
+  const report = reporter(ctx);
+  const sample = decodeSample(await storage.getBytes(sampleKey));
+  ctx.signal.throwIfAborted();
+  const rounds = 100;
+  await report("train", 5, "Training the feature-selection model...", { round: 0, rounds });
+  const { model } = await trainInWorker(
+    trainDataOf(sample),
+    selectionParams(sample, config.trainThreads),
+    {
+      signal: ctx.signal,
+      onRound: (r) =>
+        report("train", 5 + 55 * (r + 1) / rounds, "Training the feature-selection model...", {
+          round: r + 1,
+          rounds,
+        }, false),
+    },
+  );
+  const importance = featureImportance(model, "gain");
+  const candidates = sample.featureNames;
+  const missing = candidates.map((c) => profile.missingShare[c] ?? 1);
+  const ranked = rankFeatures(importance, candidates, missing, Math.max(1, config.topFeatures));
+  if (ranked.length === 0) throw new Error("No feature column has any value.");
+  return { ranked, sampleRows: sample.nRows };
 }
 
 function trainDataOf(s: RowSample): TrainData {

@@ -107,7 +107,10 @@ export async function getActiveModel(kv: KvStore): Promise<ModelRecord | null> {
 }
 
 /** Every model record, newest first. */
-export async function listModels(kv: KvStore, opts: { limit?: number } = {}): Promise<ModelRecord[]> {
+export async function listModels(
+  kv: KvStore,
+  opts: { limit?: number } = {},
+): Promise<ModelRecord[]> {
   const rows = await kv.list<ModelRecord>(["models"]);
   const models = rows.map((r) => r.value).sort((a, b) => b.created_at.localeCompare(a.created_at));
   return opts.limit !== undefined ? models.slice(0, opts.limit) : models;

@@ -35,9 +35,7 @@ export function rankFeatures(
       used.push({ name, importance: value });
     }
   }
-  used.sort((a, b) =>
-    b.importance - a.importance || (index.get(a.name)! - index.get(b.name)!)
-  );
+  used.sort((a, b) => b.importance - a.importance || (index.get(a.name)! - index.get(b.name)!));
   const out = used.slice(0, n);
   if (out.length >= n) return out;
   const taken = new Set(out.map((f) => f.name));

@@ -84,6 +84,8 @@ export function decodeSample(bytes: Uint8Array): RowSample {
   const timestamps = new Float64Array(b.buffer, base + 8 * n, n);
   const labels = new Uint8Array(b.buffer, base + 16 * n, n);
   const colBase = base + 16 * n + pad8(n);
-  const columns = meta.featureNames.map((_, j) => new Float32Array(b.buffer, colBase + 4 * n * j, n));
+  const columns = meta.featureNames.map((_, j) =>
+    new Float32Array(b.buffer, colBase + 4 * n * j, n)
+  );
   return { ...meta, columns, labels, ids, timestamps };
 }

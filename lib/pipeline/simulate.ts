@@ -7,12 +7,13 @@
  * 1. `PROGRESS {"status": "Initializing simulation... Warmup period of <w> seconds."}` for the
  *    warmup period, during which the rows are loaded and ONE onnxruntime-web session is created
  *    (`numThreads: 1`, explicit) and warmed up with a few thousand runs on real rows, so the first
- *    packets do not pay for WASM compilation and JIT (first session ≈ 0.6–1 s, p99 of cold runs up
- *    to 8 ms, DESIGN.md).
+ *    packets do not pay for WASM compilation and JIT (first session ≈ 0.6–1 s idle, 3 s on a
+ *    loaded machine, with event-loop stalls of up to ~0.4 s; cold runs have p99 of several ms).
  * 2. `PROGRESS {"status": "Initializing simulation..."}` while whatever is left of that finishes.
  * 3. One packet per row, in time order, at `rows_per_second` (row i due at t0 + i / rate, see
- *    `pacer.ts`). Each packet is the task's `progress`, is stored under `["sim_packets", id, i]`
- *    with the running summary, and the position is checkpointed.
+ *    `pacer.ts`); each row is scored BEFORE its due time, so only building and storing the packet
+ *    happens on the schedule. Each packet is the task's `progress`, is stored under
+ *    `["sim_packets", id, i]` with the running summary, and the position is checkpointed.
  * 4. `SUCCESS {"message": "Simulation complete. Processed <N> records."}`, or after a stop
  *    `REVOKED {"message": "Simulation was stopped by the user."}`; the summary stays in KV.
  *
@@ -65,10 +66,13 @@ export const INIT_MESSAGE = "Initializing simulation...";
 /** Result after a stop. */
 export const STOPPED_MESSAGE = "Simulation was stopped by the user.";
 /** Result at the end. */
-export const completeMessage = (n: number): string => `Simulation complete. Processed ${n} records.`;
+export const completeMessage = (n: number): string =>
+  `Simulation complete. Processed ${n} records.`;
 
 /** Dummy runs on the ONNX session during the warmup. */
 export const WARMUP_RUNS = 2000;
+/** Warmup runs between two yields to the event loop. */
+const WARMUP_YIELD_EVERY = 25;
 /** How many of the most important features each packet shows. */
 export const TOP_FEATURES = 3;
 /** Upper bounds accepted for the options (a replay faster than this is not "real time"). */
@@ -159,9 +163,13 @@ export async function startSimulation(
     });
   }
   if (!(await storage.stat(onnxKey(model)))) {
-    throw new SimulationStartError(409, `The model's ONNX artifact is missing: ${onnxKey(model)}.`, {
-      model_id: model.id,
-    });
+    throw new SimulationStartError(
+      409,
+      `The model's ONNX artifact is missing: ${onnxKey(model)}.`,
+      {
+        model_id: model.id,
+      },
+    );
   }
   const params: SimulateParams = {
     model_id: model.id,
@@ -274,10 +282,13 @@ async function prepare(
       top,
     };
     // Warm the session on real rows (exercises real tree paths, not only the missing branches).
+    // An ORT run resolves through microtasks only, so a plain loop would hold the event loop for
+    // the whole warmup (measured: 3.8 s under load): yield to timers and I/O every few runs.
     const row = new Float32Array(columns.length);
     for (let k = 0; k < WARMUP_RUNS && set.nRows > 0 && !signal.aborted; k++) {
       fillRow(prepared, order[k % set.nRows], row);
       await scorer.score(row);
+      if (k % WARMUP_YIELD_EVERY === WARMUP_YIELD_EVERY - 1) await yieldToEventLoop();
     }
     return prepared;
   } catch (err) {
@@ -346,7 +357,7 @@ async function runSimulation(
     fail_count: state.stats.fail,
     pass_rate: state.stats.total ? state.stats.pass / state.stats.total : 0,
     average_confidence: averageConfidence(state.stats),
-    threshold: prepared?.model.threshold ?? 0.5,
+    threshold: prepared ? thresholdOf(prepared.model) : 0.5,
     confusion_matrix: confusionOf(state.stats),
     accuracy: accuracyOf(state.stats),
     rows_per_second: p.rows_per_second,
@@ -363,7 +374,7 @@ async function runSimulation(
     await ctx.progress({ status: INIT_MESSAGE });
     prepared = await abortable(preparing, ctx.signal);
     const { model, scorer, nRows, order, top } = prepared;
-    const threshold = Number.isFinite(model.threshold) ? model.threshold : 0.5;
+    const threshold = thresholdOf(model);
 
     // Resume: continue one interval after the last packet (or now, if that is already past).
     const intervalMs = 1000 / p.rows_per_second;
@@ -375,10 +386,12 @@ async function runSimulation(
     });
     const row = new Float32Array(prepared.columns.length);
     for (let i = state.next; i < nRows; i++) {
-      await pacer.wait(i, ctx.signal);
       const r = order[i];
       fillRow(prepared, r, row);
+      // Score before waiting: the ONNX run (p99 up to several ms) happens in the idle time, so at
+      // the due time only the packet is built and written.
       const pFail = await scorer.score(row);
+      await pacer.wait(i, ctx.signal);
       const label = prepared.labels[r];
       const { packet } = buildPacket(state.stats, {
         index: i,
@@ -395,13 +408,19 @@ async function runSimulation(
       state.last_emit_ms = emittedAt;
       // Packet + summary first, then progress, then the checkpoint: a crash in between makes the
       // resumed run redo row i, which rewrites the same packet key with the same content.
-      await writePacket(kv, ctx.id, {
-        seq: i,
-        packet,
-        p_fail: pFail,
-        actual: label === 0 || label === 1 ? label : null,
-        emitted_at: emittedAt,
-      }, summary("PROGRESS", false, nRows), expireIn);
+      await writePacket(
+        kv,
+        ctx.id,
+        {
+          seq: i,
+          packet,
+          p_fail: pFail,
+          actual: label === 0 || label === 1 ? label : null,
+          emitted_at: emittedAt,
+        },
+        summary("PROGRESS", false, nRows),
+        expireIn,
+      );
       await ctx.progress(packet as unknown as JsonObject);
       await ctx.saveCheckpoint(state);
     }
@@ -422,8 +441,9 @@ async function runSimulation(
     if (revoked) throw new TaskRevokedError(STOPPED_MESSAGE);
     throw err;
   } finally {
-    const done = prepared ?? await preparing.catch(() => null);
-    await done?.scorer.release();
+    // Stopped during the warmup: do not make the stop wait for the session still being created.
+    if (prepared) await prepared.scorer.release();
+    else preparing.then((ready) => ready.scorer.release()).catch(() => {});
   }
 }
 
@@ -508,4 +528,16 @@ export async function getSimulationSummary(
 
 function isFinalState(state: string): boolean {
   return (FINAL_STATES as readonly string[]).includes(state);
+}
+
+/** The model's tuned decision threshold on P(fail); 0.5 when the record has none. */
+function thresholdOf(model: ModelRecord): number {
+  return Number.isFinite(model.threshold) && model.threshold > 0 && model.threshold < 1
+    ? model.threshold
+    : 0.5;
+}
+
+/** Let timers and I/O run (a macrotask turn). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

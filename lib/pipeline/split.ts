@@ -26,10 +26,10 @@ import type { KvStore } from "../kv.ts";
 import { openColumnTable } from "../data/column_table.ts";
 import { findRowRange } from "../data/column_table.ts";
 import {
+  type DatasetRecord,
   getActiveDataset,
   getNewestDataset,
   reconcileDataset,
-  type DatasetRecord,
 } from "./datasets.ts";
 import {
   countIn,
@@ -233,7 +233,10 @@ export async function createSplit(
     for (const name of SET_NAMES) rows[name] = countIn(kept, ranges[name]);
     distribution = dailyDistribution(timestamps, kept);
     sampleKey = `${prefix}/sample_rows.u32`;
-    await services.storage.put(sampleKey, new Uint8Array(kept.buffer, kept.byteOffset, kept.byteLength));
+    await services.storage.put(
+      sampleKey,
+      new Uint8Array(kept.buffer, kept.byteOffset, kept.byteLength),
+    );
   } else {
     for (const name of SET_NAMES) rows[name] = ranges[name][1] - ranges[name][0];
   }

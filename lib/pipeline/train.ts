@@ -20,7 +20,12 @@
  */
 import type { Services } from "../services.ts";
 import type { GbdtModel, TrainData } from "../ml/model.ts";
-import { type JsonObject, type TaskContext, type TaskRecord, TaskRevokedError } from "../tasks/types.ts";
+import {
+  type JsonObject,
+  type TaskContext,
+  type TaskRecord,
+  TaskRevokedError,
+} from "../tasks/types.ts";
 import { trainInWorker } from "../ml/worker_train.ts";
 import { predictProbaColumns } from "../ml/predictor.ts";
 import { aucPr, aucRoc, bestThreshold, logLoss } from "../ml/metrics.ts";
@@ -92,7 +97,7 @@ export function registerTrainTasks(services: Services): void {
   });
 }
 
-/** Column-major rows `[start, end)` of a set as compact copies (a view would post its whole buffer). */
+/** Column-major rows `[start, end)` of a set, as views (`trainInWorker` copies what it posts). */
 function sliceData(
   set: { columns: Float32Array[]; labels: Uint8Array; featureNames: string[] },
   start: number,
@@ -101,8 +106,8 @@ function sliceData(
   return {
     nRows: end - start,
     featureNames: set.featureNames,
-    columns: set.columns.map((c) => c.slice(start, end)),
-    labels: set.labels.slice(start, end),
+    columns: set.columns.map((c) => c.subarray(start, end)),
+    labels: set.labels.subarray(start, end),
   };
 }
 
@@ -129,11 +134,15 @@ export async function runTraining(
   }
   const trainSet = await loadSplitSet(services, split, "train");
   checkStop();
-  if (trainSet.nRows === 0) throw new Error("The training set is empty: no rows in the training window.");
+  if (trainSet.nRows === 0) {
+    throw new Error("The training set is empty: no rows in the training window.");
+  }
   const all = classCounts(trainSet.labels);
   if (all.pos === 0 || all.neg === 0) {
     throw new Error(
-      `The training set has only one class (${trainSet.nRows} rows, all Response=${all.pos ? 1 : 0}); ` +
+      `The training set has only one class (${trainSet.nRows} rows, all Response=${
+        all.pos ? 1 : 0
+      }); ` +
         "choose a training window with both passing and failing parts.",
     );
   }
@@ -145,7 +154,9 @@ export async function runTraining(
   const trainPart = sliceData(trainSet, 0, nTrain);
   const validPart = nValid > 0 ? sliceData(trainSet, nTrain, nTrain + nValid) : null;
   const counts = classCounts(trainPart.labels);
-  const spw = settings.scale_pos_weight === "auto" ? counts.neg / counts.pos : settings.scale_pos_weight;
+  const spw = settings.scale_pos_weight === "auto"
+    ? counts.neg / counts.pos
+    : settings.scale_pos_weight;
 
   // 2. Train in a worker, reporting rounds at most every PROGRESS_INTERVAL_MS.
   const rounds = settings.n_estimators;
@@ -237,7 +248,12 @@ export async function runTraining(
   const metricsDoc = {
     threshold,
     threshold_source: thresholdSource,
-    metrics: { ...atT, auc_roc: finiteOrNull(aucRocV), auc_pr: finiteOrNull(aucPrV), log_loss: finiteOrNull(logLossV) },
+    metrics: {
+      ...atT,
+      auc_roc: finiteOrNull(aucRocV),
+      auc_pr: finiteOrNull(aucPrV),
+      log_loss: finiteOrNull(logLossV),
+    },
     metrics_at_0_5: at05,
     best_iteration: best,
     rounds_trained: roundsTrained,

@@ -88,7 +88,11 @@ export function trainingChart(history: EvalHistory, opts: { round?: boolean } = 
  * `maxPoints` per curve. Only long runs (overridden `n_estimators`) are thinned; `x` stays the
  * round index, the full curves stay in curves.json.
  */
-export function thinChart(chart: TrainingChart, maxPoints: number, keep: number[] = []): TrainingChart {
+export function thinChart(
+  chart: TrainingChart,
+  maxPoints: number,
+  keep: number[] = [],
+): TrainingChart {
   const thin = (pts: ChartPoint[] | undefined) => {
     if (!pts || pts.length <= maxPoints) return pts;
     const step = Math.ceil(pts.length / maxPoints);

@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  classCounts,
-  metricsAt,
-  thinChart,
-  trainingChart,
-  validationCut,
-} from "./train_report.ts";
+import { classCounts, metricsAt, thinChart, trainingChart, validationCut } from "./train_report.ts";
 import { resolveTrainSettings, trainOverridesSchema } from "./train_params.ts";
 
 Deno.test("validationCut takes the end of the window and keeps both classes in training", () => {

@@ -6,6 +6,7 @@
  * @module
  */
 import { HttpError } from "fresh";
+import "../../lib/pipeline/openapi_ingest.ts";
 import { define } from "../../utils.ts";
 import {
   getActiveDataset,

@@ -6,13 +6,16 @@
  * @module
  */
 import { HttpError } from "fresh";
+import "../../../lib/pipeline/openapi_ingest.ts";
 import { define } from "../../../utils.ts";
 import { ACTIVE_DATASET_KEY, getDataset } from "../../../lib/pipeline/datasets.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
     const { kv, storage } = ctx.state.services;
-    const id = ctx.params.id === "active" ? await kv.get<string>(ACTIVE_DATASET_KEY) : ctx.params.id;
+    const id = ctx.params.id === "active"
+      ? await kv.get<string>(ACTIVE_DATASET_KEY)
+      : ctx.params.id;
     const rec = id ? await getDataset(kv, id) : null;
     if (!rec) throw new HttpError(404, `Unknown dataset: ${ctx.params.id}`);
     if (!rec.profile_key || !(await storage.stat(rec.profile_key))) {

@@ -14,7 +14,10 @@ export const handler = define.handlers({
     const id = ctx.params.id;
     const model = id === "active" ? await getActiveModel(kv) : await getModel(kv, id);
     if (!model) {
-      throw new HttpError(404, id === "active" ? "No model has been trained yet." : `Unknown model: ${id}`);
+      throw new HttpError(
+        404,
+        id === "active" ? "No model has been trained yet." : `Unknown model: ${id}`,
+      );
     }
     const active = await kv.get<string>(["active", "model"]);
     return Response.json({ ...model, active: active === model.id });

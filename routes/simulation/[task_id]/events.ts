@@ -8,6 +8,7 @@
  */
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
+import { RequestValidationError } from "../../../lib/api/validation.ts";
 import { SIMULATE_KIND } from "../../../lib/pipeline/simulate.ts";
 import { parseCursor, simulationEventStream } from "../../../lib/pipeline/simulation_stream.ts";
 
@@ -19,15 +20,16 @@ export const handler = define.handlers({
     if (!rec || rec.kind !== SIMULATE_KIND) {
       throw new HttpError(404, `Unknown simulation task: ${id}`);
     }
-    const after = parseCursor(ctx.url.searchParams.get("after"), ctx.req.headers.get("last-event-id"));
+    const after = parseCursor(
+      ctx.url.searchParams.get("after"),
+      ctx.req.headers.get("last-event-id"),
+    );
     if (after === null) {
-      return Response.json({
-        detail: [{
-          loc: ["query", "after"],
-          msg: "after / Last-Event-ID must be an integer >= -1",
-          type: "int_parsing",
-        }],
-      }, { status: 422 });
+      throw new RequestValidationError([{
+        loc: ["query", "after"],
+        msg: "after / Last-Event-ID must be an integer greater than or equal to -1",
+        type: "int_parsing",
+      }]);
     }
     return new Response(simulationEventStream(services, id, after), {
       headers: {

@@ -21,7 +21,9 @@ export const handler = define.handlers({
     if (!isArtifactName(name)) {
       throw new HttpError(
         404,
-        `Unknown artifact ${JSON.stringify(name)}; expected one of ${Object.keys(ARTIFACT_FILES).join(", ")}.`,
+        `Unknown artifact ${JSON.stringify(name)}; expected one of ${
+          Object.keys(ARTIFACT_FILES).join(", ")
+        }.`,
       );
     }
     const model = id === "active" ? await getActiveModel(kv) : await getModel(kv, id);

@@ -1,0 +1,91 @@
+/**
+ * The test-set confusion matrix as a coloured 2×2 grid (positive class = Fail, `Response` 1).
+ * Rows are the actual class, columns the prediction; correct cells are green, errors red, and
+ * the shade grows with the cell's share of its row. Pure, so it renders on the server too.
+ *
+ * @example
+ * ```tsx
+ * <ConfusionMatrix matrix={{ true_positives: 4, false_positives: 3, true_negatives: 556,
+ *   false_negatives: 19 }} />
+ * ```
+ *
+ * @module
+ */
+import { fmtInt, fmtPct } from "../lib/ui/format.ts";
+
+/** The contract's confusion matrix. */
+export interface ConfusionCounts {
+  true_positives: number;
+  false_positives: number;
+  true_negatives: number;
+  false_negatives: number;
+}
+
+/** Props of `ConfusionMatrix`. */
+export interface ConfusionMatrixProps {
+  matrix: ConfusionCounts;
+  caption?: string;
+}
+
+function cell(n: number, rowTotal: number, correct: boolean, name: string) {
+  const share = rowTotal > 0 ? n / rowTotal : 0;
+  // Shade 0.08..0.85 by the share of the actual class, so a tiny fail class still shows.
+  const alpha = 0.08 + 0.77 * share;
+  const rgb = correct ? "22, 163, 74" : "220, 38, 38";
+  return (
+    <td
+      class={`qc-cm-cell ${correct ? "qc-cm-ok" : "qc-cm-err"}${share > 0.55 ? " qc-cm-dark" : ""}`}
+      style={{ backgroundColor: `rgba(${rgb}, ${alpha.toFixed(3)})` }}
+      data-cell={name}
+    >
+      <span class="qc-cm-count">{fmtInt(n)}</span>
+      <span class="qc-cm-share">{fmtPct(share, 1)} of row</span>
+      <span class="qc-cm-name">{name}</span>
+    </td>
+  );
+}
+
+/** The grid, with row totals and the overall count. */
+export function ConfusionMatrix({ matrix, caption = "Confusion matrix (test set)" }: ConfusionMatrixProps) {
+  const { true_positives: tp, false_positives: fp, true_negatives: tn, false_negatives: fn } =
+    matrix;
+  const actualFail = tp + fn;
+  const actualPass = tn + fp;
+  return (
+    <table class="qc-cm">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col" class="qc-cm-corner">Actual ↓ / Predicted →</th>
+          <th scope="col">Fail</th>
+          <th scope="col">Pass</th>
+          <th scope="col">Total</th>
+        </tr>
+      </thead>
+      <tbody>
+        <tr>
+          <th scope="row">Fail</th>
+          {cell(tp, actualFail, true, "True positives")}
+          {cell(fn, actualFail, false, "False negatives")}
+          <td class="qc-cm-total">{fmtInt(actualFail)}</td>
+        </tr>
+        <tr>
+          <th scope="row">Pass</th>
+          {cell(fp, actualPass, false, "False positives")}
+          {cell(tn, actualPass, true, "True negatives")}
+          <td class="qc-cm-total">{fmtInt(actualPass)}</td>
+        </tr>
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row">Total</th>
+          <td class="qc-cm-total">{fmtInt(tp + fp)}</td>
+          <td class="qc-cm-total">{fmtInt(tn + fn)}</td>
+          <td class="qc-cm-total">{fmtInt(tp + fp + tn + fn)}</td>
+        </tr>
+      </tfoot>
+    </table>
+  );
+}
+
+export default ConfusionMatrix;

@@ -1,0 +1,302 @@
+/**
+ * Training: start a run (`POST /process/train/start`), follow it every second
+ * (`GET /process/train/status/{id}`: contract step message plus the round counter), and show the
+ * model's results — test-set metrics, loss and accuracy curves for the training and validation
+ * data, the confusion matrix and the feature importance. Failures show the server's reason.
+ *
+ * @module
+ */
+import { useEffect, useMemo, useState } from "preact/hooks";
+import type { ChartConfiguration, ChartDataset } from "chart.js";
+import { ApiError, apiGet, apiPost, listen, notify } from "../lib/ui/api_client.ts";
+import { usePolling } from "../lib/ui/hooks.ts";
+import { fmtDateTime, fmtInt, fmtNum, fmtPct, shortId } from "../lib/ui/format.ts";
+import { COLORS } from "../lib/ui/palette.ts";
+import {
+  curvesFrom,
+  type TrainingCurves,
+  type TrainingView,
+  viewFromResult,
+} from "../lib/ui/training_view.ts";
+import type { TaskStatus, TrainResult } from "../lib/ui/types.ts";
+import { ChartCanvas } from "../components/ChartCanvas.tsx";
+import { ConfusionMatrix } from "../components/ConfusionMatrix.tsx";
+import { FeatureBars } from "../components/FeatureBars.tsx";
+import { MetricCard } from "../components/MetricCard.tsx";
+import { ProgressBar } from "../components/ProgressBar.tsx";
+import { StatusPill } from "../components/StatusPill.tsx";
+import { Alert, EmptyState } from "../components/Notice.tsx";
+
+/** Props of `TrainingPanel`. */
+export interface TrainingPanelProps {
+  /** Whether a split exists for the active dataset (training needs one). */
+  hasSplit: boolean;
+  /** The latest training task, if any. */
+  task: TaskStatus | null;
+  /** The active model's results, if any. */
+  model: TrainingView | null;
+}
+
+const FINAL = new Set(["SUCCESS", "FAILURE", "REVOKED"]);
+
+function lineConfig(
+  title: string,
+  train: { x: number; y: number }[],
+  valid: { x: number; y: number }[] | undefined,
+  yLabel: string,
+  best: number | null,
+): ChartConfiguration {
+  const datasets: ChartDataset<"line", { x: number; y: number }[]>[] = [
+    {
+      label: `Training ${title}`,
+      data: train,
+      borderColor: COLORS.trainCurve,
+      backgroundColor: COLORS.trainCurve,
+      pointRadius: 0,
+      borderWidth: 2,
+      tension: 0.15,
+    },
+  ];
+  if (valid?.length) {
+    datasets.push({
+      label: `Validation ${title}`,
+      data: valid,
+      borderColor: COLORS.validCurve,
+      backgroundColor: COLORS.validCurve,
+      pointRadius: 0,
+      borderWidth: 2,
+      tension: 0.15,
+    });
+  }
+  return {
+    type: "line",
+    data: { datasets },
+    options: {
+      parsing: false,
+      normalized: true,
+      interaction: { mode: "nearest", axis: "x", intersect: false },
+      plugins: {
+        legend: { position: "bottom", labels: { boxWidth: 12 } },
+        tooltip: {
+          callbacks: {
+            title: (items) => {
+              const x = items[0]?.parsed.x;
+              return x === undefined || x === null
+                ? ""
+                : `round ${x}${best !== null && x === best ? " (best)" : ""}`;
+            },
+          },
+        },
+      },
+      scales: {
+        x: { type: "linear", title: { display: true, text: "boosting round" }, ticks: { precision: 0 } },
+        y: { title: { display: true, text: yLabel } },
+      },
+    },
+  };
+}
+
+/** The training panel. */
+export default function TrainingPanel(props: TrainingPanelProps) {
+  const [hasSplit, setHasSplit] = useState(props.hasSplit);
+  const [task, setTask] = useState<TaskStatus | null>(props.task);
+  const [view, setView] = useState<TrainingView | null>(() => {
+    if (props.model) return props.model;
+    if (props.task?.status === "SUCCESS" && props.task.result) {
+      return viewFromResult(props.task.result as unknown as TrainResult);
+    }
+    return null;
+  });
+  const [startError, setStartError] = useState<string | null>(null);
+  const [pollError, setPollError] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+
+  const running = task !== null && !FINAL.has(task.status);
+
+  useEffect(() => listen("qc:split-changed", () => setHasSplit(true)), []);
+
+  // Curves of a stored model come from its curves.json artifact when the server had none.
+  const needCurves = view !== null && view.curves === null && view.model_id !== null;
+  useEffect(() => {
+    if (!needCurves || !view?.model_id) return;
+    const ctl = new AbortController();
+    apiGet<unknown>(`/models/${encodeURIComponent(view.model_id)}/artifacts/curves.json`, ctl.signal)
+      .then((c) => {
+        const curves = curvesFrom(c);
+        if (curves) setView((v) => (v && v.model_id === view.model_id ? { ...v, curves } : v));
+      })
+      .catch(() => {/* curves are optional: the rest of the view stays */});
+    return () => ctl.abort();
+  }, [needCurves, view?.model_id]);
+
+  usePolling(async () => {
+    if (!task) return;
+    try {
+      const next = await apiGet<TaskStatus>(
+        `/process/train/status/${encodeURIComponent(task.task_id)}`,
+      );
+      setPollError(null);
+      setTask(next);
+      if (next.status === "SUCCESS" && next.result) {
+        setView(viewFromResult(next.result as unknown as TrainResult));
+        notify("qc:models-changed");
+      }
+    } catch (err) {
+      setPollError(err instanceof ApiError ? err.detail : String(err));
+    }
+  }, running ? 1000 : null);
+
+  async function start() {
+    setStarting(true);
+    setStartError(null);
+    try {
+      const { task_id } = await apiPost<{ task_id: string }>("/process/train/start");
+      setTask({ task_id, status: "PENDING", progress: null, result: null });
+    } catch (err) {
+      if (err instanceof ApiError) {
+        const running = (err.body as { task_id?: unknown } | null)?.task_id;
+        if (err.status === 409 && typeof running === "string") {
+          // A run is already going on: follow it instead.
+          setTask({ task_id: running, status: "PROGRESS", progress: null, result: null });
+        }
+        setStartError(`${err.status ? `HTTP ${err.status}: ` : ""}${err.detail}`);
+      } else {
+        setStartError(String(err));
+      }
+    } finally {
+      setStarting(false);
+    }
+  }
+
+  const progress = task?.progress ?? null;
+  const round = typeof progress?.round === "number" ? progress.round : null;
+  const rounds = typeof progress?.rounds === "number" ? progress.rounds : null;
+
+  return (
+    <>
+      <section class="qc-card" aria-labelledby="train-title">
+        <div class="qc-card-head">
+          <h2 id="train-title">2 · Train a model</h2>
+          {task && <StatusPill status={task.status} />}
+        </div>
+        <p class="qc-muted">
+          Gradient-boosted trees on the training window; the last part of that window is held
+          out to stop early and to tune the decision threshold, and the metrics are measured on
+          the test window.
+        </p>
+        <div class="qc-actions">
+          <button
+            type="button"
+            class="qc-button"
+            disabled={!hasSplit || running || starting}
+            onClick={start}
+          >
+            {running ? "Training…" : starting ? "Starting…" : "Start training"}
+          </button>
+          {!hasSplit && <span class="qc-muted qc-small">Split the data first (step 1).</span>}
+          {task && (
+            <span class="qc-muted qc-small">
+              task <code title={task.task_id}>{shortId(task.task_id)}</code>
+            </span>
+          )}
+        </div>
+        {startError && <Alert kind="error" title="Could not start training">{startError}</Alert>}
+        {running && (
+          <div class="qc-run" aria-live="polite">
+            <p class="qc-step">{progress?.status ?? "Waiting for a worker…"}</p>
+            <ProgressBar
+              label="Boosting rounds"
+              value={round}
+              max={rounds ?? 100}
+              text={round !== null && rounds !== null ? `round ${fmtInt(round)} / ${fmtInt(rounds)}` : ""}
+            />
+          </div>
+        )}
+        {task?.status === "FAILURE" && (
+          <Alert kind="error" title="Training failed">
+            {progress?.status ?? "No reason given."}
+          </Alert>
+        )}
+        {task?.status === "REVOKED" && <Alert kind="info">The training run was stopped.</Alert>}
+        {pollError && <Alert kind="warning">Could not refresh the status: {pollError}</Alert>}
+      </section>
+
+      <section class="qc-card" aria-labelledby="results-title">
+        <div class="qc-card-head">
+          <h2 id="results-title">Model results</h2>
+          {view?.model_id && (
+            <span class="qc-muted qc-small">
+              model <code title={view.model_id}>{shortId(view.model_id)}</code>
+              {view.created_at && <> · {fmtDateTime(view.created_at)}</>}
+            </span>
+          )}
+        </div>
+        {view ? <Results view={view} /> : (
+          <EmptyState title="No model yet">
+            Split the data and start a training run; the test-set metrics, learning curves and
+            confusion matrix appear here.
+          </EmptyState>
+        )}
+      </section>
+    </>
+  );
+}
+
+function Results({ view }: { view: TrainingView }) {
+  const m = view.metrics;
+  const curves: TrainingCurves | null = view.curves;
+  const best = view.best_iteration;
+  const loss = useMemo(
+    () => curves && lineConfig("loss", curves.train_loss, curves.validation_loss, "log loss", best),
+    [curves, best],
+  );
+  const acc = useMemo(
+    () =>
+      curves &&
+      lineConfig("accuracy", curves.train_accuracy, curves.validation_accuracy, "accuracy", best),
+    [curves, best],
+  );
+  return (
+    <>
+      <div class="qc-metrics">
+        <MetricCard label="Accuracy" value={fmtPct(m.accuracy)} />
+        <MetricCard label="Precision" value={fmtPct(m.precision)} hint="predicted fails that were fails" />
+        <MetricCard label="Recall" value={fmtPct(m.recall)} hint="fails caught" tone={m.recall > 0 ? "neutral" : "warn"} />
+        <MetricCard label="F1" value={fmtNum(m.f1_score, 3)} />
+        <MetricCard label="MCC" value={fmtNum(m.mcc, 3)} />
+        <MetricCard label="ROC AUC" value={fmtNum(m.auc_roc, 3)} />
+        <MetricCard label="Threshold" value={fmtNum(m.threshold, 3)} hint="on P(fail)" />
+      </div>
+      <p class="qc-muted qc-small">
+        {view.n_train !== null && <>Trained on {fmtInt(view.n_train)} rows, </>}
+        {view.n_test !== null && <>tested on {fmtInt(view.n_test)} rows. </>}
+        {best !== null && <>Best round {fmtInt(best)}</>}
+        {view.rounds_trained !== null && <> of {fmtInt(view.rounds_trained)} trained.</>}
+      </p>
+      {loss && acc
+        ? (
+          <div class="qc-two">
+            <div>
+              <h3>Loss per round</h3>
+              <ChartCanvas label="Log loss per boosting round, training and validation" config={loss} />
+            </div>
+            <div>
+              <h3>Accuracy per round</h3>
+              <ChartCanvas label="Accuracy per boosting round, training and validation" config={acc} />
+            </div>
+          </div>
+        )
+        : <p class="qc-muted">Learning curves are loading or not available.</p>}
+      <div class="qc-two">
+        <div>
+          <h3>Confusion matrix</h3>
+          <ConfusionMatrix matrix={view.confusion} caption="Test set, at the tuned threshold" />
+        </div>
+        <div>
+          <h3>Feature importance</h3>
+          <FeatureBars features={view.importance} limit={15} caption="Gain importance (top 15)" />
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { train } from "./booster.ts";
+import { trainInWorker } from "./worker_train.ts";
+import { makeClassification, sliceRows } from "./synthetic.ts";
+
+const d = makeClassification({ nRows: 4000, nFeatures: 15, missingRate: 0.5, seed: 21 });
+const tr = sliceRows(d, 0, 3000), va = sliceRows(d, 3000, 4000);
+const params = { n_estimators: 12, subsample: 0.8, colsample_bytree: 0.7, seed: 3 };
+
+Deno.test("trainInWorker: identical model and history to train(), rounds forwarded", async () => {
+  const opts = { evalSets: [{ name: "train", data: tr }, { name: "valid", data: va }] };
+  const a = await train(tr, params, opts);
+  const rounds: number[] = [];
+  const b = await trainInWorker(tr, params, {
+    ...opts,
+    onRound: async (r, m) => {
+      await new Promise((res) => setTimeout(res, 1));
+      assert.equal(m.valid.logloss, a.history.valid.logloss[r]);
+      rounds.push(r);
+    },
+  });
+  assert.deepEqual(b.model, a.model);
+  assert.deepEqual(b.history, a.history);
+  assert.deepEqual(rounds, [...Array(12).keys()]);
+  assert.ok(!Number.isNaN(tr.columns[0][0]) || tr.columns[0].length === 3000); // caller's data intact
+});
+
+Deno.test("trainInWorker: n_threads = 2 gives the same model as one thread", async () => {
+  const a = await trainInWorker(tr, params);
+  const b = await trainInWorker(tr, { ...params, n_threads: 2 });
+  assert.deepEqual(b.model.trees, a.model.trees);
+});
+
+Deno.test("trainInWorker: trainer errors reject with the same class and message", async () => {
+  const single = { ...tr, labels: new Uint8Array(tr.nRows) };
+  await assert.rejects(() => trainInWorker(single, {}), (e: Error) => {
+    assert.ok(e instanceof RangeError);
+    assert.match(e.message, /only class 0/);
+    return true;
+  });
+  await assert.rejects(() => trainInWorker(tr, { max_depth: -1 }), RangeError);
+});
+
+Deno.test("trainInWorker: hang timeout and abort reject instead of hanging", async () => {
+  await assert.rejects(
+    () => trainInWorker(tr, { n_estimators: 500 }, { hangTimeoutMs: 1 }),
+    /sent nothing for 1 ms/,
+  );
+  const ac = new AbortController();
+  const p = trainInWorker(tr, { n_estimators: 5000 }, {
+    signal: ac.signal,
+    onRound: (r) => {
+      if (r === 1) ac.abort(new Error("user cancelled"));
+    },
+  });
+  await assert.rejects(() => p, /user cancelled/);
+  const ac2 = new AbortController();
+  ac2.abort(new Error("already"));
+  await assert.rejects(() => trainInWorker(tr, {}, { signal: ac2.signal }), /already/);
+});
+
+Deno.test("trainInWorker: a throwing onRound rejects and stops the worker", async () => {
+  await assert.rejects(
+    () =>
+      trainInWorker(tr, { n_estimators: 1000 }, {
+        onRound: () => {
+          throw new Error("callback failed");
+        },
+      }),
+    /callback failed/,
+  );
+});

@@ -1,0 +1,38 @@
+/**
+ * Small Preact hooks shared by the admin islands.
+ *
+ * @module
+ */
+import { useEffect, useRef } from "preact/hooks";
+
+/**
+ * Call `fn` every `ms` while `ms` is not null, waiting for each call to settle before
+ * scheduling the next (a slow server never gets overlapping polls). The latest `fn` is used.
+ *
+ * @example
+ * ```ts
+ * usePolling(async () => setStatus(await apiGet(`/tasks/${id}`)), running ? 1000 : null);
+ * ```
+ */
+export function usePolling(fn: () => Promise<void> | void, ms: number | null): void {
+  const saved = useRef(fn);
+  saved.current = fn;
+  useEffect(() => {
+    if (ms === null) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = async () => {
+      try {
+        await saved.current();
+      } catch (err) {
+        console.warn("poll failed", err);
+      }
+      if (!stopped) timer = setTimeout(tick, ms);
+    };
+    timer = setTimeout(tick, 0);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [ms]);
+}

@@ -1,0 +1,79 @@
+/**
+ * Types of the JSON the admin UI reads, re-exported from the pipeline modules that produce it
+ * (type-only imports: nothing of the server code reaches a browser bundle).
+ *
+ * @module
+ */
+import type { DatasetRecord } from "../pipeline/datasets.ts";
+import type { ChartPoint } from "../pipeline/train_report.ts";
+
+export type { DatasetRecord, DatasetState, RankedFeature } from "../pipeline/datasets.ts";
+export type { ModelRecord } from "../pipeline/models.ts";
+export type { SimPacket, SimSummary } from "../pipeline/simulation_packets.ts";
+export type { SplitRecord, SplitResponse } from "../pipeline/split.ts";
+export type { ChartPoint } from "../pipeline/train_report.ts";
+
+/** `GET /dataset/{id}`: the record plus whether it is the active dataset. */
+export type DatasetView = DatasetRecord & { active?: boolean };
+
+/** `{"task_id","status","progress","result"}` (contract status body). */
+export interface TaskStatus<R = Record<string, unknown>> {
+  task_id: string;
+  status: string;
+  progress: ({ status?: string } & Record<string, unknown>) | null;
+  result: R | null;
+}
+
+/** The 202 body of `POST /dataset/store`. */
+export interface UploadAccepted {
+  message: string;
+  dataset_path: string;
+  dataset_id?: string;
+  task_id?: string;
+}
+
+/** The training task's `result` (contract fields plus the extras the UI shows). */
+export interface TrainResult {
+  metrics: { accuracy: number; precision: number; recall: number; f1_score: number };
+  training_chart: {
+    train_loss: ChartPoint[];
+    train_accuracy: ChartPoint[];
+    validation_loss?: ChartPoint[];
+    validation_accuracy?: ChartPoint[];
+  };
+  confusion_matrix: {
+    true_positives: number;
+    false_positives: number;
+    true_negatives: number;
+    false_negatives: number;
+  };
+  model_path: string;
+  curves_path: string;
+  model_id?: string;
+  threshold?: number;
+  threshold_source?: string;
+  mcc?: number;
+  auc_roc?: number | null;
+  auc_pr?: number | null;
+  log_loss?: number | null;
+  best_iteration?: number;
+  rounds_trained?: number;
+  feature_importance?: { name: string; importance: number }[];
+  n_train?: number;
+  n_valid?: number;
+  n_test?: number;
+}
+
+/** `GET /models`. */
+export interface ModelsList {
+  active_model_id: string | null;
+  models: import("../pipeline/models.ts").ModelRecord[];
+}
+
+/** `GET /simulation/{id}/packets`. */
+export interface PacketsPage {
+  task_id: string;
+  packets: import("../pipeline/simulation_packets.ts").SimPacket[];
+  next_after: number;
+  status: string;
+}

@@ -1,0 +1,88 @@
+/**
+ * Entry point: configuration → services (KV, storage, task runner) → pipeline task kinds → web
+ * app → HTTP server on `PORT` (default 8000). SIGINT/SIGTERM shut down gracefully: stop
+ * accepting requests, let running ones finish (bounded), close the task runner and KV.
+ *
+ * ```sh
+ * deno task start                 # development: routes crawled, islands bundled on demand
+ * deno task build && DENO_ENV=production deno task start   # prebuilt bundles from _fresh/
+ * ```
+ *
+ * @module
+ */
+import { ConfigError, loadConfig } from "./lib/config.ts";
+import { openServices } from "./lib/bootstrap.ts";
+import { registerPipelineTasks } from "./lib/pipeline/mod.ts";
+import { createApp } from "./lib/app.ts";
+import { createLogger } from "./lib/api/logging.ts";
+
+/** Grace period for in-flight requests (SSE streams never end by themselves). */
+const SHUTDOWN_GRACE_MS = 5000;
+
+/** Start the service; resolves once it has shut down after a signal. */
+export async function main(env: Record<string, string | undefined> = Deno.env.toObject()) {
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Configuration error: ${err.message}`);
+      Deno.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const services = await openServices(config);
+  registerPipelineTasks(services);
+  const app = await createApp(services, { logger: log });
+
+  const stop = new AbortController();
+  const server = await app.listen({
+    port: config.port,
+    hostname: config.hostname,
+    signal: stop.signal,
+    onListen: ({ hostname, port }) => {
+      const host = hostname === "0.0.0.0" ? "localhost" : hostname;
+      log.info(
+        `QC ML service listening on http://${host}:${port} (${app.config.mode}, ` +
+          `tasks: ${config.taskMode}, data: ${config.dataDir})`,
+      );
+    },
+  });
+
+  let stopping = false;
+  const onSignal = (signal: Deno.Signal) => {
+    if (stopping) {
+      log.warn(`${signal} again: exiting now`);
+      Deno.exit(1);
+    }
+    stopping = true;
+    log.info(`${signal}: shutting down`);
+    stop.abort();
+  };
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  const listeners = signals.map((s) => {
+    const fn = () => onSignal(s);
+    Deno.addSignalListener(s, fn);
+    return [s, fn] as const;
+  });
+
+  // Serve until a signal arrives (or the server fails), then give requests a bounded grace.
+  const aborted = new Promise((resolve) => stop.signal.addEventListener("abort", resolve));
+  await Promise.race([server.finished, aborted]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    server.finished,
+    new Promise((resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS))),
+  ]);
+  clearTimeout(timer);
+  await services.close();
+  for (const [s, fn] of listeners) Deno.removeSignalListener(s, fn);
+  log.info("stopped");
+}
+
+if (import.meta.main) {
+  await main();
+  // Workers or open streams must not keep a stopped service alive.
+  Deno.exit(0);
+}

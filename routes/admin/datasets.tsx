@@ -1,0 +1,60 @@
+/**
+ * `/admin/datasets` — upload a CSV (streamed, with progress, followed through feature
+ * selection), the active dataset's profile and daily distribution, and the recent uploads.
+ *
+ * @module
+ */
+import { page } from "fresh";
+import { define } from "../../utils.ts";
+import { Layout } from "../../components/Layout.tsx";
+import { DatasetsTable } from "../../components/DatasetsTable.tsx";
+import { Alert } from "../../components/Notice.tsx";
+import DatasetUpload from "../../islands/DatasetUpload.tsx";
+import DatasetOverview from "../../islands/DatasetOverview.tsx";
+import { loadDatasetsPage } from "../../lib/ui/admin_data.ts";
+import { settle } from "../../lib/ui/settle.ts";
+
+export const handler = define.handlers({
+  async GET(ctx) {
+    return page(await settle(() => loadDatasetsPage(ctx.state.services)), {
+      headers: { "cache-control": "no-store" },
+    });
+  },
+});
+
+export default define.page<typeof handler>(function DatasetsPage({ data: result, config }) {
+  const base = config.basePath;
+  const data = result.data;
+  const pending = data?.pending ?? null;
+  return (
+    <Layout
+      title="Datasets"
+      current="/admin/datasets"
+      basePath={base}
+      subtitle="Upload production data; features are selected in the background."
+    >
+      <link rel="stylesheet" href={`${base}/admin.css`} />
+      {result.error && (
+        <Alert kind="error" title="Some data could not be loaded">{result.error}</Alert>
+      )}
+      <DatasetUpload
+        pending={pending
+          ? {
+            id: pending.id,
+            filename: pending.filename,
+            state: pending.state,
+            error: pending.error,
+            task_id: pending.task_id,
+          }
+          : null}
+      />
+      <DatasetOverview dataset={data?.active ?? null} />
+      <section class="qc-card" aria-labelledby="recent-title">
+        <div class="qc-card-head">
+          <h2 id="recent-title">Recent uploads</h2>
+        </div>
+        <DatasetsTable rows={data?.recent ?? []} />
+      </section>
+    </Layout>
+  );
+});

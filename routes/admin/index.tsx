@@ -1,0 +1,211 @@
+/**
+ * `/admin` — the dashboard: service health (live, the `HealthBadge` island), the active dataset
+ * and model, recent tasks and the effective configuration. Everything but the badge is plain
+ * server-rendered HTML.
+ *
+ * @module
+ */
+import { page } from "fresh";
+import { define } from "../../utils.ts";
+import { Layout } from "../../components/Layout.tsx";
+import { StatusPill } from "../../components/StatusPill.tsx";
+import HealthBadge from "../../islands/HealthBadge.tsx";
+import { type DatasetRecord, getActiveDataset } from "../../lib/pipeline/datasets.ts";
+import { getActiveModel, type ModelRecord } from "../../lib/pipeline/models.ts";
+import type { TaskRecord } from "../../lib/tasks/types.ts";
+import type { Config } from "../../lib/config.ts";
+import { fmtBytes, fmtDateTime, fmtInt, fmtNum, shortId } from "../../lib/ui/format.ts";
+
+interface DashboardData {
+  dataset: DatasetRecord | null;
+  model: ModelRecord | null;
+  tasks: TaskRecord[];
+  config:
+    & Pick<
+      Config,
+      | "taskMode"
+      | "topFeatures"
+      | "splitSampleFraction"
+      | "simulationWarmupSeconds"
+      | "simulationRowsPerSecond"
+      | "trainThreads"
+      | "logLevel"
+    >
+    & { auth: boolean };
+  /** Parts that could not be read (the page still renders). */
+  errors: string[];
+}
+
+async function settle<T>(label: string, p: Promise<T>, errors: string[]): Promise<T | null> {
+  try {
+    return await p;
+  } catch (err) {
+    errors.push(`${label}: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
+}
+
+export const handler = define.handlers({
+  async GET(ctx) {
+    const { kv, tasks, config } = ctx.state.services;
+    const errors: string[] = [];
+    const [dataset, model, recent] = await Promise.all([
+      settle("dataset", getActiveDataset(kv), errors),
+      settle("model", getActiveModel(kv), errors),
+      settle("tasks", tasks.list({ limit: 8 }), errors),
+    ]);
+    return page<DashboardData>({
+      dataset,
+      model,
+      tasks: recent ?? [],
+      config: {
+        taskMode: config.taskMode,
+        topFeatures: config.topFeatures,
+        splitSampleFraction: config.splitSampleFraction,
+        simulationWarmupSeconds: config.simulationWarmupSeconds,
+        simulationRowsPerSecond: config.simulationRowsPerSecond,
+        trainThreads: config.trainThreads,
+        logLevel: config.logLevel,
+        auth: config.apiToken !== null,
+      },
+      errors,
+    }, { headers: { "cache-control": "no-store" } });
+  },
+});
+
+export default define.page<typeof handler>(function Dashboard({ data, config: web }) {
+  const { dataset, model, tasks, config, errors } = data;
+  const base = web.basePath;
+  return (
+    <Layout
+      title="Dashboard"
+      current="/admin"
+      basePath={base}
+      subtitle="Upload → feature selection → date split → training → real-time replay"
+      actions={<HealthBadge intervalMs={5000} />}
+    >
+      {errors.length > 0 && (
+        <div class="qc-alert qc-alert-error" role="alert">
+          <p class="qc-alert-title">Some data could not be loaded</p>
+          <p class="qc-alert-body">{errors.join("; ")}</p>
+        </div>
+      )}
+      <div class="qc-grid">
+        <section class="qc-card">
+          <div class="qc-card-head">
+            <h2>Active dataset</h2>
+            <a href={`${base}/admin/datasets`}>Datasets →</a>
+          </div>
+          {dataset
+            ? (
+              <dl class="qc-facts">
+                <dt>File</dt>
+                <dd>{dataset.filename}</dd>
+                <dt>State</dt>
+                <dd>
+                  <StatusPill status={dataset.state} />
+                </dd>
+                <dt>Size</dt>
+                <dd>{fmtBytes(dataset.bytes)}</dd>
+                <dt>Rows</dt>
+                <dd>{fmtInt(dataset.profile?.rows)}</dd>
+                <dt>Selected features</dt>
+                <dd>{fmtInt(dataset.features?.length)}</dd>
+                <dt>Uploaded</dt>
+                <dd>{fmtDateTime(dataset.created_at)}</dd>
+              </dl>
+            )
+            : <p class="qc-muted">No dataset yet. Upload a CSV on the Datasets page.</p>}
+        </section>
+        <section class="qc-card">
+          <div class="qc-card-head">
+            <h2>Active model</h2>
+            <a href={`${base}/admin/training`}>Training →</a>
+          </div>
+          {model
+            ? (
+              <dl class="qc-facts">
+                <dt>Model</dt>
+                <dd>
+                  <code>{shortId(model.id)}</code>
+                </dd>
+                <dt>F1 (test)</dt>
+                <dd>{fmtNum(model.metrics.f1_score)}</dd>
+                <dt>Recall / precision</dt>
+                <dd>
+                  {fmtNum(model.metrics.recall)} / {fmtNum(model.metrics.precision)}
+                </dd>
+                <dt>AUC ROC</dt>
+                <dd>{fmtNum(model.metrics.auc_roc)}</dd>
+                <dt>Trained</dt>
+                <dd>{fmtDateTime(model.created_at)}</dd>
+              </dl>
+            )
+            : <p class="qc-muted">No model yet. Split the data, then start a training.</p>}
+        </section>
+        <section class="qc-card">
+          <div class="qc-card-head">
+            <h2>Configuration</h2>
+          </div>
+          <dl class="qc-facts">
+            <dt>Tasks</dt>
+            <dd>{config.taskMode}</dd>
+            <dt>Top features</dt>
+            <dd>{config.topFeatures}</dd>
+            <dt>Split sample</dt>
+            <dd>{Math.round(config.splitSampleFraction * 100)} %</dd>
+            <dt>Simulation</dt>
+            <dd>
+              {config.simulationWarmupSeconds} s warm-up, {config.simulationRowsPerSecond} row/s
+            </dd>
+            <dt>Training threads</dt>
+            <dd>{config.trainThreads}</dd>
+            <dt>API token</dt>
+            <dd>{config.auth ? "required" : "not required"}</dd>
+            <dt>Log level</dt>
+            <dd>{config.logLevel}</dd>
+          </dl>
+        </section>
+      </div>
+      <section class="qc-card">
+        <div class="qc-card-head">
+          <h2>Recent tasks</h2>
+        </div>
+        {tasks.length === 0 ? <p class="qc-muted">No tasks yet.</p> : (
+          <table class="qc-table">
+            <thead>
+              <tr>
+                <th scope="col">Task</th>
+                <th scope="col">Kind</th>
+                <th scope="col">State</th>
+                <th scope="col">Progress</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tasks.map((t) => (
+                <tr key={t.id}>
+                  <td>
+                    <code>{shortId(t.id)}</code>
+                  </td>
+                  <td>{t.kind}</td>
+                  <td>
+                    <StatusPill status={t.state} />
+                  </td>
+                  <td class="qc-muted">
+                    {t.state === "FAILURE"
+                      ? t.error
+                      : typeof t.progress?.status === "string"
+                      ? t.progress.status
+                      : ""}
+                  </td>
+                  <td>{fmtDateTime(t.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </Layout>
+  );
+});

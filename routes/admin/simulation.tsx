@@ -1,0 +1,46 @@
+/**
+ * `/admin/simulation` — replay the simulation window through the active model in real time and
+ * watch the predictions arrive (server-sent events, polling fallback).
+ *
+ * @module
+ */
+import { page } from "fresh";
+import { define } from "../../utils.ts";
+import { Layout } from "../../components/Layout.tsx";
+import { Alert } from "../../components/Notice.tsx";
+import SimulationLive from "../../islands/SimulationLive.tsx";
+import { loadSimulationPage } from "../../lib/ui/admin_data.ts";
+import { settle } from "../../lib/ui/settle.ts";
+
+export const handler = define.handlers({
+  async GET(ctx) {
+    return page(await settle(() => loadSimulationPage(ctx.state.services)), {
+      headers: { "cache-control": "no-store" },
+    });
+  },
+});
+
+export default define.page<typeof handler>(function SimulationPage({ data: result, config }) {
+  const base = config.basePath;
+  const data = result.data;
+  return (
+    <Layout
+      title="Simulation"
+      current="/admin/simulation"
+      basePath={base}
+      subtitle="Real-time inference replay: one prediction per row, in time order."
+    >
+      <link rel="stylesheet" href={`${base}/admin.css`} />
+      {result.error && (
+        <Alert kind="error" title="Some data could not be loaded">{result.error}</Alert>
+      )}
+      <SimulationLive
+        model={data?.model ?? null}
+        simulation_rows={data?.simulation_rows ?? null}
+        blocked={data ? data.blocked : "The page data could not be loaded."}
+        task={data?.task ?? null}
+        defaults={data?.defaults ?? { rows_per_second: 1, warmup_seconds: 10 }}
+      />
+    </Layout>
+  );
+});

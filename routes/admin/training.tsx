@@ -1,0 +1,52 @@
+/**
+ * `/admin/training` — split the active dataset by date, train a model and follow it, inspect
+ * its metrics, curves and confusion matrix, and download the stored models' artifacts.
+ *
+ * @module
+ */
+import { page } from "fresh";
+import { define } from "../../utils.ts";
+import { Layout } from "../../components/Layout.tsx";
+import { Alert } from "../../components/Notice.tsx";
+import SplitForm from "../../islands/SplitForm.tsx";
+import TrainingPanel from "../../islands/TrainingPanel.tsx";
+import ModelsList from "../../islands/ModelsList.tsx";
+import { loadTrainingPage } from "../../lib/ui/admin_data.ts";
+import { settle } from "../../lib/ui/settle.ts";
+
+export const handler = define.handlers({
+  async GET(ctx) {
+    return page(await settle(() => loadTrainingPage(ctx.state.services)), {
+      headers: { "cache-control": "no-store" },
+    });
+  },
+});
+
+export default define.page<typeof handler>(function TrainingPage({ data: result, config }) {
+  const base = config.basePath;
+  const data = result.data;
+  return (
+    <Layout
+      title="Training"
+      current="/admin/training"
+      basePath={base}
+      subtitle="Split the active dataset by date, then train and evaluate a model."
+    >
+      <link rel="stylesheet" href={`${base}/admin.css`} />
+      {result.error && (
+        <Alert kind="error" title="Some data could not be loaded">{result.error}</Alert>
+      )}
+      <SplitForm
+        dataset={data?.dataset ?? null}
+        blocked={data ? data.blocked : "The page data could not be loaded."}
+        split={data?.split ?? null}
+      />
+      <TrainingPanel
+        hasSplit={data?.split !== null && data?.split !== undefined}
+        task={data?.task ?? null}
+        model={data?.model ?? null}
+      />
+      <ModelsList list={data?.models ?? { active_model_id: null, models: [] }} />
+    </Layout>
+  );
+});

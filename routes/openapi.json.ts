@@ -1,0 +1,22 @@
+/**
+ * `GET /openapi.json` — the OpenAPI 3.1 document generated from the zod schemas
+ * (`lib/api/contract.ts` and operations other modules register).
+ *
+ * @module
+ */
+import { define } from "../utils.ts";
+import { registry } from "../lib/api/openapi.ts";
+import "../lib/api/contract.ts";
+
+export const handler = define.handlers({
+  GET(ctx) {
+    const doc = registry.document({
+      title: "QC ML Service",
+      version: "1.0.0",
+      description: "Manufacturing QC: dataset ingest, feature selection, date split, " +
+        "gradient-boosted training and real-time inference replay.",
+      bearerAuth: ctx.state.services.config.apiToken !== null,
+    });
+    return Response.json(doc, { headers: { "cache-control": "no-cache" } });
+  },
+});

@@ -1,0 +1,68 @@
+/**
+ * `POST /process/train/start` — start training on the active split (CONTRACT.md §3).
+ *
+ * .NET sends no body: the defaults apply (lib/pipeline/train_params.ts). An optional JSON body
+ * overrides hyperparameters (`{"max_depth": 6, "threshold_metric": "f1"}`); a bad one is a 422
+ * in FastAPI's shape. 200 `{"task_id"}`; without a split the task is still created and ends
+ * FAILURE with the reason (the contract reports failures through the status, HTTP 200);
+ * 409 `{"detail", "task_id"}` while a training of the same dataset runs.
+ *
+ * @module
+ */
+import { HttpError } from "fresh";
+import { define } from "../../../utils.ts";
+import { parseValue, RequestValidationError } from "../../../lib/api/validation.ts";
+import { startTraining } from "../../../lib/pipeline/train.ts";
+import { type TrainOverrides, trainOverridesSchema } from "../../../lib/pipeline/train_params.ts";
+import { TaskConflictError } from "../../../lib/tasks/types.ts";
+
+/** Largest override body accepted (a few hundred bytes in practice). */
+const MAX_BODY_BYTES = 16 * 1024;
+
+async function readOverrides(req: Request): Promise<TrainOverrides> {
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+    await req.body?.cancel();
+    throw new HttpError(413, `Request body is larger than ${MAX_BODY_BYTES} bytes.`);
+  }
+  if (!req.body) return {};
+  const bytes = new Uint8Array(await req.arrayBuffer());
+  if (bytes.length > MAX_BODY_BYTES) {
+    throw new HttpError(413, `Request body is larger than ${MAX_BODY_BYTES} bytes.`);
+  }
+  const text = new TextDecoder().decode(bytes);
+  // No body (what .NET sends) or an empty JSON value means "use the defaults".
+  if (text.trim() === "" || text.trim() === "null") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new RequestValidationError([{
+      loc: ["body"],
+      msg: "JSON decode error",
+      type: "json_invalid",
+      ctx: { error: err instanceof Error ? err.message : String(err) },
+    }]);
+  }
+  return parseValue(trainOverridesSchema, value, ["body"]);
+}
+
+export const handler = define.handlers({
+  async POST(ctx) {
+    const overrides = await readOverrides(ctx.req);
+    try {
+      const task = await startTraining(ctx.state.services, overrides);
+      return Response.json({ task_id: task.id });
+    } catch (err) {
+      if (err instanceof TaskConflictError) {
+        return Response.json(
+          {
+            detail: `A training of this dataset is already running (task ${err.runningTaskId}).`,
+            task_id: err.runningTaskId,
+          },
+          { status: 409 },
+        );
+      }
+      throw err;
+    }
+  },
+});

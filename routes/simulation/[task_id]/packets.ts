@@ -1,0 +1,41 @@
+/**
+ * `GET /simulation/{task_id}/packets?after=N&limit=M` — the stored packets with
+ * `current_row_index > after` (default -1: from the first), at most `limit` (1–1000, default
+ * 100), in order: `{"task_id", "packets": [...], "next_after", "status"}`. Pass `next_after` back
+ * as `after` to continue; nothing is ever skipped however slowly the caller polls. 404 for
+ * unknown ids, 422 for bad query values.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { HttpError } from "fresh";
+import { define } from "../../../utils.ts";
+import { parseValue } from "../../../lib/api/validation.ts";
+import { SIMULATE_KIND } from "../../../lib/pipeline/simulate.ts";
+import { MAX_PAGE, readPackets } from "../../../lib/pipeline/simulation_packets.ts";
+
+const QuerySchema = z.object({
+  after: z.coerce.number().int().min(-1).default(-1),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
+});
+
+export const handler = define.handlers({
+  async GET(ctx) {
+    const id = ctx.params.task_id;
+    const { services } = ctx.state;
+    const q = ctx.url.searchParams;
+    const query = parseValue(QuerySchema, {
+      after: q.get("after") || undefined,
+      limit: q.get("limit") || undefined,
+    }, ["query"]);
+    const rec = await services.tasks.get(id);
+    if (!rec || rec.kind !== SIMULATE_KIND) {
+      throw new HttpError(404, `Unknown simulation task: ${id}`);
+    }
+    const { packets, nextAfter } = await readPackets(services.kv, id, query);
+    return Response.json(
+      { task_id: id, packets, next_after: nextAfter, status: rec.state },
+      { headers: { "cache-control": "no-store" } },
+    );
+  },
+});

@@ -1,0 +1,423 @@
+/**
+ * The simulation (CONTRACT.md §4) through the app's handler: packet fields and JSON types, time
+ * order, nulls for empty cells, the decision rule, probabilities equal to the TS predictor's,
+ * the packet cursor, the SSE stream (every packet once, in order, resumable), stop → REVOKED
+ * within a second, resume after a restart (file-backed KV), and the start errors.
+ *
+ * Simulations here run with warmup 0 and 100–200 rows/s so the file stays fast.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { createApp } from "../lib/app.ts";
+import { openServices } from "../lib/bootstrap.ts";
+import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
+import { testConfig, withTestServices } from "../lib/testing.ts";
+import type { Services } from "../lib/services.ts";
+import { loadSplitSet } from "../lib/pipeline/split.ts";
+import { predictProba } from "../lib/ml/predictor.ts";
+import { readPacketRecords, type SimPacket } from "../lib/pipeline/simulation_packets.ts";
+import { INIT_MESSAGE, warmupMessage } from "../lib/pipeline/simulate.ts";
+import { seedSimulation } from "./simulation_fixture.ts";
+import { assertShape, obj, oneOf, rec, type Shape } from "./shape.ts";
+
+type Handler = (req: Request) => Promise<Response>;
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+async function call(
+  handler: Handler,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Json; text: string }> {
+  const init: RequestInit = { method, headers };
+  if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
+  const res = await handler(new Request(`http://localhost${path}`, init));
+  const text = await res.text();
+  let json: Json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch { /* not JSON */ }
+  return { status: res.status, json, text };
+}
+
+async function setup(services: Services): Promise<Handler> {
+  registerPipelineTasks(services);
+  return (await createApp(services)).handler() as Handler;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The contract packet, exactly (no extra fields). */
+const PACKET: Shape = obj({
+  current_row_index: "int",
+  total_rows: "int",
+  quality_score: "number",
+  live_prediction: obj({
+    timestamp: "string",
+    sample_id: "string",
+    prediction: "string",
+    confidence: "number",
+    top_features: rec(oneOf("number", "null")),
+  }),
+  live_stats: obj({
+    total_predictions: "int",
+    pass_count: "int",
+    fail_count: "int",
+    average_confidence: "number",
+  }),
+});
+
+const STATUS: Shape = obj({
+  task_id: "string",
+  status: "string",
+  progress: oneOf("null", obj({}, true)),
+  result: oneOf("null", obj({ message: "string" })),
+});
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+async function waitFinal(services: Services, id: string, timeoutMs = 15_000) {
+  return await services.tasks.waitFor(id, { timeoutMs });
+}
+
+/** Wait until at least `n` packets are stored. */
+async function waitPackets(services: Services, id: string, n: number, timeoutMs = 10_000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const { records } = await readPacketRecords(services.kv, id, { after: n - 2, limit: 1 });
+    if (records.length) return;
+    await sleep(10);
+  }
+  throw new Error(`fewer than ${n} packets after ${timeoutMs} ms`);
+}
+
+/** Parse a complete SSE body into events. */
+function parseSse(text: string): { event: string; id: string | null; data: Json }[] {
+  const out: { event: string; id: string | null; data: Json }[] = [];
+  for (const block of text.split("\n\n")) {
+    let event = "message", id: string | null = null;
+    const data: string[] = [];
+    for (const line of block.split("\n")) {
+      if (line.startsWith("event: ")) event = line.slice(7);
+      else if (line.startsWith("id: ")) id = line.slice(4);
+      else if (line.startsWith("data: ")) data.push(line.slice(6));
+    }
+    if (data.length) out.push({ event, id, data: JSON.parse(data.join("\n")) });
+  }
+  return out;
+}
+
+Deno.test("simulation: contract packets, time order, nulls, threshold rule, predictor parity", () =>
+  withTestServices(async (services) => {
+    const handler = await setup(services);
+    const fx = await seedSimulation(services, { simRows: 40, threshold: 0.35 });
+
+    const start = await call(handler, "POST", "/simulation/start", {
+      rows_per_second: 200,
+      warmup_seconds: 0.3,
+    });
+    assert.equal(start.status, 200, start.text);
+    assertShape(start.json, obj({ task_id: "string" }), "start body");
+    const id: string = start.json.task_id;
+
+    // The progress messages, in order: warmup → initializing → packets.
+    const seen: string[] = [];
+    for await (const r of services.tasks.watch(id)) {
+      const s = r.progress?.status;
+      if (typeof s === "string" && seen.at(-1) !== s) seen.push(s);
+      if (r.progress && "current_row_index" in r.progress) break;
+    }
+    assert.equal(seen[0], warmupMessage(0.3));
+    assert.ok(seen.every((s) => s === warmupMessage(0.3) || s === INIT_MESSAGE), String(seen));
+
+    await waitFinal(services, id);
+    const status = await call(handler, "GET", `/simulation/status/${id}`);
+    assert.equal(status.status, 200);
+    assertShape(status.json, STATUS, "status body");
+    assert.equal(status.json.status, "SUCCESS");
+    assert.deepEqual(status.json.result, { message: "Simulation complete. Processed 40 records." });
+
+    const page = await call(handler, "GET", `/simulation/${id}/packets?limit=1000`);
+    assert.equal(page.status, 200);
+    assert.equal(page.json.task_id, id);
+    assert.equal(page.json.status, "SUCCESS");
+    assert.equal(page.json.next_after, 39);
+    const packets: SimPacket[] = page.json.packets;
+    assert.equal(packets.length, 40);
+
+    // The rows, in time order, as the split stores them.
+    const set = await loadSplitSet(services, fx.split, "simulation", fx.featureNames);
+    const { records } = await readPacketRecords(services.kv, id, { limit: 1000 });
+    const top = fx.record.importance.slice(0, 3).map((f) => f.name);
+    let sumQ = 0, pass = 0, fail = 0, prevTs = -Infinity;
+    for (let i = 0; i < packets.length; i++) {
+      const p = packets[i];
+      assertShape(p, PACKET, `packet ${i}`);
+      assert.equal(p.current_row_index, i);
+      assert.equal(p.total_rows, 40);
+      const ts = Date.parse(p.live_prediction.timestamp);
+      assert.match(p.live_prediction.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      assert.ok(ts > prevTs, "rows in time order");
+      prevTs = ts;
+      assert.equal(ts, set.timestamps[i]);
+      assert.equal(p.live_prediction.sample_id, `SAMPLE_${set.ids[i]}`);
+      assert.deepEqual(Object.keys(p.live_prediction.top_features), top);
+
+      // Probability: ONNX session vs the TS predictor on the same row.
+      const row = set.columns.map((c) => c[i]);
+      const expected = predictProba(fx.model, row);
+      assert.ok(
+        Math.abs(records[i].p_fail - expected) < 1e-6,
+        `row ${i}: ${records[i].p_fail} vs ${expected}`,
+      );
+      assert.equal(p.quality_score, round2((1 - records[i].p_fail) * 100));
+      assert.equal(p.live_prediction.confidence, p.quality_score);
+      assert.equal(p.live_prediction.prediction, records[i].p_fail >= 0.35 ? "Fail" : "Pass");
+      for (const name of top) {
+        const v = set.columns[fx.featureNames.indexOf(name)][i];
+        const got = p.live_prediction.top_features[name];
+        if (Number.isNaN(v)) assert.equal(got, null);
+        else assert.equal(Math.fround(got as number), v);
+      }
+      sumQ += p.quality_score;
+      if (p.live_prediction.prediction === "Pass") pass++;
+      else fail++;
+      assert.deepEqual(p.live_stats, {
+        total_predictions: i + 1,
+        pass_count: pass,
+        fail_count: fail,
+        average_confidence: round2(sumQ / (i + 1)),
+      });
+    }
+    // The first simulation row has every cell empty → every top feature is null.
+    assert.deepEqual(Object.values(packets[0].live_prediction.top_features), [null, null, null]);
+    assert.ok(fail > 0 && pass > 0, "both classes predicted");
+
+    // Cursor paging.
+    const p2 = await call(handler, "GET", `/simulation/${id}/packets?after=9&limit=5`);
+    assert.deepEqual(p2.json.packets.map((p: SimPacket) => p.current_row_index), [
+      10,
+      11,
+      12,
+      13,
+      14,
+    ]);
+    assert.equal(p2.json.next_after, 14);
+    const end = await call(handler, "GET", `/simulation/${id}/packets?after=39`);
+    assert.deepEqual(end.json.packets, []);
+    assert.equal(end.json.next_after, 39);
+    assert.equal((await call(handler, "GET", `/simulation/${id}/packets?limit=0`)).status, 422);
+    assert.equal((await call(handler, "GET", `/simulation/${id}/packets?after=x`)).status, 422);
+
+    // Summary: counts and confusion matrix against the true Response.
+    const summary = await call(handler, "GET", `/simulation/${id}/summary`);
+    assert.equal(summary.status, 200);
+    const s = summary.json;
+    assert.equal(s.status, "SUCCESS");
+    assert.equal(s.final, true);
+    assert.equal(s.processed, 40);
+    assert.equal(s.pass_count, pass);
+    assert.equal(s.fail_count, fail);
+    assert.equal(s.threshold, 0.35);
+    assert.equal(s.average_confidence, packets[39].live_stats.average_confidence);
+    const cm = { true_positives: 0, false_positives: 0, true_negatives: 0, false_negatives: 0 };
+    packets.forEach((p, i) => {
+      const f = p.live_prediction.prediction === "Fail", y = set.labels[i] === 1;
+      if (f && y) cm.true_positives++;
+      else if (f) cm.false_positives++;
+      else if (y) cm.false_negatives++;
+      else cm.true_negatives++;
+    });
+    assert.deepEqual(s.confusion_matrix, cm);
+  }));
+
+Deno.test("simulation: SSE delivers every packet once, in order, then the status; resumes", () =>
+  withTestServices(async (services) => {
+    const handler = await setup(services);
+    await seedSimulation(services, { simRows: 30 });
+    const start = await call(handler, "POST", "/simulation/start", {
+      rows_per_second: 100,
+      warmup_seconds: 0,
+    });
+    const id: string = start.json.task_id;
+
+    // Connect while the replay runs; the stream ends by itself after the status event.
+    const res = await handler(new Request(`http://localhost/simulation/${id}/events`));
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
+    const events = parseSse(await res.text());
+    const packets = events.filter((e) => e.event === "packet");
+    assert.deepEqual(packets.map((e) => Number(e.id)), Array.from({ length: 30 }, (_, i) => i));
+    assert.deepEqual(
+      packets.map((e) => e.data.current_row_index),
+      packets.map((e) => Number(e.id)),
+    );
+    const stored = await readPacketRecords(services.kv, id, { limit: 1000 });
+    assert.deepEqual(packets.map((e) => e.data), stored.records.map((r) => r.packet));
+    const last = events.at(-1)!;
+    assert.equal(last.event, "status");
+    assert.equal(last.data.status, "SUCCESS");
+    assert.deepEqual(last.data.result, { message: "Simulation complete. Processed 30 records." });
+
+    // Reconnect with Last-Event-ID (as EventSource does) or ?after=.
+    for (
+      const init of [
+        { headers: { "last-event-id": "24" } },
+        { path: "?after=24" },
+      ] as { headers?: Record<string, string>; path?: string }[]
+    ) {
+      const again = await handler(
+        new Request(`http://localhost/simulation/${id}/events${init.path ?? ""}`, {
+          headers: init.headers,
+        }),
+      );
+      const ev = parseSse(await again.text());
+      assert.deepEqual(ev.map((e) => e.id ?? e.event), ["25", "26", "27", "28", "29", "status"]);
+    }
+    const bad = await handler(new Request(`http://localhost/simulation/${id}/events?after=-5`));
+    assert.equal(bad.status, 422);
+    await bad.body?.cancel();
+    const unknown = await handler(new Request(`http://localhost/simulation/nope/events`));
+    assert.equal(unknown.status, 404);
+    await unknown.body?.cancel();
+  }));
+
+Deno.test("simulation: stop → REVOKED within a second; second start → 409; errors", () =>
+  withTestServices(async (services) => {
+    const handler = await setup(services);
+
+    const none = await call(handler, "POST", "/simulation/start");
+    assert.equal(none.status, 404, none.text);
+    assert.equal(typeof none.json.detail, "string");
+
+    await seedSimulation(services, { simRows: 50 });
+    const bad = await call(handler, "POST", "/simulation/start", { rows_per_second: 0 });
+    assert.equal(bad.status, 422);
+    assert.deepEqual(bad.json.detail[0].loc, ["body", "rows_per_second"]);
+    assert.equal((await call(handler, "POST", "/simulation/start", "{oops")).status, 422);
+    assert.equal((await call(handler, "POST", "/simulation/start", { model_id: "x" })).status, 404);
+
+    // The .NET call: no body, config defaults → warmup message first.
+    const slow = await call(handler, "POST", "/simulation/start");
+    assert.equal(slow.status, 200, slow.text);
+    const id: string = slow.json.task_id;
+    await sleep(50);
+    const warm = await call(handler, "GET", `/simulation/status/${id}`);
+    assert.deepEqual(warm.json, {
+      task_id: id,
+      status: "PROGRESS",
+      progress: { status: "Initializing simulation... Warmup period of 10 seconds." },
+      result: null,
+    });
+
+    const dup = await call(handler, "POST", "/simulation/start", { warmup_seconds: 0 });
+    assert.equal(dup.status, 409);
+    assert.equal(dup.json.task_id, id);
+
+    const t0 = performance.now();
+    const stop = await call(handler, "POST", `/simulation/stop/${id}`);
+    assert.equal(stop.status, 200);
+    assert.deepEqual(stop.json, { task_id: id, message: "Stop signal sent to simulation task." });
+    const done = await waitFinal(services, id, 5000);
+    const elapsed = performance.now() - t0;
+    assert.equal(done.state, "REVOKED");
+    assert.ok(elapsed < 1000, `revoked after ${elapsed} ms`);
+
+    // Stop while replaying (at 2 rows/s the pacer is waiting most of the time).
+    const run = await call(handler, "POST", "/simulation/start", {
+      rows_per_second: 2,
+      warmup_seconds: 0,
+    });
+    const id2: string = run.json.task_id;
+    await waitPackets(services, id2, 2);
+    const t1 = performance.now();
+    assert.equal((await call(handler, "POST", `/simulation/stop/${id2}`)).status, 200);
+    await waitFinal(services, id2, 5000);
+    assert.ok(performance.now() - t1 < 1000, `revoked after ${performance.now() - t1} ms`);
+    const st = await call(handler, "GET", `/simulation/status/${id2}`);
+    assert.equal(st.json.status, "REVOKED");
+    assert.deepEqual(st.json.result, { message: "Simulation was stopped by the user." });
+    assertShape(st.json, STATUS);
+    const summary = await call(handler, "GET", `/simulation/${id2}/summary`);
+    assert.equal(summary.json.status, "REVOKED");
+    assert.equal(summary.json.final, true);
+    assert.ok(summary.json.processed >= 2 && summary.json.processed < 50);
+
+    // Stopping again is harmless; unknown ids are 404.
+    assert.equal((await call(handler, "POST", `/simulation/stop/${id2}`)).status, 200);
+    assert.equal((await call(handler, "POST", "/simulation/stop/unknown")).status, 404);
+    assert.equal((await call(handler, "GET", "/simulation/status/unknown")).status, 404);
+    assert.equal((await call(handler, "GET", "/simulation/unknown/summary")).status, 404);
+    assert.equal((await call(handler, "GET", "/simulation/unknown/packets")).status, 404);
+  }));
+
+Deno.test("simulation: a restart resumes from the next row; a lost artifact fails clearly", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "qc-sim-restart-" });
+  try {
+    const config = testConfig({ dataDir: dir, kvPath: join(dir, "kv.sqlite3") });
+    // closeTimeoutMs 0: closing aborts the running replay at once, as a crash would cut it off.
+    const open = async () => {
+      const s = await openServices(config, { tasks: { closeTimeoutMs: 0 } });
+      registerPipelineTasks(s);
+      return s;
+    };
+    let services = await open();
+    const fx = await seedSimulation(services, { simRows: 60 });
+    const handler = await setup2(services);
+    const { json } = await call(handler, "POST", "/simulation/start", {
+      rows_per_second: 100,
+      warmup_seconds: 0,
+    });
+    const id: string = json.task_id;
+    await waitPackets(services, id, 15);
+    await services.close();
+
+    services = await open();
+    const before = await readPacketRecords(services.kv, id, { limit: 1000 });
+    assert.ok(
+      before.records.length >= 15 && before.records.length < 60,
+      `${before.records.length}`,
+    );
+    const done = await waitFinal(services, id);
+    assert.equal(done.state, "SUCCESS", done.error ?? "");
+    assert.ok(done.attempts >= 2, "resumed in a new run");
+    assert.deepEqual(done.result, { message: "Simulation complete. Processed 60 records." });
+    const { records } = await readPacketRecords(services.kv, id, { limit: 1000 });
+    assert.deepEqual(records.map((r) => r.seq), Array.from({ length: 60 }, (_, i) => i));
+    assert.deepEqual(
+      records.map((r) => r.packet.live_stats.total_predictions),
+      Array.from({ length: 60 }, (_, i) => i + 1),
+    );
+    // Packets written before the restart were kept as they were.
+    assert.deepEqual(records.slice(0, before.records.length), before.records);
+
+    // Second run: cut off, then the model artifact disappears → FAILURE with the reason.
+    const h2 = await setup2(services);
+    const again = await call(h2, "POST", "/simulation/start", {
+      rows_per_second: 100,
+      warmup_seconds: 0,
+    });
+    const id2: string = again.json.task_id;
+    await waitPackets(services, id2, 5);
+    await services.close();
+    await Deno.remove(join(dir, "blobs", fx.record.artifacts.onnx));
+    services = await open();
+    const failed = await waitFinal(services, id2);
+    assert.equal(failed.state, "FAILURE");
+    assert.match(failed.error ?? "", /ONNX artifact is missing/);
+    const st = await call(await setup2(services), "GET", `/simulation/status/${id2}`);
+    assert.equal(st.json.status, "FAILURE");
+    assert.match(st.json.progress.status, /ONNX artifact is missing/);
+    await services.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+});
+
+/** The app handler without registering the kinds again (they are registered by `open`). */
+async function setup2(services: Services): Promise<Handler> {
+  return (await createApp(services)).handler() as Handler;
+}
