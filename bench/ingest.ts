@@ -320,11 +320,11 @@ if (import.meta.main) {
   if (want("profile")) {
     const p = await runPhase("profile", path);
     console.log(
-      `profile pass (thread)  ${fmt(p.mbps)} MB/s  (cpu-time ${fmt(p.cpuMbps)} MB/s)  ${fmt(p.ms / 1000, 1)} s  ` +
+      `profile pass (thread)  ${fmt(p.mbps)} MB/s  (cpu-time ${fmt(p.cpuMbps)} MB/s)  ${fmt((p.ms as number) / 1000, 1)} s  ` +
         `peak RSS ${fmt(p.peakRssMb)} MB  rows ${p.rows}  sample ${p.sampleRows}  = ${fmt((p.mbps as number) / (cat.mbps as number), 2)}× cat   load ${load()}`,
     );
     const w = await runPhase("profileWorker", path);
-    console.log(`profile pass (worker)  ${fmt(w.mbps)} MB/s  ${fmt(w.ms / 1000, 1)} s  peak RSS ${fmt(w.peakRssMb)} MB`);
+    console.log(`profile pass (worker)  ${fmt(w.mbps)} MB/s  ${fmt((w.ms as number) / 1000, 1)} s  peak RSS ${fmt(w.peakRssMb)} MB`);
   }
   if (want("select")) {
     const s = await runPhase("select100", path);
@@ -335,7 +335,7 @@ if (import.meta.main) {
   if (want("table")) {
     const t = await runPhase("table", path);
     console.log(
-      `column table build     ${fmt(t.ms / 1000, 1)} s  (${fmt(t.mbps)} MB/s)  ${t.rows} rows × ${t.columns} cols  peak RSS ${fmt(t.peakRssMb)} MB`,
+      `column table build     ${fmt((t.ms as number) / 1000, 1)} s  (${fmt(t.mbps)} MB/s)  ${t.rows} rows × ${t.columns} cols  peak RSS ${fmt(t.peakRssMb)} MB`,
     );
   }
   if (want("upload")) {
@@ -348,6 +348,7 @@ if (import.meta.main) {
     );
   }
   for (const [name] of Object.entries(await loadExtraPhases())) {
+    if (!want(name)) continue;
     const f = await runPhase(name, path);
     console.log(`${name.padEnd(22)} ${JSON.stringify(f)}`);
   }

@@ -54,8 +54,10 @@ export function ChartCanvas({ label, config, height = 260 }: ChartCanvasProps) {
       }
       cur?.destroy();
       const options = { ...BASE_OPTIONS, ...config.options };
-      chart.current = new Chart(canvas.current, { ...config, options } as ChartConfiguration) as
-        unknown as ChartInstance;
+      chart.current = new Chart(
+        canvas.current,
+        { ...config, options } as ChartConfiguration,
+      ) as unknown as ChartInstance;
     }).catch((err) => {
       if (!cancelled) setError(err instanceof Error ? err.message : String(err));
     });

@@ -46,7 +46,9 @@ function cell(n: number, rowTotal: number, correct: boolean, name: string) {
 }
 
 /** The grid, with row totals and the overall count. */
-export function ConfusionMatrix({ matrix, caption = "Confusion matrix (test set)" }: ConfusionMatrixProps) {
+export function ConfusionMatrix(
+  { matrix, caption = "Confusion matrix (test set)" }: ConfusionMatrixProps,
+) {
   const { true_positives: tp, false_positives: fp, true_negatives: tn, false_negatives: fn } =
     matrix;
   const actualFail = tp + fn;

@@ -43,7 +43,7 @@ export function DatasetsTable({ rows }: DatasetsTableProps) {
               </td>
               <td>
                 <StatusPill status={d.state} />
-                {d.active && <> <StatusPill status="ACTIVE" label="active" /></>}
+                {d.active && [" ", <StatusPill key="active" status="ACTIVE" label="active" />]}
                 {d.error && <div class="qc-small qc-fail-text">{d.error}</div>}
               </td>
               <td class="qc-num">{fmtInt(d.rows)}</td>

@@ -57,7 +57,8 @@ export function ModelsTable({ models, activeId }: ModelsTableProps) {
               <td>{fmtDateTime(m.created_at)}</td>
               <td>
                 <code title={m.id}>{shortId(m.id)}</code>
-                {m.id === activeId && <> <StatusPill status="ACTIVE" label="active" /></>}
+                {m.id === activeId &&
+                  [" ", <StatusPill key="active" status="ACTIVE" label="active" />]}
               </td>
               <td class="qc-num">{fmtNum(m.f1_score, 3)}</td>
               <td class="qc-num">{fmtPct(m.recall, 1)}</td>

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { render } from "preact-render-to-string";
 import { ConfusionMatrix } from "./ConfusionMatrix.tsx";
 import { MetricCard } from "./MetricCard.tsx";
-import { StatusPill, statusLabel, statusTone } from "./StatusPill.tsx";
+import { statusLabel, StatusPill, statusTone } from "./StatusPill.tsx";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { FeatureBars } from "./FeatureBars.tsx";
 import { ModelsTable } from "./ModelsTable.tsx";
@@ -40,8 +40,10 @@ Deno.test("ConfusionMatrix: an empty matrix renders zeros without NaN", () => {
 });
 
 Deno.test("MetricCard, StatusPill, ProgressBar, Notice", () => {
-  assert.match(render(<MetricCard label="Recall" value="41.00 %" hint="fails caught" tone="good" />),
-    /qc-tone-good.*Recall.*41\.00 %.*fails caught/);
+  assert.match(
+    render(<MetricCard label="Recall" value="41.00 %" hint="fails caught" tone="good" />),
+    /qc-tone-good.*Recall.*41\.00 %.*fails caught/,
+  );
   assert.equal(statusTone("SELECTING_FEATURES"), "busy");
   assert.equal(statusTone("FAILURE"), "bad");
   assert.equal(statusTone("READY"), "ok");
@@ -100,7 +102,9 @@ Deno.test("ModelsTable: rows, active marker, artifact links; empty note", () => 
   );
   assert.match(html, /qc-row-active/);
   assert.match(text(html), /0\.432 50\.0 % 36\.0 % 0\.88 0\.031 120/);
-  for (const f of ["model.onnx", "model.xgb.json", "curves.json", "metrics.json", "predictions.json"]) {
+  for (
+    const f of ["model.onnx", "model.xgb.json", "curves.json", "metrics.json", "predictions.json"]
+  ) {
     assert.ok(html.includes(`href="/models/m-1/artifacts/${f}"`), f);
   }
   assert.match(render(<ModelsTable models={[]} activeId={null} />), /No model has been trained/);

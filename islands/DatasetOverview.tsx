@@ -7,6 +7,7 @@
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { ChartConfiguration } from "chart.js";
+import { useHydrated } from "../lib/ui/hooks.ts";
 import { ApiError, apiGet, listen } from "../lib/ui/api_client.ts";
 import { fmtBytes, fmtDateTime, fmtInt, fmtPct, shortId } from "../lib/ui/format.ts";
 import { COLORS } from "../lib/ui/palette.ts";
@@ -23,6 +24,7 @@ export interface DatasetOverviewProps {
 
 /** The profile card. */
 export default function DatasetOverview(props: DatasetOverviewProps) {
+  const hydrated = useHydrated();
   const [dataset, setDataset] = useState<DatasetView | null>(props.dataset);
   const [error, setError] = useState<string | null>(null);
   const [allFeatures, setAllFeatures] = useState(false);
@@ -62,12 +64,17 @@ export default function DatasetOverview(props: DatasetOverviewProps) {
 
   if (!dataset) {
     return (
-      <section class="qc-card" aria-labelledby="overview-title">
+      <section
+        class="qc-card"
+        aria-labelledby="overview-title"
+        data-island="DatasetOverview"
+        data-hydrated={hydrated ? "true" : "false"}
+      >
         <h2 id="overview-title">Active dataset</h2>
         {error && <Alert kind="error">{error}</Alert>}
         <EmptyState title="No dataset yet">
-          Upload a CSV above. Once its features are selected it becomes the active dataset used
-          by splits and training.
+          Upload a CSV above. Once its features are selected it becomes the active dataset used by
+          splits and training.
         </EmptyState>
       </section>
     );
@@ -78,7 +85,12 @@ export default function DatasetOverview(props: DatasetOverviewProps) {
   const fail = p?.class_counts?.["1"] ?? 0;
   const features = dataset.features ?? [];
   return (
-    <section class="qc-card" aria-labelledby="overview-title">
+    <section
+      class="qc-card"
+      aria-labelledby="overview-title"
+      data-island="DatasetOverview"
+      data-hydrated={hydrated ? "true" : "false"}
+    >
       <div class="qc-card-head">
         <h2 id="overview-title">Active dataset</h2>
         <StatusPill status={dataset.state} />
@@ -86,66 +98,51 @@ export default function DatasetOverview(props: DatasetOverviewProps) {
       {error && <Alert kind="warning">Could not refresh: {error}</Alert>}
       <p class="qc-muted">
         <strong class="qc-strong">{dataset.filename}</strong> · id{" "}
-        <code title={dataset.id}>{shortId(dataset.id)}</code> · {fmtBytes(dataset.bytes)} ·
-        uploaded {fmtDateTime(dataset.created_at)}
+        <code title={dataset.id}>{shortId(dataset.id)}</code> · {fmtBytes(dataset.bytes)} · uploaded
+        {" "}
+        {fmtDateTime(dataset.created_at)}
       </p>
       {dataset.state === "FAILED" && (
         <Alert kind="error" title="Processing failed">{dataset.error ?? "Unknown reason."}</Alert>
       )}
       {p
         ? (
-          <dl class="qc-kv">
-            <div>
-              <dt>Rows</dt>
-              <dd>{fmtInt(p.rows)}</dd>
-            </div>
-            <div>
-              <dt>Columns</dt>
-              <dd>{fmtInt(p.columns)}</dd>
-            </div>
-            <div>
-              <dt>Pass / fail</dt>
-              <dd>
-                {fmtInt(pass)} / <span class="qc-fail-text">{fmtInt(fail)}</span>
-                <span class="qc-muted qc-small">
-                  {" "}({fmtPct(pass + fail > 0 ? fail / (pass + fail) : null)} fail)
+          <dl class="qc-facts">
+            <dt>Rows</dt>
+            <dd>{fmtInt(p.rows)}</dd>
+            <dt>Columns</dt>
+            <dd>{fmtInt(p.columns)}</dd>
+            <dt>Pass / fail</dt>
+            <dd>
+              {fmtInt(pass)} / <span class="qc-fail-text">{fmtInt(fail)}</span>{" "}
+              <span class="qc-muted qc-small">
+                ({fmtPct(pass + fail > 0 ? fail / (pass + fail) : null)} fail)
+              </span>
+            </dd>
+            <dt>First row</dt>
+            <dd>{fmtDateTime(p.first_timestamp)}</dd>
+            <dt>Last row</dt>
+            <dd>{fmtDateTime(p.last_timestamp)}</dd>
+            <dt>Days</dt>
+            <dd>
+              {fmtInt(days.length)}
+              {!p.sorted_by_time && (
+                <span class="qc-muted qc-small">(rows were re-ordered by time)</span>
+              )}
+            </dd>
+            <dt>Timestamp column</dt>
+            <dd>
+              <code>{p.timestamp_column}</code>
+            </dd>
+            <dt>Text columns excluded</dt>
+            <dd>
+              {p.text_columns.length === 0 ? "none" : (
+                <span title={p.text_columns.join(", ")}>
+                  {p.text_columns.slice(0, 6).join(", ")}
+                  {p.text_columns.length > 6 && ` … (+${p.text_columns.length - 6})`}
                 </span>
-              </dd>
-            </div>
-            <div>
-              <dt>First row</dt>
-              <dd>{fmtDateTime(p.first_timestamp)}</dd>
-            </div>
-            <div>
-              <dt>Last row</dt>
-              <dd>{fmtDateTime(p.last_timestamp)}</dd>
-            </div>
-            <div>
-              <dt>Days</dt>
-              <dd>
-                {fmtInt(days.length)}
-                {!p.sorted_by_time && <span class="qc-muted qc-small">(rows were re-ordered by time)</span>}
-              </dd>
-            </div>
-            <div>
-              <dt>Timestamp column</dt>
-              <dd>
-                <code>{p.timestamp_column}</code>
-              </dd>
-            </div>
-            <div>
-              <dt>Text columns excluded</dt>
-              <dd>
-                {p.text_columns.length === 0
-                  ? "none"
-                  : (
-                    <span title={p.text_columns.join(", ")}>
-                      {p.text_columns.slice(0, 6).join(", ")}
-                      {p.text_columns.length > 6 && ` … (+${p.text_columns.length - 6})`}
-                    </span>
-                  )}
-              </dd>
-            </div>
+              )}
+            </dd>
           </dl>
         )
         : <p class="qc-muted">The profile is not available yet.</p>}
@@ -154,7 +151,13 @@ export default function DatasetOverview(props: DatasetOverviewProps) {
         <div>
           <h3>Rows per day</h3>
           {days.length > 0
-            ? <ChartCanvas label={`Rows per day over ${days.length} days`} config={config} height={240} />
+            ? (
+              <ChartCanvas
+                label={`Rows per day over ${days.length} days`}
+                config={config}
+                height={240}
+              />
+            )
             : <p class="qc-muted">No daily distribution available.</p>}
         </div>
         <div>
@@ -180,7 +183,9 @@ export default function DatasetOverview(props: DatasetOverviewProps) {
             )
             : (
               <p class="qc-muted">
-                {dataset.state === "READY" ? "No features were selected." : "Feature selection has not finished yet."}
+                {dataset.state === "READY"
+                  ? "No features were selected."
+                  : "Feature selection has not finished yet."}
               </p>
             )}
         </div>

@@ -8,7 +8,7 @@
  */
 import { useRef, useState } from "preact/hooks";
 import { ApiError, apiGet, describeDetail, notify, uploadFile } from "../lib/ui/api_client.ts";
-import { usePolling } from "../lib/ui/hooks.ts";
+import { useHydrated, usePolling } from "../lib/ui/hooks.ts";
 import { fmtBytes, fmtInt } from "../lib/ui/format.ts";
 import type { DatasetView, UploadAccepted } from "../lib/ui/types.ts";
 import { ProgressBar } from "../components/ProgressBar.tsx";
@@ -17,7 +17,13 @@ import { Alert } from "../components/Notice.tsx";
 
 /** Props: an upload still being processed when the page was rendered. */
 export interface DatasetUploadProps {
-  pending?: { id: string; filename: string; state: string; error: string | null; task_id: string | null } | null;
+  pending?: {
+    id: string;
+    filename: string;
+    state: string;
+    error: string | null;
+    task_id: string | null;
+  } | null;
 }
 
 type Phase =
@@ -42,6 +48,7 @@ const FINAL = new Set(["READY", "FAILED", "SUCCESS", "FAILURE", "REVOKED"]);
 
 /** The upload form and its status. */
 export default function DatasetUpload({ pending = null }: DatasetUploadProps) {
+  const hydrated = useHydrated();
   const [file, setFile] = useState<File | null>(null);
   const [phase, setPhase] = useState<Phase>(
     pending ? { kind: "tracking", reply: null, seconds: null } : { kind: "idle" },
@@ -164,13 +171,19 @@ export default function DatasetUpload({ pending = null }: DatasetUploadProps) {
   };
 
   return (
-    <section class="qc-card" aria-labelledby="upload-title">
+    <section
+      class="qc-card"
+      aria-labelledby="upload-title"
+      data-island="DatasetUpload"
+      data-hydrated={hydrated ? "true" : "false"}
+    >
       <h2 id="upload-title">Upload a dataset</h2>
       <p class="qc-muted">
-        CSV with an <code>Id</code>, a <code>Response</code> (0 = pass, 1 = fail) and a timestamp
-        column (<code>synthetic_timestamp</code> or <code>Timestamp</code>); the other columns are
-        numeric features, empty cells = missing. The file is checked completely before it is
-        accepted; the active dataset is replaced only once the new one is ready.
+        CSV with an <code>Id</code>, a <code>Response</code>{" "}
+        (0 = pass, 1 = fail) and a timestamp column (<code>synthetic_timestamp</code> or{" "}
+        <code>Timestamp</code>); the other columns are numeric features, empty cells = missing. The
+        file is checked completely before it is accepted; the active dataset is replaced only once
+        the new one is ready.
       </p>
       <form class="qc-upload" onSubmit={upload}>
         <label class="qc-field">
@@ -248,9 +261,9 @@ export default function DatasetUpload({ pending = null }: DatasetUploadProps) {
           )}
           {tracked.state === "READY" && (
             <p>
-              Ready{tracked.rows !== null && <>: {fmtInt(tracked.rows)} rows</>}
-              {tracked.features !== null && <>, {fmtInt(tracked.features)} features selected</>}
-              . It is now the active dataset — continue on the{" "}
+              {`Ready${tracked.rows !== null ? `: ${fmtInt(tracked.rows)} rows` : ""}${
+                tracked.features !== null ? `, ${fmtInt(tracked.features)} features selected` : ""
+              }. It is now the active dataset — continue on the `}
               <a href="/admin/training">Training page</a>.
             </p>
           )}

@@ -5,10 +5,11 @@
  * @module
  */
 import { useEffect, useState } from "preact/hooks";
+import { useHydrated } from "../lib/ui/hooks.ts";
 import { ApiError, apiGet, listen } from "../lib/ui/api_client.ts";
 import type { ModelsList as ModelsListData } from "../lib/ui/types.ts";
 import { ModelsTable } from "../components/ModelsTable.tsx";
-import { modelRow, type ModelRow } from "../lib/ui/model_row.ts";
+import { type ModelRow, modelRow } from "../lib/ui/model_row.ts";
 import { Alert } from "../components/Notice.tsx";
 
 /** Props: the list at render time (rows from `modelRow`). */
@@ -18,6 +19,7 @@ export interface ModelsListProps {
 
 /** The models card. */
 export default function ModelsList({ list: initial }: ModelsListProps) {
+  const hydrated = useHydrated();
   const [list, setList] = useState(initial);
   const [error, setError] = useState<string | null>(null);
 
@@ -33,7 +35,12 @@ export default function ModelsList({ list: initial }: ModelsListProps) {
     }), []);
 
   return (
-    <section class="qc-card" aria-labelledby="models-title">
+    <section
+      class="qc-card"
+      aria-labelledby="models-title"
+      data-island="ModelsList"
+      data-hydrated={hydrated ? "true" : "false"}
+    >
       <div class="qc-card-head">
         <h2 id="models-title">Models</h2>
         <span class="qc-muted qc-small">{list.models.length} stored</span>

@@ -11,6 +11,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { ChartConfiguration } from "chart.js";
 import { asset } from "fresh/runtime";
+import { useHydrated } from "../lib/ui/hooks.ts";
 import { ApiError, apiGet, apiPost } from "../lib/ui/api_client.ts";
 import { DASH, fmtDateTime, fmtInt, fmtNum, fmtPct, shortId } from "../lib/ui/format.ts";
 import { LiveBuffer } from "../lib/ui/live_buffer.ts";
@@ -36,6 +37,7 @@ type Transport = "sse" | "polling" | null;
 
 /** The live view. */
 export default function SimulationLive(props: SimulationLiveProps) {
+  const hydrated = useHydrated();
   const { model, blocked, defaults } = props;
   const [task, setTask] = useState<TaskStatus | null>(props.task);
   const [summary, setSummary] = useState<SimSummary | null>(null);
@@ -193,7 +195,9 @@ export default function SimulationLive(props: SimulationLiveProps) {
     const body: Record<string, number> = {};
     const r = Number(rate), w = Number(warmup);
     if (rate.trim() !== "") {
-      if (!Number.isFinite(r) || r <= 0) return setError("Rows per second must be a positive number.");
+      if (!Number.isFinite(r) || r <= 0) {
+        return setError("Rows per second must be a positive number.");
+      }
       body.rows_per_second = r;
     }
     if (warmup.trim() !== "") {
@@ -226,7 +230,9 @@ export default function SimulationLive(props: SimulationLiveProps) {
     if (!taskId) return;
     setBusy(true);
     try {
-      const res = await apiPost<{ message: string }>(`/simulation/stop/${encodeURIComponent(taskId)}`);
+      const res = await apiPost<{ message: string }>(
+        `/simulation/stop/${encodeURIComponent(taskId)}`,
+      );
       setNotice(res.message);
     } catch (err) {
       setError(err instanceof ApiError ? err.detail : String(err));
@@ -289,8 +295,15 @@ export default function SimulationLive(props: SimulationLiveProps) {
 
   if (!model) {
     return (
-      <section class="qc-card">
-        <EmptyState title="No trained model yet" action={{ href: "/admin/training", label: "Go to Training" }}>
+      <section
+        class="qc-card"
+        data-island="SimulationLive"
+        data-hydrated={hydrated ? "true" : "false"}
+      >
+        <EmptyState
+          title="No trained model yet"
+          action={{ href: "/admin/training", label: "Go to Training" }}
+        >
           {blocked ?? "Train a model first; the simulation replays its simulation window."}
         </EmptyState>
       </section>
@@ -304,16 +317,22 @@ export default function SimulationLive(props: SimulationLiveProps) {
 
   return (
     <>
-      <section class="qc-card" aria-labelledby="sim-control">
+      <section
+        class="qc-card"
+        aria-labelledby="sim-control"
+        data-island="SimulationLive"
+        data-hydrated={hydrated ? "true" : "false"}
+      >
         <div class="qc-card-head">
           <h2 id="sim-control">Replay the simulation window</h2>
           {task && <StatusPill status={task.status} />}
         </div>
         <p class="qc-muted">
-          Model <code title={model.id}>{shortId(model.id)}</code> (F1 {fmtNum(model.f1_score, 3)},
-          recall {fmtPct(model.recall, 1)}, threshold on P(fail) {fmtNum(model.threshold, 3)}) ·
-          {" "}
-          {props.simulation_rows !== null ? `${fmtInt(props.simulation_rows)} rows to replay` : "no simulation rows"}
+          Model <code title={model.id}>{shortId(model.id)}</code> (F1{" "}
+          {fmtNum(model.f1_score, 3)}, recall {fmtPct(model.recall, 1)}, threshold on P(fail){" "}
+          {fmtNum(model.threshold, 3)}) · {props.simulation_rows !== null
+            ? `${fmtInt(props.simulation_rows)} rows to replay`
+            : "no simulation rows"}
         </p>
         {blocked && <Alert kind="warning">{blocked}</Alert>}
         <form class="qc-sim-form" onSubmit={start}>
@@ -362,12 +381,15 @@ export default function SimulationLive(props: SimulationLiveProps) {
         {task && (
           <p class="qc-muted qc-small">
             task <code title={task.task_id}>{shortId(task.task_id)}</code>
-            {transport && <> · live via {transport === "sse" ? "server-sent events" : "polling"}</>}
+            {transport &&
+              ` · live via ${transport === "sse" ? "server-sent events" : "polling"}`}
           </p>
         )}
         {warmupMessage && <ProgressBar label={warmupMessage} value={null} />}
         {task?.status === "FAILURE" && (
-          <Alert kind="error" title="Simulation failed">{task.progress?.status ?? "No reason given."}</Alert>
+          <Alert kind="error" title="Simulation failed">
+            {task.progress?.status ?? "No reason given."}
+          </Alert>
         )}
         {result?.message && FINAL.has(task?.status ?? "") && (
           <Alert kind={task?.status === "SUCCESS" ? "success" : "info"}>{result.message}</Alert>
@@ -375,7 +397,11 @@ export default function SimulationLive(props: SimulationLiveProps) {
       </section>
 
       {!task && (
-        <section class="qc-card">
+        <section
+          class="qc-card"
+          data-island="SimulationLive"
+          data-hydrated={hydrated ? "true" : "false"}
+        >
           <EmptyState title="No simulation has run yet">
             Start one above: each row of the simulation window is scored by the model, one packet
             per row, in time order.
@@ -390,26 +416,22 @@ export default function SimulationLive(props: SimulationLiveProps) {
             {pred && latest
               ? (
                 <>
-                  <div class={`qc-verdict qc-verdict-${pred.prediction === "Fail" ? "fail" : "pass"}`}>
+                  <div
+                    class={`qc-verdict qc-verdict-${pred.prediction === "Fail" ? "fail" : "pass"}`}
+                  >
                     <span class="qc-verdict-label">{pred.prediction}</span>
                     <span class="qc-verdict-score">{fmtNum(pred.confidence, 2)}</span>
                     <span class="qc-verdict-unit">confidence</span>
                   </div>
-                  <dl class="qc-kv qc-kv-tight">
-                    <div>
-                      <dt>Sample</dt>
-                      <dd>
-                        <code>{pred.sample_id}</code>
-                      </dd>
-                    </div>
-                    <div>
-                      <dt>Timestamp</dt>
-                      <dd>{fmtDateTime(pred.timestamp)}</dd>
-                    </div>
-                    <div>
-                      <dt>Quality score</dt>
-                      <dd>{fmtNum(latest.quality_score, 2)}</dd>
-                    </div>
+                  <dl class="qc-facts qc-facts-tight">
+                    <dt>Sample</dt>
+                    <dd>
+                      <code>{pred.sample_id}</code>
+                    </dd>
+                    <dt>Timestamp</dt>
+                    <dd>{fmtDateTime(pred.timestamp)}</dd>
+                    <dt>Quality score</dt>
+                    <dd>{fmtNum(latest.quality_score, 2)}</dd>
                   </dl>
                   <table class="qc-table qc-table-compact">
                     <caption>Top features of this row</caption>
@@ -440,9 +462,20 @@ export default function SimulationLive(props: SimulationLiveProps) {
               }`}
             />
             <div class="qc-metrics qc-metrics-small">
-              <MetricCard label="Predictions" value={fmtInt(stats?.total_predictions ?? summary?.processed)} />
-              <MetricCard label="Pass" value={fmtInt(stats?.pass_count ?? summary?.pass_count)} tone="good" />
-              <MetricCard label="Fail" value={fmtInt(stats?.fail_count ?? summary?.fail_count)} tone="bad" />
+              <MetricCard
+                label="Predictions"
+                value={fmtInt(stats?.total_predictions ?? summary?.processed)}
+              />
+              <MetricCard
+                label="Pass"
+                value={fmtInt(stats?.pass_count ?? summary?.pass_count)}
+                tone="good"
+              />
+              <MetricCard
+                label="Fail"
+                value={fmtInt(stats?.fail_count ?? summary?.fail_count)}
+                tone="bad"
+              />
               <MetricCard
                 label="Avg confidence"
                 value={fmtNum(stats?.average_confidence ?? summary?.average_confidence, 2)}
@@ -493,7 +526,9 @@ export default function SimulationLive(props: SimulationLiveProps) {
                           </td>
                           <td>
                             <span
-                              class={`qc-tag qc-tag-${p.live_prediction.prediction === "Fail" ? "fail" : "pass"}`}
+                              class={`qc-tag qc-tag-${
+                                p.live_prediction.prediction === "Fail" ? "fail" : "pass"
+                              }`}
                             >
                               {p.live_prediction.prediction}
                             </span>
@@ -501,7 +536,11 @@ export default function SimulationLive(props: SimulationLiveProps) {
                           <td class="qc-num">{fmtNum(p.live_prediction.confidence, 2)}</td>
                           {Object.keys(rows[0].live_prediction.top_features ?? {}).map((f) => {
                             const v = p.live_prediction.top_features?.[f];
-                            return <td key={f} class="qc-num">{v === null || v === undefined ? DASH : fmtNum(v, 4)}</td>;
+                            return (
+                              <td key={f} class="qc-num">
+                                {v === null || v === undefined ? DASH : fmtNum(v, 4)}
+                              </td>
+                            );
                           })}
                         </tr>
                       ))}
@@ -521,16 +560,23 @@ export default function SimulationLive(props: SimulationLiveProps) {
               <div class="qc-two">
                 <div>
                   <div class="qc-metrics qc-metrics-small">
-                    <MetricCard label="Rows replayed" value={`${fmtInt(summary.processed)} / ${fmtInt(summary.total_rows)}`} />
+                    <MetricCard
+                      label="Rows replayed"
+                      value={`${fmtInt(summary.processed)} / ${fmtInt(summary.total_rows)}`}
+                    />
                     <MetricCard label="Pass rate" value={fmtPct(summary.pass_rate, 2)} />
-                    <MetricCard label="Avg confidence" value={fmtNum(summary.average_confidence, 2)} />
+                    <MetricCard
+                      label="Avg confidence"
+                      value={fmtNum(summary.average_confidence, 2)}
+                    />
                     <MetricCard label="Accuracy vs actual" value={fmtPct(summary.accuracy, 2)} />
                   </div>
                   <p class="qc-muted qc-small">
                     Started {fmtDateTime(summary.started_at)}
-                    {summary.finished_at && <>, ended {fmtDateTime(summary.finished_at)}</>} ·
+                    {summary.finished_at ? `, ended ${fmtDateTime(summary.finished_at)}` : ""} ·
                     {" "}
-                    {fmtNum(summary.rows_per_second, 2)} rows/s · threshold {fmtNum(summary.threshold, 3)}
+                    {fmtNum(summary.rows_per_second, 2)} rows/s · threshold{" "}
+                    {fmtNum(summary.threshold, 3)}
                   </p>
                 </div>
                 <ConfusionMatrix

@@ -9,6 +9,7 @@
  */
 import { useMemo, useState } from "preact/hooks";
 import type { ChartConfiguration } from "chart.js";
+import { useHydrated } from "../lib/ui/hooks.ts";
 import { ApiError, apiPost, notify } from "../lib/ui/api_client.ts";
 import { fmtDateTime, fmtInt } from "../lib/ui/format.ts";
 import { COLORS } from "../lib/ui/palette.ts";
@@ -71,11 +72,10 @@ function initialInputs(dataset: SplitDatasetInfo | null, split: SplitInfo | null
 
 /** The split form and result. */
 export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
+  const hydrated = useHydrated();
   const [inputs, setInputs] = useState<WindowInputs>(() => initialInputs(dataset, split));
   const [result, setResult] = useState<SplitResult | null>(
-    split
-      ? { rows: split.rows, daily: split.daily_distribution, at: split.created_at }
-      : null,
+    split ? { rows: split.rows, daily: split.daily_distribution, at: split.created_at } : null,
   );
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<string, string>>>({});
   const [error, setError] = useState<{ status: number; detail: string } | null>(null);
@@ -180,7 +180,12 @@ export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
   }
 
   return (
-    <section class="qc-card" aria-labelledby="split-title">
+    <section
+      class="qc-card"
+      aria-labelledby="split-title"
+      data-island="SplitForm"
+      data-hydrated={hydrated ? "true" : "false"}
+    >
       <div class="qc-card-head">
         <h2 id="split-title">1 · Split by date</h2>
         {result?.at && <span class="qc-muted qc-small">last split {fmtDateTime(result.at)}</span>}

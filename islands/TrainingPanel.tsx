@@ -9,7 +9,7 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { ChartConfiguration, ChartDataset } from "chart.js";
 import { ApiError, apiGet, apiPost, listen, notify } from "../lib/ui/api_client.ts";
-import { usePolling } from "../lib/ui/hooks.ts";
+import { useHydrated, usePolling } from "../lib/ui/hooks.ts";
 import { fmtDateTime, fmtInt, fmtNum, fmtPct, shortId } from "../lib/ui/format.ts";
 import { COLORS } from "../lib/ui/palette.ts";
 import {
@@ -89,7 +89,11 @@ function lineConfig(
         },
       },
       scales: {
-        x: { type: "linear", title: { display: true, text: "boosting round" }, ticks: { precision: 0 } },
+        x: {
+          type: "linear",
+          title: { display: true, text: "boosting round" },
+          ticks: { precision: 0 },
+        },
         y: { title: { display: true, text: yLabel } },
       },
     },
@@ -98,6 +102,7 @@ function lineConfig(
 
 /** The training panel. */
 export default function TrainingPanel(props: TrainingPanelProps) {
+  const hydrated = useHydrated();
   const [hasSplit, setHasSplit] = useState(props.hasSplit);
   const [task, setTask] = useState<TaskStatus | null>(props.task);
   const [view, setView] = useState<TrainingView | null>(() => {
@@ -120,7 +125,10 @@ export default function TrainingPanel(props: TrainingPanelProps) {
   useEffect(() => {
     if (!needCurves || !view?.model_id) return;
     const ctl = new AbortController();
-    apiGet<unknown>(`/models/${encodeURIComponent(view.model_id)}/artifacts/curves.json`, ctl.signal)
+    apiGet<unknown>(
+      `/models/${encodeURIComponent(view.model_id)}/artifacts/curves.json`,
+      ctl.signal,
+    )
       .then((c) => {
         const curves = curvesFrom(c);
         if (curves) setView((v) => (v && v.model_id === view.model_id ? { ...v, curves } : v));
@@ -174,15 +182,20 @@ export default function TrainingPanel(props: TrainingPanelProps) {
 
   return (
     <>
-      <section class="qc-card" aria-labelledby="train-title">
+      <section
+        class="qc-card"
+        aria-labelledby="train-title"
+        data-island="TrainingPanel"
+        data-hydrated={hydrated ? "true" : "false"}
+      >
         <div class="qc-card-head">
           <h2 id="train-title">2 · Train a model</h2>
           {task && <StatusPill status={task.status} />}
         </div>
         <p class="qc-muted">
-          Gradient-boosted trees on the training window; the last part of that window is held
-          out to stop early and to tune the decision threshold, and the metrics are measured on
-          the test window.
+          Gradient-boosted trees on the training window; the last part of that window is held out to
+          stop early and to tune the decision threshold, and the metrics are measured on the test
+          window.
         </p>
         <div class="qc-actions">
           <button
@@ -208,7 +221,9 @@ export default function TrainingPanel(props: TrainingPanelProps) {
               label="Boosting rounds"
               value={round}
               max={rounds ?? 100}
-              text={round !== null && rounds !== null ? `round ${fmtInt(round)} / ${fmtInt(rounds)}` : ""}
+              text={round !== null && rounds !== null
+                ? `round ${fmtInt(round)} / ${fmtInt(rounds)}`
+                : ""}
             />
           </div>
         )}
@@ -221,13 +236,18 @@ export default function TrainingPanel(props: TrainingPanelProps) {
         {pollError && <Alert kind="warning">Could not refresh the status: {pollError}</Alert>}
       </section>
 
-      <section class="qc-card" aria-labelledby="results-title">
+      <section
+        class="qc-card"
+        aria-labelledby="results-title"
+        data-island="TrainingPanel"
+        data-hydrated={hydrated ? "true" : "false"}
+      >
         <div class="qc-card-head">
           <h2 id="results-title">Model results</h2>
           {view?.model_id && (
             <span class="qc-muted qc-small">
               model <code title={view.model_id}>{shortId(view.model_id)}</code>
-              {view.created_at && <> · {fmtDateTime(view.created_at)}</>}
+              {view.created_at && ` · ${fmtDateTime(view.created_at)}`}
             </span>
           )}
         </div>
@@ -260,29 +280,49 @@ function Results({ view }: { view: TrainingView }) {
     <>
       <div class="qc-metrics">
         <MetricCard label="Accuracy" value={fmtPct(m.accuracy)} />
-        <MetricCard label="Precision" value={fmtPct(m.precision)} hint="predicted fails that were fails" />
-        <MetricCard label="Recall" value={fmtPct(m.recall)} hint="fails caught" tone={m.recall > 0 ? "neutral" : "warn"} />
+        <MetricCard
+          label="Precision"
+          value={fmtPct(m.precision)}
+          hint="predicted fails that were fails"
+        />
+        <MetricCard
+          label="Recall"
+          value={fmtPct(m.recall)}
+          hint="fails caught"
+          tone={m.recall > 0 ? "neutral" : "warn"}
+        />
         <MetricCard label="F1" value={fmtNum(m.f1_score, 3)} />
         <MetricCard label="MCC" value={fmtNum(m.mcc, 3)} />
         <MetricCard label="ROC AUC" value={fmtNum(m.auc_roc, 3)} />
         <MetricCard label="Threshold" value={fmtNum(m.threshold, 3)} hint="on P(fail)" />
       </div>
       <p class="qc-muted qc-small">
-        {view.n_train !== null && <>Trained on {fmtInt(view.n_train)} rows, </>}
-        {view.n_test !== null && <>tested on {fmtInt(view.n_test)} rows. </>}
-        {best !== null && <>Best round {fmtInt(best)}</>}
-        {view.rounds_trained !== null && <> of {fmtInt(view.rounds_trained)} trained.</>}
+        {[
+          view.n_train !== null ? `Trained on ${fmtInt(view.n_train)} rows.` : "",
+          view.n_test !== null ? `Tested on ${fmtInt(view.n_test)} rows.` : "",
+          best !== null
+            ? `Best round ${fmtInt(best)}${
+              view.rounds_trained !== null ? ` of ${fmtInt(view.rounds_trained)} trained` : ""
+            }.`
+            : "",
+        ].filter(Boolean).join(" ")}
       </p>
       {loss && acc
         ? (
           <div class="qc-two">
             <div>
               <h3>Loss per round</h3>
-              <ChartCanvas label="Log loss per boosting round, training and validation" config={loss} />
+              <ChartCanvas
+                label="Log loss per boosting round, training and validation"
+                config={loss}
+              />
             </div>
             <div>
               <h3>Accuracy per round</h3>
-              <ChartCanvas label="Accuracy per boosting round, training and validation" config={acc} />
+              <ChartCanvas
+                label="Accuracy per boosting round, training and validation"
+                config={acc}
+              />
             </div>
           </div>
         )

@@ -318,6 +318,11 @@ Deno.test("e2e: upload → split → train → status, artifacts reproduce the m
     const task = await call(handler, "GET", `/tasks/${taskId}`);
     assert.equal(task.status, 200);
     assert.equal(task.json.status, "SUCCESS");
+    // The SSE stream of a finished task sends its final record and ends.
+    const events = await call(handler, "GET", `/tasks/${taskId}/events`);
+    assert.equal(events.status, 200);
+    const last = events.text.trim().split("\n").filter((l) => l.startsWith("data: ")).at(-1);
+    assert.equal(JSON.parse(last!.slice(6)).status, "SUCCESS");
 
     // Both exported models reproduce the test-set probabilities.
     const activeSplit = await getActiveSplit(services.kv);

@@ -83,6 +83,13 @@ Deno.test("e2e: .NET-shaped upload of bosch_numeric_700 goes READY with a ranked
     const prof = await json(await h(new Request(`http://localhost/dataset/${rec.id}/profile`)));
     assert.equal(prof.rows, 700);
     assert.equal(Object.keys(prof.missingShare).length, 968);
+    const wrongMethod = await h(new Request("http://localhost/dataset/store"));
+    assert.equal(wrongMethod.status, 405);
+    await wrongMethod.body?.cancel();
+    const doc = await json(await h(new Request("http://localhost/openapi.json")));
+    for (const p of ["/dataset", "/datasets", "/dataset/{id}", "/dataset/{id}/profile", "/split"]) {
+      assert.ok(p in doc.paths, `${p} is documented`);
+    }
     const missing = await h(new Request("http://localhost/dataset/nope"));
     assert.equal(missing.status, 404);
     assert.match((await json(missing)).detail, /Unknown dataset/);

@@ -79,12 +79,12 @@ const STATUS: Shape = obj({
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-async function waitFinal(services: Services, id: string, timeoutMs = 15_000) {
+async function waitFinal(services: Services, id: string, timeoutMs = 60_000) {
   return await services.tasks.waitFor(id, { timeoutMs });
 }
 
 /** Wait until at least `n` packets are stored. */
-async function waitPackets(services: Services, id: string, n: number, timeoutMs = 10_000) {
+async function waitPackets(services: Services, id: string, n: number, timeoutMs = 60_000) {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     const { records } = await readPacketRecords(services.kv, id, { after: n - 2, limit: 1 });

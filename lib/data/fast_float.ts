@@ -1,8 +1,8 @@
 /**
  * Decimal number parsing straight from bytes (no string per field).
  *
- * The fast path covers what CSV exports contain — `-0.052`, `0.094`, `12`, `1.2E-3` — with at
- * most 15 significant digits and a decimal exponent within ±22: then `mantissa / 10^k` (or `*`)
+ * The fast path covers what CSV exports contain — `-0.052`, `0.094`, `12`, `1.2E-3` — with a
+ * digit string below 2^53 and a decimal exponent within ±22: then `mantissa / 10^k` (or `*`)
  * is a single correctly rounded IEEE operation on exact operands, so the result equals
  * `parseFloat` bit for bit. Anything else (more digits, `Infinity`, odd spacing) takes the slow
  * path through a string, validated strictly: text such as `T1` yields `NaN`.
@@ -32,26 +32,19 @@ export function parseFloatBytes(buf: Uint8Array, start: number, end: number): nu
   if (start >= end) return NaN;
   let i = start;
   let c = buf[i];
-  let neg = false;
-  if (c === 45) { // '-'
-    neg = true;
-    i++;
-  } else if (c === 43) i++; // '+'
+  const neg = c === 45; // '-'
+  if (neg || c === 43) i++; // '+'
+  const digitsStart = i;
   let mant = 0;
-  let digits = 0;
-  let lead = true; // leading zeros do not count as significant digits
-  let scale = 0;
+  // Integer part. Exact while mant < 2^53 (checked once at the end).
   while (i < end) {
     c = buf[i] - 48;
     if (c < 0 || c > 9) break;
     mant = mant * 10 + c;
-    if (c !== 0 || !lead) {
-      lead = false;
-      digits++;
-    }
     i++;
   }
-  const intDigits = i;
+  let nDigits = i - digitsStart;
+  let scale = 0;
   if (i < end && buf[i] === 46) { // '.'
     i++;
     const fracStart = i;
@@ -59,21 +52,15 @@ export function parseFloatBytes(buf: Uint8Array, start: number, end: number): nu
       c = buf[i] - 48;
       if (c < 0 || c > 9) break;
       mant = mant * 10 + c;
-      if (c !== 0 || !lead) {
-        lead = false;
-        digits++;
-      }
       i++;
     }
     scale = i - fracStart;
-    if (scale === 0 && intDigits === start + (neg || buf[start] === 43 ? 1 : 0)) {
-      return slowParse(buf, start, end); // just "." or "-."
-    }
-  } else if (i === start + (neg || buf[start] === 43 ? 1 : 0)) {
-    return slowParse(buf, start, end); // no digits at all: text, "inf", ...
+    nDigits += scale;
   }
+  if (nDigits === 0) return slowParse(buf, start, end); // ".", "-", text, "inf"
   let exp = 0;
-  if (i < end && (buf[i] | 0x20) === 101) { // 'e' / 'E'
+  if (i < end) {
+    if ((buf[i] | 0x20) !== 101) return slowParse(buf, start, end); // not 'e' / 'E'
     i++;
     let eneg = false;
     if (i < end && (buf[i] === 45 || buf[i] === 43)) {
@@ -87,15 +74,15 @@ export function parseFloatBytes(buf: Uint8Array, start: number, end: number): nu
       if (exp < 10000) exp = exp * 10 + c;
       i++;
     }
-    if (i === es) return slowParse(buf, start, end);
+    if (i === es || i !== end) return slowParse(buf, start, end);
     if (eneg) exp = -exp;
   }
-  if (i !== end || digits > 15) return slowParse(buf, start, end);
+  if (mant > 9007199254740991) return slowParse(buf, start, end);
   const e10 = exp - scale;
   let v: number;
   if (e10 === 0) v = mant;
-  else if (e10 > 0 && e10 <= 22) v = mant * POW10[e10];
   else if (e10 < 0 && e10 >= -22) v = mant / POW10[-e10];
+  else if (e10 > 0 && e10 <= 22) v = mant * POW10[e10];
   else return slowParse(buf, start, end);
   return neg ? -v : v;
 }

@@ -10,8 +10,8 @@
  * Cost model: only `Id`, `Response` and the timestamp are parsed on every row; every other field
  * is just classified empty / non-empty / text by its first byte (see the scanner's count kernel).
  * Full parsing of all ~970 columns happens only for the rows that enter the sample:
- * **all positive rows** (capped at the budget) and a **seeded uniform reservoir** of negative
- * rows, sized so that `rows × features ≤ sampleMaxCells`. The sample comes out column-major
+ * **all positive rows** (capped at the budget) and a **seeded uniform random sample** of negative
+ * rows (see `RowStore`), sized so that `rows × features ≤ sampleMaxCells`. The sample comes out column-major
  * (`Float32Array` per feature, NaN = missing) in file order, all views on ONE `ArrayBuffer` so a
  * worker can transfer it without a copy. Peak memory of the sample ≈ 4 B × sampleMaxCells
  * (+ the positives when the reservoir is not full).
@@ -135,10 +135,17 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** Rows kept in one group (positives or negatives) of the sample. */
+/**
+ * Rows kept in one group (positives or negatives): a Bernoulli sample at `rate`. When the store
+ * is full the rate halves and the kept rows are thinned to match, so every row of the group has
+ * the same inclusion probability and at most ~2× the budget is ever parsed (a reservoir would
+ * parse R·(1 + ln(N/R)) rows — 27 % of a 1 GB file). With a known file size the rate starts
+ * near budget / expected rows (`thin` right after the first chunk), so ~budget rows are parsed.
+ */
 class RowStore {
   cap: number;
   n = 0;
+  rate = 1;
   /** Column-major: feature f of slot i at `f * cap + i`. */
   data: Float32Array;
   rowNo: Float64Array;
@@ -168,6 +175,38 @@ class RowStore {
     this.ts = grow(this.ts, cap);
     this.cap = cap;
     return this.n++;
+  }
+
+  /** Slot for the row just seen, or -1 when it is not sampled. */
+  offer(rng: () => number): number {
+    if (this.rate < 1 && rng() >= this.rate) return -1;
+    let slot = this.appendSlot();
+    while (slot < 0) {
+      this.thin(this.rate / 2, rng);
+      if (rng() >= 0.5) return -1; // the new row must pass the halved rate too
+      slot = this.appendSlot();
+    }
+    return slot;
+  }
+
+  /** Lower the rate to `rate`, keeping each stored row with probability newRate / oldRate. */
+  thin(rate: number, rng: () => number): void {
+    if (rate >= this.rate) return;
+    const keep = rate / this.rate;
+    const kept: number[] = [];
+    for (let i = 0; i < this.n; i++) if (rng() < keep) kept.push(i);
+    const cap = this.cap, data = this.data;
+    for (let f = 0; f < this.nF; f++) {
+      const o = f * cap;
+      for (let j = 0; j < kept.length; j++) data[o + j] = data[o + kept[j]];
+    }
+    for (let j = 0; j < kept.length; j++) {
+      this.rowNo[j] = this.rowNo[kept[j]];
+      this.ids[j] = this.ids[kept[j]];
+      this.ts[j] = this.ts[kept[j]];
+    }
+    this.n = kept.length;
+    this.rate = rate;
   }
 
   write(
@@ -212,6 +251,7 @@ export async function profileCsv(
   let pos: RowStore | null = null;
   let neg: RowStore | null = null;
   let budgetRows = 0;
+  let estimated = false;
 
   let rows = 0;
   let n0 = 0, n1 = 0;
@@ -245,9 +285,15 @@ export async function profileCsv(
   const result = await scanCsv(source, {
     chunkSize: opts.chunkSize,
     signal: opts.signal,
-    onProgress: opts.onProgress
-      ? (bytes, r, totalBytes) => opts.onProgress!({ bytes, totalBytes, rows: r })
-      : undefined,
+    onProgress(bytes, r, totalBytes) {
+      if (!estimated && totalBytes && r > 0 && neg) {
+        // Expected rows from the first chunk → start the negative rate near budget / rows.
+        estimated = true;
+        const expected = totalBytes / (bytes / r);
+        neg.thin(Math.min(1, (0.9 * budgetRows) / expected), rng);
+      }
+      opts.onProgress?.({ bytes, totalBytes, rows: r });
+    },
     onHeader(names) {
       header = resolveHeader(names, opts);
       width = names.length;
@@ -288,20 +334,12 @@ export async function profileCsv(
       if (label === 1) {
         n1++;
         posSeen++;
-        let slot = pos!.appendSlot();
-        if (slot < 0) { // more positives than the budget: reservoir among positives
-          const j = Math.floor(rng() * posSeen);
-          slot = j < pos!.cap ? j : -1;
-        }
+        const slot = pos!.offer(rng);
         if (slot >= 0) addSampleRow(pos!, slot, row, id, ts);
       } else {
         n0++;
         negSeen++;
-        let slot = neg!.appendSlot();
-        if (slot < 0) {
-          const j = Math.floor(rng() * negSeen);
-          slot = j < neg!.cap ? j : -1;
-        }
+        const slot = neg!.offer(rng);
         if (slot >= 0) addSampleRow(neg!, slot, row, id, ts);
       }
       rows++;

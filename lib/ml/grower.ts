@@ -86,7 +86,11 @@ class TreeBuilder {
   }
 }
 
-/** Stable in-place partition of rows[start, end); returns the first index of the right side. */
+/**
+ * Stable in-place partition of rows[start, end); returns the first index of the right side.
+ * Branch-free (each row is written to both sides, the cursor of its side advances): the
+ * left/right outcome is data-dependent and would mispredict about half the time.
+ */
 function partition(
   rows: Int32Array,
   tmp: Int32Array,
@@ -97,19 +101,15 @@ function partition(
   defaultLeft: boolean,
 ): number {
   let l = start, r = 0;
-  if (defaultLeft) {
-    for (let i = start; i < end; i++) {
-      const row = rows[i];
-      const v = col[row];
-      if (v < thr || v !== v) rows[l++] = row;
-      else tmp[r++] = row;
-    }
-  } else {
-    for (let i = start; i < end; i++) {
-      const row = rows[i];
-      if (col[row] < thr) rows[l++] = row;
-      else tmp[r++] = row;
-    }
+  const dl = defaultLeft ? 1 : 0;
+  for (let i = start; i < end; i++) {
+    const row = rows[i];
+    const v = col[row];
+    const goLeft = ((v < thr) as unknown as number) | (((v !== v) as unknown as number) & dl);
+    rows[l] = row;
+    tmp[r] = row;
+    l += goLeft;
+    r += 1 - goLeft;
   }
   rows.set(tmp.subarray(0, r), l);
   return l;

@@ -26,8 +26,11 @@ Deno.test("trainInWorker: identical model and history to train(), rounds forward
 });
 
 Deno.test("trainInWorker: n_threads = 2 gives the same model as one thread", async () => {
-  const a = await trainInWorker(tr, params);
-  const b = await trainInWorker(tr, { ...params, n_threads: 2 });
+  // Large enough that nodes pass the parallel threshold (2^15 stored entries).
+  const big = makeClassification({ nRows: 20000, nFeatures: 20, missingRate: 0.3, seed: 5 });
+  const p = { n_estimators: 5, seed: 3 };
+  const a = await trainInWorker(big, p);
+  const b = await trainInWorker(big, { ...p, n_threads: 2 });
   assert.deepEqual(b.model.trees, a.model.trees);
 });
 

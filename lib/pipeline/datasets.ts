@@ -31,8 +31,15 @@ export interface DatasetProfileSummary {
   /** Rows per UTC day, `YYYY-MM-DD` → count, days ascending. */
   rows_per_day: Record<string, number>;
   class_counts: { "0": number; "1": number };
-  /** Columns with non-numeric values; excluded from feature selection. */
+  /**
+   * Columns with non-numeric values; excluded from feature selection. Cut to the first 200
+   * names for a file with very many (the full list is in `profile.json`).
+   */
   text_columns: string[];
+  /** How many text columns there are in total. */
+  text_column_count?: number;
+  /** True when `rows_per_day` was left empty to fit the KV record (see `profile.json`). */
+  rows_per_day_truncated?: boolean;
   /** Whether the CSV rows were already in ascending time order. */
   sorted_by_time: boolean;
 }

@@ -151,9 +151,16 @@ function checkProfile(p: DatasetProfile): void {
   }
 }
 
-/** The KV-sized summary of a profile (per-column details stay in `profile.json`). */
+/** Budget for the summary inside the KV record (values are limited to 64 KiB). */
+const SUMMARY_MAX_CHARS = 40_000;
+
+/**
+ * The KV-sized summary of a profile (per-column details stay in `profile.json`). Lists that
+ * could outgrow a KV value are cut: text columns to the first 200 names (the count is kept in
+ * `text_column_count`), then the day counts of a many-year file (`rows_per_day_truncated`).
+ */
 export function summarize(p: DatasetProfile): DatasetProfileSummary {
-  return {
+  const summary: DatasetProfileSummary = {
     rows: p.rows,
     columns: p.columns,
     timestamp_column: p.timestampColumn,
@@ -162,8 +169,16 @@ export function summarize(p: DatasetProfile): DatasetProfileSummary {
     rows_per_day: p.rowsPerDay,
     class_counts: p.classCounts,
     text_columns: p.textColumns.map((c) => c.name),
+    text_column_count: p.textColumns.length,
     sorted_by_time: p.timeOrdered,
   };
+  const size = () => JSON.stringify(summary).length;
+  if (size() > SUMMARY_MAX_CHARS) summary.text_columns = summary.text_columns.slice(0, 200);
+  if (size() > SUMMARY_MAX_CHARS) {
+    summary.rows_per_day = {};
+    summary.rows_per_day_truncated = true;
+  }
+  return summary;
 }
 
 function errorText(err: unknown): string {

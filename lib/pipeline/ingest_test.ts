@@ -3,7 +3,8 @@ import { withTestServices } from "../testing.ts";
 import { dotnetUpload, generateCsv } from "../../tests/ingest_fixtures.ts";
 import { getActiveDataset, getDataset, listDatasets } from "./datasets.ts";
 import { registerIngestTasks } from "./feature_selection.ts";
-import { IngestError, ingestUpload, UPLOAD_MESSAGE } from "./ingest.ts";
+import { IngestError, ingestUpload, summarize, UPLOAD_MESSAGE } from "./ingest.ts";
+import type { DatasetProfile } from "../data/profile.ts";
 import { clearTimeIndexCache, createSplit, getActiveSplit, loadSplitSet } from "./split.ts";
 
 Deno.test("ingest → feature selection → READY, active, split and load a set", () =>
@@ -101,3 +102,30 @@ Deno.test("ingest: a file with one class is refused (a model needs both)", () =>
       (e: unknown) => e instanceof IngestError && e.status === 422 && /both/.test(e.detail),
     );
   }));
+
+Deno.test("summarize: keeps the KV record small for files with very many text columns / days", () => {
+  const textColumns = Array.from({ length: 5000 }, (_, i) => ({
+    name: `L9_S99_F${100000 + i}`,
+    count: 1,
+    example: "T1",
+  }));
+  const rowsPerDay: Record<string, number> = {};
+  for (let d = 0; d < 4000; d++) {
+    rowsPerDay[new Date(Date.UTC(2000, 0, 1) + d * 86_400_000).toISOString().slice(0, 10)] = 9;
+  }
+  const s = summarize({
+    rows: 36_000,
+    columns: 5003,
+    timestampColumn: "Timestamp",
+    firstTimestamp: null,
+    lastTimestamp: null,
+    rowsPerDay,
+    classCounts: { "0": 1, "1": 1 },
+    textColumns,
+    timeOrdered: true,
+  } as unknown as DatasetProfile);
+  assert.equal(s.text_columns.length, 200);
+  assert.equal(s.text_column_count, 5000);
+  assert.equal(s.rows_per_day_truncated, true);
+  assert.ok(JSON.stringify(s).length < 40_000);
+});

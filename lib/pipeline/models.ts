@@ -54,7 +54,11 @@ export interface ModelRecord {
   /** Decision threshold on P(fail), tuned on the validation slice. */
   threshold: number;
   /** Test-set metrics at `threshold`. */
-  metrics: ModelMetrics & { auc_roc: number; auc_pr: number; log_loss: number };
+  metrics: ModelMetrics & {
+    auc_roc: number | null;
+    auc_pr: number | null;
+    log_loss: number | null;
+  };
   /** Test-set metrics at 0.5 (what the old service reported). */
   metrics_at_0_5: ModelMetrics;
   n_train: number;

@@ -6,9 +6,9 @@
  * Flow of a task:
  * 1. `PROGRESS {"status": "Initializing simulation... Warmup period of <w> seconds."}` for the
  *    warmup period, during which the rows are loaded and ONE onnxruntime-web session is created
- *    (`numThreads: 1`, explicit) and warmed up with a few thousand runs on real rows, so the first
- *    packets do not pay for WASM compilation and JIT (first session ≈ 0.6–1 s idle, 3 s on a
- *    loaded machine, with event-loop stalls of up to ~0.4 s; cold runs have p99 of several ms).
+ *    (`numThreads: 1`, explicit) in a dedicated Web Worker (`simulation_scorer.ts`: session
+ *    creation and ORT runs would otherwise stall this thread's event loop) and warmed up with a
+ *    few thousand runs on real rows, so the first packets do not pay for WASM compilation and JIT.
  * 2. `PROGRESS {"status": "Initializing simulation..."}` while whatever is left of that finishes.
  * 3. One packet per row, in time order, at `rows_per_second` (row i due at t0 + i / rate, see
  *    `pacer.ts`); each row is scored BEFORE its due time, so only building and storing the packet
@@ -30,7 +30,6 @@
  * @module
  */
 import type { Services } from "../services.ts";
-import { OnnxScorer } from "../ml/onnx_session.ts";
 import { retentionMs } from "../tasks/records.ts";
 import {
   FINAL_STATES,
@@ -45,6 +44,7 @@ import { type ContractStatus, contractStatus } from "./task_view.ts";
 import { getActiveModel, getModel, type ModelRecord } from "./models.ts";
 import { getActiveSplit, getSplit, loadSplitSet, type SplitRecord } from "./split.ts";
 import { abortableSleep, Pacer } from "./pacer.ts";
+import { WorkerScorer } from "./simulation_scorer.ts";
 import { readSummary, type SimSummary, writePacket, writeSummary } from "./simulation_packets.ts";
 import {
   accuracyOf,
@@ -71,8 +71,8 @@ export const completeMessage = (n: number): string =>
 
 /** Dummy runs on the ONNX session during the warmup. */
 export const WARMUP_RUNS = 2000;
-/** Warmup runs between two yields to the event loop. */
-const WARMUP_YIELD_EVERY = 25;
+/** Distinct rows cycled through by the warmup runs. */
+const WARMUP_ROWS = 256;
 /** How many of the most important features each packet shows. */
 export const TOP_FEATURES = 3;
 /** Upper bounds accepted for the options (a replay faster than this is not "real time"). */
@@ -223,7 +223,7 @@ export function simulateTask(services: Services): TaskKind<SimulateParams, Simul
 /** Everything the replay loop needs, loaded once. */
 interface Prepared {
   model: ModelRecord;
-  scorer: OnnxScorer;
+  scorer: WorkerScorer;
   nRows: number;
   /** Row order (indices into the loaded set) by ascending timestamp. */
   order: Uint32Array;
@@ -257,44 +257,45 @@ async function prepare(
     if (j < 0) throw new Error(`Feature ${name} of the model is not in the simulation set.`);
     return set.columns[j];
   });
-  const scorer = await OnnxScorer.create(bytes, { numThreads: 1 });
-  try {
-    if (scorer.nFeatures !== columns.length) {
-      throw new Error(
-        `The ONNX model expects ${scorer.nFeatures} features, the model record lists ${columns.length}.`,
-      );
+  const order = timeOrder(set.timestamps, set.nRows);
+  // Warmup rows: the first rows of the replay (real values exercise real tree paths).
+  const nWarm = Math.min(set.nRows, WARMUP_ROWS);
+  const warmupRows = new Float32Array(nWarm * columns.length);
+  for (let k = 0; k < nWarm; k++) {
+    for (let j = 0; j < columns.length; j++) {
+      warmupRows[k * columns.length + j] = columns[j][order[k]];
     }
-    const order = timeOrder(set.timestamps, set.nRows);
-    const ranked = [...(model.importance ?? [])].sort((a, b) => b.importance - a.importance);
-    const top = ranked.slice(0, TOP_FEATURES).map((f) => ({
-      name: f.name,
-      col: model.feature_names.indexOf(f.name),
-    })).filter((f) => f.col >= 0);
-    const prepared: Prepared = {
-      model,
-      scorer,
-      nRows: set.nRows,
-      order,
-      columns,
-      labels: set.labels,
-      ids: set.ids,
-      timestamps: set.timestamps,
-      top,
-    };
-    // Warm the session on real rows (exercises real tree paths, not only the missing branches).
-    // An ORT run resolves through microtasks only, so a plain loop would hold the event loop for
-    // the whole warmup (measured: 3.8 s under load): yield to timers and I/O every few runs.
-    const row = new Float32Array(columns.length);
-    for (let k = 0; k < WARMUP_RUNS && set.nRows > 0 && !signal.aborted; k++) {
-      fillRow(prepared, order[k % set.nRows], row);
-      await scorer.score(row);
-      if (k % WARMUP_YIELD_EVERY === WARMUP_YIELD_EVERY - 1) await yieldToEventLoop();
-    }
-    return prepared;
-  } catch (err) {
-    await scorer.release();
-    throw err;
   }
+  const scorer = await WorkerScorer.create(bytes, {
+    numThreads: 1,
+    warmupRows,
+    warmupRuns: WARMUP_RUNS,
+    // Hidden in the warmup period when there is one; short when there is none (tests, demos).
+    warmupMaxMs: Math.max(500, (p.warmup_seconds * 1000) / 2),
+    signal,
+  });
+  if (scorer.nFeatures !== columns.length) {
+    scorer.release();
+    throw new Error(
+      `The ONNX model expects ${scorer.nFeatures} features, the model record lists ${columns.length}.`,
+    );
+  }
+  const ranked = [...(model.importance ?? [])].sort((a, b) => b.importance - a.importance);
+  const top = ranked.slice(0, TOP_FEATURES).map((f) => ({
+    name: f.name,
+    col: model.feature_names.indexOf(f.name),
+  })).filter((f) => f.col >= 0);
+  return {
+    model,
+    scorer,
+    nRows: set.nRows,
+    order,
+    columns,
+    labels: set.labels,
+    ids: set.ids,
+    timestamps: set.timestamps,
+    top,
+  };
 }
 
 /** Indices sorted by timestamp (stable); the identity when already sorted (the usual case). */
@@ -442,7 +443,7 @@ async function runSimulation(
     throw err;
   } finally {
     // Stopped during the warmup: do not make the stop wait for the session still being created.
-    if (prepared) await prepared.scorer.release();
+    if (prepared) prepared.scorer.release();
     else preparing.then((ready) => ready.scorer.release()).catch(() => {});
   }
 }
@@ -535,9 +536,4 @@ function thresholdOf(model: ModelRecord): number {
   return Number.isFinite(model.threshold) && model.threshold > 0 && model.threshold < 1
     ? model.threshold
     : 0.5;
-}
-
-/** Let timers and I/O run (a macrotask turn). */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -27,22 +27,14 @@ import {
   TaskRevokedError,
 } from "../tasks/types.ts";
 import { trainInWorker } from "../ml/worker_train.ts";
-import { predictProbaColumns } from "../ml/predictor.ts";
-import { aucPr, aucRoc, bestThreshold, logLoss } from "../ml/metrics.ts";
 import { featureImportance } from "../ml/importance.ts";
 import { toOnnx } from "../ml/onnx_export.ts";
 import { stringifyXgboostJson, toXgboostJson } from "../ml/xgboost_json.ts";
 import { getActiveSplit, getSplit, loadSplitSet } from "./split.ts";
+import { evaluateInWorker } from "./evaluate.ts";
 import { artifactKeys, type ModelRecord, saveModel } from "./models.ts";
 import { resolveTrainSettings, type TrainOverrides, type TrainSettings } from "./train_params.ts";
-import {
-  classCounts,
-  finiteOrNull,
-  metricsAt,
-  thinChart,
-  trainingChart,
-  validationCut,
-} from "./train_report.ts";
+import { classCounts, thinChart, trainingChart, validationCut } from "./train_report.ts";
 
 /** Task kind name. */
 export const TRAIN_KIND = "train";
@@ -215,24 +207,19 @@ export async function runTraining(
   const best = Math.min(Math.max(0, full.bestIteration), roundsTrained - 1);
   const model: GbdtModel = { ...full, trees: full.trees.slice(0, best + 1), bestIteration: best };
 
-  // 3. Threshold on the validation slice, metrics on the test set.
+  // 3. Threshold on the validation slice, metrics on the test set (in a worker: seconds of CPU).
   await ctx.progress({ status: TRAIN_STEPS[2] });
-  let threshold = 0.5;
-  let thresholdSource = "default";
-  if (validPart) {
-    const vc = classCounts(validPart.labels);
-    if (vc.pos > 0 && vc.neg > 0) {
-      const vp = predictProbaColumns(model, validPart.columns, validPart.nRows);
-      threshold = bestThreshold(validPart.labels, vp, settings.threshold_metric).threshold;
-      thresholdSource = `validation_${settings.threshold_metric}`;
-    }
+  let ev;
+  try {
+    ev = await evaluateInWorker(
+      { model, valid: validPart, test: testSet, metric: settings.threshold_metric },
+      { signal: ctx.signal },
+    );
+  } catch (err) {
+    if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
+    throw new Error(`Evaluation failed: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const testProbs = predictProbaColumns(model, testSet.columns, testSet.nRows);
-  const atT = metricsAt(testSet.labels, testProbs, threshold);
-  const at05 = metricsAt(testSet.labels, testProbs, 0.5);
-  const aucRocV = aucRoc(testSet.labels, testProbs);
-  const aucPrV = aucPr(testSet.labels, testProbs);
-  const logLossV = logLoss(testSet.labels, testProbs);
+  const { threshold, threshold_source: thresholdSource, at_threshold: atT, at_0_5: at05 } = ev;
   checkStop();
 
   // 4. Save artifacts and the model record.
@@ -248,12 +235,7 @@ export async function runTraining(
   const metricsDoc = {
     threshold,
     threshold_source: thresholdSource,
-    metrics: {
-      ...atT,
-      auc_roc: finiteOrNull(aucRocV),
-      auc_pr: finiteOrNull(aucPrV),
-      log_loss: finiteOrNull(logLossV),
-    },
+    metrics: { ...atT, auc_roc: ev.auc_roc, auc_pr: ev.auc_pr, log_loss: ev.log_loss },
     metrics_at_0_5: at05,
     best_iteration: best,
     rounds_trained: roundsTrained,
@@ -269,15 +251,7 @@ export async function runTraining(
     );
     await storage.put(keys.curves, enc({ ...fullChart, best_iteration: best }));
     await storage.put(keys.metrics, enc(metricsDoc));
-    await storage.put(
-      keys.predictions,
-      enc({
-        threshold,
-        ids: Array.from(testSet.ids),
-        labels: Array.from(testSet.labels),
-        probabilities: Array.from(testProbs),
-      }),
-    );
+    await storage.put(keys.predictions, ev.predictions_json);
   } catch (err) {
     await storage.deletePrefix(`models/${id}/`).catch(() => {});
     throw err;
@@ -293,12 +267,7 @@ export async function runTraining(
     best_iteration: best,
     rounds_trained: roundsTrained,
     threshold,
-    metrics: {
-      ...atT,
-      auc_roc: finiteOrNull(aucRocV) as number,
-      auc_pr: finiteOrNull(aucPrV) as number,
-      log_loss: finiteOrNull(logLossV) as number,
-    },
+    metrics: { ...atT, auc_roc: ev.auc_roc, auc_pr: ev.auc_pr, log_loss: ev.log_loss },
     metrics_at_0_5: at05,
     n_train: nTrain,
     n_valid: nValid,
@@ -327,9 +296,9 @@ export async function runTraining(
     threshold,
     threshold_source: thresholdSource,
     mcc: atT.mcc,
-    auc_roc: finiteOrNull(aucRocV),
-    auc_pr: finiteOrNull(aucPrV),
-    log_loss: finiteOrNull(logLossV),
+    auc_roc: ev.auc_roc,
+    auc_pr: ev.auc_pr,
+    log_loss: ev.log_loss,
     metrics_at_0_5: {
       accuracy: at05.accuracy,
       precision: at05.precision,

@@ -24,7 +24,7 @@ import { getActiveSplit, getSplit, type SplitRecord } from "../pipeline/split.ts
 import { contractStatus } from "../pipeline/task_view.ts";
 import type { TaskRecord } from "../tasks/types.ts";
 import type { DatasetView, TaskStatus } from "./types.ts";
-import { modelRow, type ModelRow } from "./model_row.ts";
+import { type ModelRow, modelRow } from "./model_row.ts";
 import { type TrainingView, viewFromModel } from "./training_view.ts";
 
 /** One row of the uploads table. */

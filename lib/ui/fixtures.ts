@@ -74,7 +74,11 @@ export function fixtureSplit(over: Partial<SplitRecord> = {}): SplitRecord {
     table_prefix: "datasets/ds-0001-aaaa-bbbb/table/",
     feature_names: ["L0_S0_F0"],
     daily_distribution: fixtureDays(10),
-    paths: { train: "splits/split-0001/train", test: "splits/split-0001/test", simulation: "splits/split-0001/simulation" },
+    paths: {
+      train: "splits/split-0001/train",
+      test: "splits/split-0001/test",
+      simulation: "splits/split-0001/simulation",
+    },
     ...over,
   };
 }
@@ -92,7 +96,12 @@ export function fixtureTrainResult(): TrainResult {
       validation_loss: curve(40, (i) => 0.6 * Math.exp(-i / 9) + 0.05),
       validation_accuracy: curve(40, (i) => 0.965 + 0.02 * (1 - Math.exp(-i / 7))),
     },
-    confusion_matrix: { true_positives: 4, false_positives: 3, true_negatives: 556, false_negatives: 6 },
+    confusion_matrix: {
+      true_positives: 4,
+      false_positives: 3,
+      true_negatives: 556,
+      false_negatives: 6,
+    },
     model_path: "models/model-0001/model.onnx",
     curves_path: "models/model-0001/curves.json",
     model_id: "model-0001-cccc",

@@ -20,7 +20,10 @@ Deno.test("formatters", () => {
 });
 
 Deno.test("describeDetail: string, FastAPI list, message, fallback", () => {
-  assert.equal(describeDetail({ detail: "No dataset has been uploaded." }), "No dataset has been uploaded.");
+  assert.equal(
+    describeDetail({ detail: "No dataset has been uploaded." }),
+    "No dataset has been uploaded.",
+  );
   assert.equal(
     describeDetail({
       detail: [

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 
 /**
  * Call `fn` every `ms` while `ms` is not null, waiting for each call to settle before
@@ -35,4 +35,14 @@ export function usePolling(fn: () => Promise<void> | void, ms: number | null): v
       clearTimeout(timer);
     };
   }, [ms]);
+}
+
+/**
+ * False on the server and in the hydration render, true right after: islands put it in a
+ * `data-hydrated` attribute so tests (and curious operators) can tell the page is live.
+ */
+export function useHydrated(): boolean {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated;
 }

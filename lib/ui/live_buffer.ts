@@ -48,7 +48,9 @@ export class LiveBuffer {
       y: p.quality_score,
       fail: p.live_prediction?.prediction === "Fail",
     });
-    if (this.#points.length > this.maxPoints * 2) this.#points = this.#points.slice(-this.maxPoints);
+    if (this.#points.length > this.maxPoints * 2) {
+      this.#points = this.#points.slice(-this.maxPoints);
+    }
     this.#rows.push(p);
     if (this.#rows.length > this.maxRows * 2) this.#rows = this.#rows.slice(-this.maxRows);
     this.#dirty = true;

@@ -14,7 +14,12 @@ function packet(i: number, fail = false): SimPacket {
       confidence: fail ? 12.5 : 99.5,
       top_features: { a: null, b: 0.5 },
     },
-    live_stats: { total_predictions: i + 1, pass_count: i + 1, fail_count: 0, average_confidence: 99 },
+    live_stats: {
+      total_predictions: i + 1,
+      pass_count: i + 1,
+      fail_count: 0,
+      average_confidence: 99,
+    },
   };
 }
 

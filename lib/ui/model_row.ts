@@ -31,4 +31,3 @@ export function modelRow(m: ModelRecord): ModelRow {
     trees: typeof m.best_iteration === "number" ? m.best_iteration + 1 : null,
   };
 }
-

@@ -173,8 +173,9 @@ export function checkInputs(inputs: WindowInputs): Partial<Record<string, string
     for (let j = i + 1; j < WINDOW_NAMES.length; j++) {
       const a = ms[WINDOW_NAMES[i]], b = ms[WINDOW_NAMES[j]];
       if (a.start_ms <= b.end_ms && b.start_ms <= a.end_ms) {
-        issues[`${WINDOW_NAMES[j]}_start_date`] ??=
-          `Overlaps the ${WINDOW_NAMES[i]} window (bounds are inclusive).`;
+        issues[`${WINDOW_NAMES[j]}_start_date`] ??= `Overlaps the ${
+          WINDOW_NAMES[i]
+        } window (bounds are inclusive).`;
       }
     }
   }

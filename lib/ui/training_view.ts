@@ -66,7 +66,10 @@ export function curvesFrom(raw: unknown): TrainingCurves | null {
   const train_loss = points(r.train_loss);
   const train_accuracy = points(r.train_accuracy);
   if (!train_loss && !train_accuracy) return null;
-  const out: TrainingCurves = { train_loss: train_loss ?? [], train_accuracy: train_accuracy ?? [] };
+  const out: TrainingCurves = {
+    train_loss: train_loss ?? [],
+    train_accuracy: train_accuracy ?? [],
+  };
   const vl = points(r.validation_loss);
   const va = points(r.validation_accuracy);
   if (vl?.length) out.validation_loss = vl;
@@ -99,7 +102,11 @@ export function viewFromResult(r: TrainResult): TrainingView {
 }
 
 /** The view of a stored model (`curves` = parsed `curves.json` when available). */
-export function viewFromModel(m: ModelRecord, curves: unknown = null, topFeatures = 20): TrainingView {
+export function viewFromModel(
+  m: ModelRecord,
+  curves: unknown = null,
+  topFeatures = 20,
+): TrainingView {
   return {
     model_id: m.id,
     created_at: m.created_at,

@@ -33,7 +33,6 @@ export default define.page<typeof handler>(function DatasetsPage({ data: result,
       basePath={base}
       subtitle="Upload production data; features are selected in the background."
     >
-      <link rel="stylesheet" href={`${base}/admin.css`} />
       {result.error && (
         <Alert kind="error" title="Some data could not be loaded">{result.error}</Alert>
       )}

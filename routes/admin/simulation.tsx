@@ -30,7 +30,6 @@ export default define.page<typeof handler>(function SimulationPage({ data: resul
       basePath={base}
       subtitle="Real-time inference replay: one prediction per row, in time order."
     >
-      <link rel="stylesheet" href={`${base}/admin.css`} />
       {result.error && (
         <Alert kind="error" title="Some data could not be loaded">{result.error}</Alert>
       )}

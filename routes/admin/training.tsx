@@ -32,7 +32,6 @@ export default define.page<typeof handler>(function TrainingPage({ data: result,
       basePath={base}
       subtitle="Split the active dataset by date, then train and evaluate a model."
     >
-      <link rel="stylesheet" href={`${base}/admin.css`} />
       {result.error && (
         <Alert kind="error" title="Some data could not be loaded">{result.error}</Alert>
       )}

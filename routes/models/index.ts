@@ -3,6 +3,7 @@
  *
  * @module
  */
+import "../../lib/pipeline/openapi_train.ts";
 import { define } from "../../utils.ts";
 import { listModels } from "../../lib/pipeline/models.ts";
 

@@ -14,6 +14,11 @@ import {
 
 export const handler = define.handlers({
   async GET(ctx) {
+    if (ctx.params.id === "store") {
+      // The router falls through to this param route for GET /dataset/store: answer as for any
+      // known path with the wrong method.
+      throw new HttpError(405, "Method Not Allowed", { headers: { Allow: "POST" } });
+    }
     const { kv, tasks } = ctx.state.services;
     const activeId = await kv.get<string>(ACTIVE_DATASET_KEY);
     const id = ctx.params.id === "active" ? activeId : ctx.params.id;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import "../../../lib/pipeline/openapi_train.ts";
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
 import { getActiveModel, getModel } from "../../../lib/pipeline/models.ts";

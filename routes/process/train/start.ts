@@ -9,6 +9,7 @@
  *
  * @module
  */
+import "../../../lib/pipeline/openapi_train.ts";
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
 import { parseValue, RequestValidationError } from "../../../lib/api/validation.ts";

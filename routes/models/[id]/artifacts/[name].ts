@@ -5,6 +5,7 @@
  *
  * @module
  */
+import "../../../../lib/pipeline/openapi_train.ts";
 import { HttpError } from "fresh";
 import { define } from "../../../../utils.ts";
 import {

@@ -1,0 +1,54 @@
+/**
+ * Helper worker of the parallel histogram builder: after `init` it blocks in Atomics.wait for
+ * build commands and accumulates its own feature blocks into the shared target histogram.
+ * Blocking is intended: the worker has nothing else to do, and it is terminated by its owner.
+ *
+ * @module
+ */
+
+/// <reference lib="deno.worker" />
+
+import type { BinnedBlock } from "./binned_matrix.ts";
+import { accumulateBlock, clearBlock } from "./histogram.ts";
+import { CMD, CTRL, type HelperInit } from "./parallel_histogram.ts";
+
+self.onmessage = (e: MessageEvent<HelperInit>) => {
+  const m = e.data;
+  if (m?.type !== "init") return;
+  const blocks: BinnedBlock[] = m.blocks.map((b) => ({
+    featStart: 0,
+    featEnd: 0,
+    binStart: b.binStart,
+    nBins: b.nBins,
+    ptr: new Int32Array(b.ptr, 0, b.nPtr),
+    idx: new Uint16Array(b.idx, 0, b.nIdx),
+  }));
+  const rows = new Int32Array(m.rows);
+  const ogh = new Float32Array(m.ogh);
+  const ctrl = new Int32Array(m.ctrl);
+  const views = new Map<number, Float64Array>();
+  self.postMessage({ type: "ready" });
+  let seq = Atomics.load(ctrl, CTRL.SEQ);
+  for (;;) {
+    // Spin briefly (a build usually follows the previous one within microseconds), then sleep.
+    let spins = 0;
+    while (Atomics.load(ctrl, CTRL.SEQ) === seq) {
+      if (++spins > 2000) Atomics.wait(ctrl, CTRL.SEQ, seq);
+    }
+    seq = Atomics.load(ctrl, CTRL.SEQ);
+    if (ctrl[CTRL.CMD] === CMD.EXIT) break;
+    const start = ctrl[CTRL.START], end = ctrl[CTRL.END], target = ctrl[CTRL.TARGET];
+    let hist = views.get(target);
+    if (!hist) {
+      hist = new Float64Array(m.pool, target * m.histLen * 8, m.histLen);
+      views.set(target, hist);
+    }
+    for (const b of blocks) {
+      clearBlock(b, hist);
+      accumulateBlock(b, rows, start, end, ogh, hist);
+    }
+    Atomics.add(ctrl, CTRL.DONE, 1);
+    Atomics.notify(ctrl, CTRL.DONE);
+  }
+  self.close();
+};
