@@ -122,7 +122,9 @@ try {
   const sEmit = stats(gaps(emitted));
   const sSse = stats(gaps(arrivals));
   const sNaive = stats(gaps(naive));
+  const load = Deno.loadavg().map((x) => x.toFixed(1)).join(" ");
   console.log(`simulation pacing: ${INTERVALS} intervals at ${RATE} row/s, training in a worker`);
+  console.log(`machine: ${navigator.hardwareConcurrency} cores, load average ${load} (1/5/15 min)`);
   console.log(
     `load: ${rounds} boosting rounds (${trainings} full trainings) of 200k × 50 during the run`,
   );

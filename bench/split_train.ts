@@ -176,6 +176,13 @@ try {
       `${r.metrics_at_0_5.recall.toFixed(3)}, precision ${r.metrics_at_0_5.precision.toFixed(3)}`,
   );
 
+  // Where the slow answers happened, relative to the training start (to find main-thread stalls).
+  const trainStart = phases.train[0];
+  const stalls = samples.filter(([ts, ms]) => ts >= trainStart && ms > 100)
+    .map(([ts, ms]) => `${f1((ts - trainStart) / 1000)} s: ${Math.round(ms)} ms`);
+  if (stalls.length) {
+    console.log(`  status answers > 100 ms during training at: ${stalls.join(", ")}`);
+  }
   const lat = (ph: [number, number]) =>
     samples.filter(([ts]) => ts >= ph[0] && ts <= ph[1]).map(([, ms]) => ms);
   const bad = samples.filter(([, , status]) => status !== 200).length;

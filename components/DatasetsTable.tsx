@@ -9,7 +9,7 @@
  * @module
  */
 import { fmtBytes, fmtDateTime, fmtInt, shortId } from "../lib/ui/format.ts";
-import type { DatasetRow } from "../lib/ui/admin_data.ts";
+import type { DatasetRow } from "../lib/ui/dataset_row.ts";
 import { StatusPill } from "./StatusPill.tsx";
 
 /** Props of `DatasetsTable`. */

@@ -18,10 +18,14 @@ export interface FeatureBarsProps {
   /** Show at most this many (the rest is counted). */
   limit?: number;
   caption?: string;
+  /** Say how many are not shown (default true; off when the caller offers a toggle). */
+  countHidden?: boolean;
 }
 
 /** The bar list. */
-export function FeatureBars({ features, limit = 20, caption }: FeatureBarsProps) {
+export function FeatureBars(
+  { features, limit = 20, caption, countHidden = true }: FeatureBarsProps,
+) {
   if (features.length === 0) return <p class="qc-muted">No feature importance available.</p>;
   const finite = features.map((f) => (Number.isFinite(f.importance) ? f.importance : 0));
   const max = Math.max(...finite, 0);
@@ -47,7 +51,7 @@ export function FeatureBars({ features, limit = 20, caption }: FeatureBarsProps)
           );
         })}
       </ol>
-      {features.length > shown.length && (
+      {countHidden && features.length > shown.length && (
         <p class="qc-muted qc-small">… and {features.length - shown.length} more</p>
       )}
     </figure>

@@ -147,7 +147,7 @@ export default function DatasetOverview(props: DatasetOverviewProps) {
         )
         : <p class="qc-muted">The profile is not available yet.</p>}
 
-      <div class="qc-two">
+      <div class="qc-two" style={{ marginTop: "1.25rem" }}>
         <div>
           <h3>Rows per day</h3>
           {days.length > 0
@@ -168,7 +168,11 @@ export default function DatasetOverview(props: DatasetOverviewProps) {
           {features.length > 0
             ? (
               <>
-                <FeatureBars features={features} limit={allFeatures ? features.length : 15} />
+                <FeatureBars
+                  features={features}
+                  limit={allFeatures ? features.length : 15}
+                  countHidden={false}
+                />
                 {features.length > 15 && (
                   <button
                     type="button"

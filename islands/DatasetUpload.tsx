@@ -109,6 +109,7 @@ export default function DatasetUpload({ pending = null }: DatasetUploadProps) {
       setPollError(null);
       setTracked(next);
       if (next.state === "READY") notify("qc:dataset-changed", next.id);
+      if (FINAL.has(next.state)) notify("qc:dataset-uploaded", next.id);
     } catch (err) {
       setPollError(err instanceof ApiError ? err.detail : String(err));
     }
@@ -133,6 +134,7 @@ export default function DatasetUpload({ pending = null }: DatasetUploadProps) {
       if (reply.status === 202 || (reply.status >= 200 && reply.status < 300)) {
         const body = (reply.body ?? {}) as UploadAccepted;
         setPhase({ kind: "tracking", reply: body, seconds: (performance.now() - started) / 1000 });
+        notify("qc:dataset-uploaded", body.dataset_id ?? null);
         setTracked({
           id: body.dataset_id ?? null,
           taskId: body.task_id ?? null,

@@ -301,7 +301,7 @@ export default function SimulationLive(props: SimulationLiveProps) {
         data-hydrated={hydrated ? "true" : "false"}
       >
         <EmptyState
-          title="No trained model yet"
+          title="Nothing to simulate yet"
           action={{ href: "/admin/training", label: "Go to Training" }}
         >
           {blocked ?? "Train a model first; the simulation replays its simulation window."}
@@ -336,32 +336,34 @@ export default function SimulationLive(props: SimulationLiveProps) {
         </p>
         {blocked && <Alert kind="warning">{blocked}</Alert>}
         <form class="qc-sim-form" onSubmit={start}>
-          <label class="qc-field">
-            <span>Rows per second</span>
-            <input
-              type="number"
-              min="0.1"
-              max="1000"
-              step="any"
-              name="rows_per_second"
-              value={rate}
-              disabled={running}
-              onInput={(e) => setRate((e.currentTarget as HTMLInputElement).value)}
-            />
-          </label>
-          <label class="qc-field">
-            <span>Warmup (seconds)</span>
-            <input
-              type="number"
-              min="0"
-              max="3600"
-              step="1"
-              name="warmup_seconds"
-              value={warmup}
-              disabled={running}
-              onInput={(e) => setWarmup((e.currentTarget as HTMLInputElement).value)}
-            />
-          </label>
+          <div style={{ display: "flex", flexWrap: "wrap", gap: "0 1rem" }}>
+            <label class="qc-field" style={{ width: "12rem" }}>
+              <span>Rows per second</span>
+              <input
+                type="number"
+                min="0.1"
+                max="1000"
+                step="any"
+                name="rows_per_second"
+                value={rate}
+                disabled={running}
+                onInput={(e) => setRate((e.currentTarget as HTMLInputElement).value)}
+              />
+            </label>
+            <label class="qc-field" style={{ width: "12rem" }}>
+              <span>Warmup (seconds)</span>
+              <input
+                type="number"
+                min="0"
+                max="3600"
+                step="1"
+                name="warmup_seconds"
+                value={warmup}
+                disabled={running}
+                onInput={(e) => setWarmup((e.currentTarget as HTMLInputElement).value)}
+              />
+            </label>
+          </div>
           <div class="qc-actions">
             <button type="submit" class="qc-button" disabled={running || busy || blocked !== null}>
               Start simulation
@@ -410,80 +412,83 @@ export default function SimulationLive(props: SimulationLiveProps) {
       )}
 
       {task && (
-        <div class="qc-live">
-          <section class="qc-card qc-current" aria-labelledby="sim-current" aria-live="off">
-            <h2 id="sim-current">Current prediction</h2>
-            {pred && latest
-              ? (
-                <>
-                  <div
-                    class={`qc-verdict qc-verdict-${pred.prediction === "Fail" ? "fail" : "pass"}`}
-                  >
-                    <span class="qc-verdict-label">{pred.prediction}</span>
-                    <span class="qc-verdict-score">{fmtNum(pred.confidence, 2)}</span>
-                    <span class="qc-verdict-unit">confidence</span>
-                  </div>
-                  <dl class="qc-facts qc-facts-tight">
-                    <dt>Sample</dt>
-                    <dd>
-                      <code>{pred.sample_id}</code>
-                    </dd>
-                    <dt>Timestamp</dt>
-                    <dd>{fmtDateTime(pred.timestamp)}</dd>
-                    <dt>Quality score</dt>
-                    <dd>{fmtNum(latest.quality_score, 2)}</dd>
-                  </dl>
-                  <table class="qc-table qc-table-compact">
-                    <caption>Top features of this row</caption>
-                    <tbody>
-                      {Object.entries(pred.top_features ?? {}).map(([name, v]) => (
-                        <tr key={name}>
-                          <th scope="row">
-                            <code>{name}</code>
-                          </th>
-                          <td class="qc-num">{v === null ? DASH : fmtNum(v, 4)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </>
-              )
-              : <p class="qc-muted">Waiting for the first packet…</p>}
-          </section>
+        <div class="qc-sim-live">
+          <div class="qc-two">
+            <section class="qc-card qc-current" aria-labelledby="sim-current" aria-live="off">
+              <h2 id="sim-current">Current prediction</h2>
+              {pred && latest
+                ? (
+                  <>
+                    <div
+                      class={`qc-verdict qc-verdict-${
+                        pred.prediction === "Fail" ? "fail" : "pass"
+                      }`}
+                    >
+                      <span class="qc-verdict-label">{pred.prediction}</span>
+                      <span class="qc-verdict-score">{fmtNum(pred.confidence, 2)}</span>
+                      <span class="qc-verdict-unit">confidence</span>
+                    </div>
+                    <dl class="qc-facts qc-facts-tight">
+                      <dt>Sample</dt>
+                      <dd>
+                        <code>{pred.sample_id}</code>
+                      </dd>
+                      <dt>Timestamp</dt>
+                      <dd>{fmtDateTime(pred.timestamp)}</dd>
+                      <dt>Quality score</dt>
+                      <dd>{fmtNum(latest.quality_score, 2)}</dd>
+                    </dl>
+                    <table class="qc-table qc-table-compact">
+                      <caption>Top features of this row</caption>
+                      <tbody>
+                        {Object.entries(pred.top_features ?? {}).map(([name, v]) => (
+                          <tr key={name}>
+                            <th scope="row">
+                              <code>{name}</code>
+                            </th>
+                            <td class="qc-num">{v === null ? DASH : fmtNum(v, 4)}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </>
+                )
+                : <p class="qc-muted">Waiting for the first packet…</p>}
+            </section>
 
-          <section class="qc-card qc-stats" aria-labelledby="sim-stats">
-            <h2 id="sim-stats">Running statistics</h2>
-            <ProgressBar
-              label="Rows replayed"
-              value={latest ? latest.current_row_index + 1 : summary?.processed ?? 0}
-              max={latest?.total_rows ?? summary?.total_rows ?? props.simulation_rows ?? 1}
-              text={`${fmtInt(latest ? latest.current_row_index + 1 : summary?.processed ?? 0)} / ${
-                fmtInt(latest?.total_rows ?? summary?.total_rows ?? props.simulation_rows)
-              }`}
-            />
-            <div class="qc-metrics qc-metrics-small">
-              <MetricCard
-                label="Predictions"
-                value={fmtInt(stats?.total_predictions ?? summary?.processed)}
+            <section class="qc-card qc-stats" aria-labelledby="sim-stats">
+              <h2 id="sim-stats">Running statistics</h2>
+              <ProgressBar
+                label="Rows replayed"
+                value={latest ? latest.current_row_index + 1 : summary?.processed ?? 0}
+                max={latest?.total_rows ?? summary?.total_rows ?? props.simulation_rows ?? 1}
+                text={`${
+                  fmtInt(latest ? latest.current_row_index + 1 : summary?.processed ?? 0)
+                } / ${fmtInt(latest?.total_rows ?? summary?.total_rows ?? props.simulation_rows)}`}
               />
-              <MetricCard
-                label="Pass"
-                value={fmtInt(stats?.pass_count ?? summary?.pass_count)}
-                tone="good"
-              />
-              <MetricCard
-                label="Fail"
-                value={fmtInt(stats?.fail_count ?? summary?.fail_count)}
-                tone="bad"
-              />
-              <MetricCard
-                label="Avg confidence"
-                value={fmtNum(stats?.average_confidence ?? summary?.average_confidence, 2)}
-              />
-            </div>
-          </section>
-
-          <section class="qc-card qc-wide" aria-labelledby="sim-chart">
+              <div class="qc-metrics qc-metrics-small">
+                <MetricCard
+                  label="Predictions"
+                  value={fmtInt(stats?.total_predictions ?? summary?.processed)}
+                />
+                <MetricCard
+                  label="Pass"
+                  value={fmtInt(stats?.pass_count ?? summary?.pass_count)}
+                  tone="good"
+                />
+                <MetricCard
+                  label="Fail"
+                  value={fmtInt(stats?.fail_count ?? summary?.fail_count)}
+                  tone="bad"
+                />
+                <MetricCard
+                  label="Avg confidence"
+                  value={fmtNum(stats?.average_confidence ?? summary?.average_confidence, 2)}
+                />
+              </div>
+            </section>
+          </div>
+          <section class="qc-card" aria-labelledby="sim-chart">
             <h2 id="sim-chart">Quality score (last {CHART_POINTS} rows)</h2>
             {points.length > 0
               ? (
@@ -496,7 +501,7 @@ export default function SimulationLive(props: SimulationLiveProps) {
               : <p class="qc-muted">The chart starts with the first packet.</p>}
           </section>
 
-          <section class="qc-card qc-wide" aria-labelledby="sim-table">
+          <section class="qc-card" aria-labelledby="sim-table">
             <h2 id="sim-table">Latest packets</h2>
             {rows.length > 0
               ? (
@@ -552,7 +557,7 @@ export default function SimulationLive(props: SimulationLiveProps) {
           </section>
 
           {summary?.final && (
-            <section class="qc-card qc-wide" aria-labelledby="sim-summary">
+            <section class="qc-card" aria-labelledby="sim-summary">
               <div class="qc-card-head">
                 <h2 id="sim-summary">Summary</h2>
                 <StatusPill status={summary.status} />

@@ -35,7 +35,7 @@ async function uploadReady(h: Handler, services: Services, req: Request) {
     body.message,
     "Dataset uploaded successfully. Feature selection running in background.",
   );
-  const task = await services.tasks.waitFor(body.task_id, { timeoutMs: 120_000 });
+  const task = await services.tasks.waitFor(body.task_id, { timeoutMs: 300_000 });
   assert.equal(task.state, "SUCCESS", task.error ?? "");
   const rec = await json(await h(new Request(`http://localhost/dataset/${body.dataset_id}`)));
   return { accepted: body, rec };
@@ -346,7 +346,7 @@ Deno.test("e2e: split is refused with 409 while the newest upload is still selec
     assert.equal(active.newest.id, second.dataset_id);
 
     release();
-    await services.tasks.waitFor(second.task_id, { timeoutMs: 60_000 });
+    await services.tasks.waitFor(second.task_id, { timeoutMs: 300_000 });
     assert.equal(await activeId(h), second.dataset_id);
     const ok = await split();
     assert.equal(ok.status, 200);

@@ -17,6 +17,7 @@ import { loadSplitSet } from "../lib/pipeline/split.ts";
 import { predictProba } from "../lib/ml/predictor.ts";
 import { readPacketRecords, type SimPacket } from "../lib/pipeline/simulation_packets.ts";
 import { INIT_MESSAGE, warmupMessage } from "../lib/pipeline/simulate.ts";
+import { saveModel } from "../lib/pipeline/models.ts";
 import { seedSimulation } from "./simulation_fixture.ts";
 import { assertShape, obj, oneOf, rec, type Shape } from "./shape.ts";
 
@@ -275,7 +276,14 @@ Deno.test("simulation: SSE delivers every packet once, in order, then the status
         }),
       );
       const ev = parseSse(await again.text());
-      assert.deepEqual(ev.map((e) => e.id ?? e.event), ["25", "26", "27", "28", "29", "status"]);
+      assert.deepEqual(ev.map((e) => `${e.event}:${e.id}`), [
+        "packet:25",
+        "packet:26",
+        "packet:27",
+        "packet:28",
+        "packet:29",
+        "status:29",
+      ]);
     }
     const bad = await handler(new Request(`http://localhost/simulation/${id}/events?after=-5`));
     assert.equal(bad.status, 422);
@@ -293,7 +301,19 @@ Deno.test("simulation: stop → REVOKED within a second; second start → 409; e
     assert.equal(none.status, 404, none.text);
     assert.equal(typeof none.json.detail, "string");
 
-    await seedSimulation(services, { simRows: 50 });
+    const fx = await seedSimulation(services, { simRows: 50 });
+    // A model whose dataset has no split → 409 (nothing to replay); then the fixture's again.
+    await saveModel(services.kv, {
+      ...fx.record,
+      id: "orphan",
+      dataset_id: "gone",
+      split_id: "gone",
+    });
+    const orphan = await call(handler, "POST", "/simulation/start");
+    assert.equal(orphan.status, 409, orphan.text);
+    assert.match(orphan.json.detail, /No split/);
+    await saveModel(services.kv, fx.record);
+
     const bad = await call(handler, "POST", "/simulation/start", { rows_per_second: 0 });
     assert.equal(bad.status, 422);
     assert.deepEqual(bad.json.detail[0].loc, ["body", "rows_per_second"]);

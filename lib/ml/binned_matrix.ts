@@ -11,7 +11,7 @@
  * @module
  */
 
-import { type BinMapper, binValue } from "./binning.ts";
+import { type BinMapper, binColumn } from "./binning.ts";
 
 /** One run of features, CSR over all rows. */
 export interface BinnedBlock {
@@ -74,7 +74,7 @@ export function buildBinnedMatrix(
     featBinStart[f + 1] = featBinStart[f] + mapper.cuts[f].length;
     const col = columns[f];
     let c = 0;
-    if (mapper.cuts[f].length > 0) for (let i = 0; i < nRows; i++) if (col[i] === col[i]) c++;
+    if (mapper.cuts[f].length > 0) { for (let i = 0; i < nRows; i++) if (col[i] === col[i]) c++; }
     nnz[f] = c;
   }
   const totalBins = featBinStart[nFeatures];
@@ -102,25 +102,28 @@ export function buildBinnedMatrix(
 
   const blocks: BinnedBlock[] = [];
   const pos = new Int32Array(nRows);
+  const maxFeats = Math.max(1, ...ranges.map(([a, b]) => b - a));
+  // Codes of one block's features (1 byte per cell): binned once, then counted and copied.
+  const codes = new Uint8Array(maxFeats * nRows);
   for (const [fs, fe] of ranges) {
     const ptr = alloc(Int32Array, nRows + 1, shared);
     for (let f = fs; f < fe; f++) {
-      if (mapper.cuts[f].length === 0) continue;
-      const col = columns[f];
-      for (let i = 0; i < nRows; i++) if (col[i] === col[i]) ptr[i + 1]++;
+      const c = codes.subarray((f - fs) * nRows, (f - fs + 1) * nRows);
+      if (mapper.cuts[f].length === 0) c.fill(0);
+      else binColumn(mapper, f, columns[f], nRows, c);
+      for (let i = 0; i < nRows; i++) ptr[i + 1] += (c[i] !== 0) as unknown as number;
     }
     for (let i = 0; i < nRows; i++) ptr[i + 1] += ptr[i];
     const idx = alloc(Uint16Array, ptr[nRows], shared);
     pos.set(ptr.subarray(0, nRows));
     const binStart = featBinStart[fs];
     for (let f = fs; f < fe; f++) {
-      const cuts = mapper.cuts[f];
-      if (cuts.length === 0) continue;
-      const col = columns[f];
-      const off = featBinStart[f] - binStart;
+      if (mapper.cuts[f].length === 0) continue;
+      const c = codes.subarray((f - fs) * nRows, (f - fs + 1) * nRows);
+      const off = featBinStart[f] - binStart - 1; // code k + 1 → value bin k
       for (let i = 0; i < nRows; i++) {
-        const v = col[i];
-        if (v === v) idx[pos[i]++] = off + binValue(cuts, v) - 1;
+        const code = c[i];
+        if (code !== 0) idx[pos[i]++] = off + code;
       }
     }
     blocks.push({

@@ -40,7 +40,7 @@ Deno.test("binning: quantile cuts respect max_bin and thresholds reproduce the b
         assert.equal(code - 1 <= k, col[i] < thresholdFor(m, 0, k), `x=${col[i]} k=${k}`);
       }
     }
-    if (maxBin === 16) for (const c of counts) assert.ok(Math.abs(c - n / 15) < n / 15 * 0.2);
+    if (maxBin === 16) { for (const c of counts) assert.ok(Math.abs(c - n / 15) < n / 15 * 0.2); }
   }
 });
 
@@ -66,7 +66,10 @@ Deno.test("binning: rejects Infinity and bad max_bin", () => {
 });
 
 Deno.test("binning: cutsFromSorted on heavy ties never repeats a cut", () => {
-  const s = Float32Array.from([...new Array(900).fill(0), ...Array.from({ length: 100 }, (_, i) => i + 1)]);
+  const s = Float32Array.from([
+    ...new Array(900).fill(0),
+    ...Array.from({ length: 100 }, (_, i) => i + 1),
+  ]);
   const cuts = cutsFromSorted(s, 10);
   for (let k = 1; k < cuts.length; k++) assert.ok(cuts[k] > cuts[k - 1]);
   assert.ok(cuts[0] > 0);

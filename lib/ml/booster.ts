@@ -22,10 +22,10 @@ import type {
   BoosterParams,
   EvalHistory,
   GbdtModel,
-  Tree,
   TrainData,
   TrainOptions,
   TrainResult,
+  Tree,
 } from "./model.ts";
 import { type BinMapper, fitBinMapper } from "./binning.ts";
 import { buildBinnedMatrix } from "./binned_matrix.ts";
@@ -234,7 +234,9 @@ export async function train(
   const evalSets = opts.evalSets ?? [];
   evalSets.forEach((s, i) => {
     if (!s || typeof s.name !== "string") throw new TypeError(`eval set ${i} needs a name`);
-    if (s.data !== data) validateTrainData(s.data, `eval set "${s.name}"`, false, data.columns.length);
+    if (s.data !== data) {
+      validateTrainData(s.data, `eval set "${s.name}"`, false, data.columns.length);
+    }
   });
   if (new Set(evalSets.map((s) => s.name)).size !== evalSets.length) {
     throw new RangeError("eval set names must be unique");

@@ -36,23 +36,53 @@ Deno.test("train: DEFAULT_PARAMS are XGBoost's defaults", () => {
 
 Deno.test("train: clear errors for bad input", async () => {
   const ok = tiny([0, 1, 0, 1], [[1, 2, 3, 4]]);
-  await assert.rejects(() => train({ ...ok, nRows: 0, labels: new Uint8Array(0), columns: [new Float32Array(0)] }), /empty/);
-  await assert.rejects(() => train({ ...ok, labels: Uint8Array.from([1, 1, 1, 1]) }), /only class 1/);
-  await assert.rejects(() => train({ ...ok, labels: Uint8Array.from([0, 0, 0, 0]) }), /only class 0/);
-  await assert.rejects(() => train({ ...ok, labels: Uint8Array.from([0, 1, 0]) }), /3 labels for 4 rows/);
-  await assert.rejects(() => train({ ...ok, labels: Uint8Array.from([0, 1, 0, 2]) }), /labels must be 0 or 1/);
+  await assert.rejects(
+    () => train({ ...ok, nRows: 0, labels: new Uint8Array(0), columns: [new Float32Array(0)] }),
+    /empty/,
+  );
+  await assert.rejects(
+    () => train({ ...ok, labels: Uint8Array.from([1, 1, 1, 1]) }),
+    /only class 1/,
+  );
+  await assert.rejects(
+    () => train({ ...ok, labels: Uint8Array.from([0, 0, 0, 0]) }),
+    /only class 0/,
+  );
+  await assert.rejects(
+    () => train({ ...ok, labels: Uint8Array.from([0, 1, 0]) }),
+    /3 labels for 4 rows/,
+  );
+  await assert.rejects(
+    () => train({ ...ok, labels: Uint8Array.from([0, 1, 0, 2]) }),
+    /labels must be 0 or 1/,
+  );
   await assert.rejects(
     () => train({ ...ok, labels: Float32Array.from([0, 1, NaN, 1]) as unknown as Uint8Array }),
     /label of row 2 is NaN/,
   );
-  await assert.rejects(() => train({ ...ok, columns: [Float32Array.from([1, 2, 3])] }), /has 3 values, expected nRows = 4/);
-  await assert.rejects(() => train({ ...ok, featureNames: ["a", "b"] }), /2 feature names for 1 columns/);
-  await assert.rejects(() => train({ ...ok, weights: Float32Array.from([1, NaN, 1, 1]) }), /weight of row 1/);
+  await assert.rejects(
+    () => train({ ...ok, columns: [Float32Array.from([1, 2, 3])] }),
+    /has 3 values, expected nRows = 4/,
+  );
+  await assert.rejects(
+    () => train({ ...ok, featureNames: ["a", "b"] }),
+    /2 feature names for 1 columns/,
+  );
+  await assert.rejects(
+    () => train({ ...ok, weights: Float32Array.from([1, NaN, 1, 1]) }),
+    /weight of row 1/,
+  );
   await assert.rejects(() => train(ok, { max_depth: 0 }), /max_depth/);
   await assert.rejects(() => train(ok, { subsample: 0 }), /subsample/);
   await assert.rejects(() => train(ok, { eta: 0.1 } as never), /unknown parameter "eta"/);
-  await assert.rejects(() => train(ok, { early_stopping_rounds: 5 }), /needs at least one eval set/);
-  await assert.rejects(() => train(ok, {}, { evalSets: [{ name: "v", data: tiny([0, 1], [[1, 2], [3, 4]]) }] }), /2 features but the training data has 1/);
+  await assert.rejects(
+    () => train(ok, { early_stopping_rounds: 5 }),
+    /needs at least one eval set/,
+  );
+  await assert.rejects(
+    () => train(ok, {}, { evalSets: [{ name: "v", data: tiny([0, 1], [[1, 2], [3, 4]]) }] }),
+    /2 features but the training data has 1/,
+  );
   await assert.rejects(() => train(tiny([0, 1], [[1, Infinity]])), /Infinity/);
 });
 
@@ -60,7 +90,12 @@ Deno.test("train: a one-split stump on a toy set matches the hand computation", 
   // x < 2.5 → class 0, else class 1. Root at margin 0: p = 0.5, g = p − y = ±0.5, h = 0.25.
   // Left: 3 negatives G = 1.5, H = 0.75 → w = −1.5/(0.75 + 1) = −0.857142…; right mirrors.
   const d = tiny([0, 0, 0, 1, 1, 1], [[1, 2, 2, 3, 4, 4]]);
-  const { model } = await train(d, { n_estimators: 1, max_depth: 1, learning_rate: 1, min_child_weight: 0 });
+  const { model } = await train(d, {
+    n_estimators: 1,
+    max_depth: 1,
+    learning_rate: 1,
+    min_child_weight: 0,
+  });
   const t = model.trees[0];
   assert.equal(t.feature[0], 0);
   assert.equal(t.threshold[0], 3); // cut = first value of the right bin
@@ -94,7 +129,13 @@ Deno.test("train: learns the missing-value direction", async () => {
   }
 });
 
-const noisy = makeClassification({ nRows: 3000, nFeatures: 10, positiveRate: 0.2, signal: 0.5, seed: 11 });
+const noisy = makeClassification({
+  nRows: 3000,
+  nFeatures: 10,
+  positiveRate: 0.2,
+  signal: 0.5,
+  seed: 11,
+});
 
 Deno.test("train: early stopping on the last eval set keeps bestIteration", async () => {
   const tr = sliceRows(noisy, 0, 2000), va = sliceRows(noisy, 2000, 3000);
@@ -184,7 +225,11 @@ Deno.test("train: onRound per round and cancellation between rounds", async () =
   assert.deepEqual(seen, [0, 1, 2, 3]);
   const ac = new AbortController();
   await assert.rejects(
-    () => train(d, { n_estimators: 50 }, { signal: ac.signal, onRound: (r) => r === 2 ? ac.abort(new Error("stop!")) : undefined }),
+    () =>
+      train(d, { n_estimators: 50 }, {
+        signal: ac.signal,
+        onRound: (r) => r === 2 ? ac.abort(new Error("stop!")) : undefined,
+      }),
     /stop!/,
   );
 });

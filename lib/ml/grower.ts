@@ -14,13 +14,7 @@ import type { Tree } from "./model.ts";
 import type { BinMapper } from "./binning.ts";
 import { thresholdFor } from "./binning.ts";
 import { gatherGradients, type HistogramBuilder, subtractHistogram } from "./histogram.ts";
-import {
-  findBestSplit,
-  isSplitValid,
-  leafWeight,
-  type SplitParams,
-  SplitInfo,
-} from "./split.ts";
+import { findBestSplit, isSplitValid, leafWeight, SplitInfo, type SplitParams } from "./split.ts";
 
 /** Tree-shape and regularisation parameters of one tree. */
 export interface GrowParams extends SplitParams {

@@ -80,7 +80,7 @@ function importanceFromStats(
   if (normalize) {
     let sum = 0;
     for (let f = 0; f < nF; f++) sum += out[f];
-    if (sum > 0) for (let f = 0; f < nF; f++) out[f] /= sum;
+    if (sum > 0) { for (let f = 0; f < nF; f++) out[f] /= sum; }
   }
   return out;
 }

@@ -42,7 +42,11 @@ Deno.test("importance: XGBoost get_score semantics by hand", () => {
   assert.deepEqual(featureImportance(model, "cover"), { f0: 5, f1: 7 });
   assert.deepEqual(featureImportance(model), { f0: 2, f1: 7 });
   assert.deepEqual(featureImportance(model, "gain", { normalize: true }), { f0: 2 / 9, f1: 7 / 9 });
-  assert.deepEqual(featureImportance(model, "gain", { includeZero: true }), { f0: 2, f1: 7, unused: 0 });
+  assert.deepEqual(featureImportance(model, "gain", { includeZero: true }), {
+    f0: 2,
+    f1: 7,
+    unused: 0,
+  });
   assert.deepEqual(featureImportance(model, "weight", { nTrees: 1 }), { f0: 1, f1: 1 });
   assert.deepEqual([...featureImportanceArray(model, "total_gain")], [2, 14, 0]);
   assert.deepEqual(rankFeatures(model).map((r) => r.name), ["f1", "f0", "unused"]);
@@ -51,7 +55,13 @@ Deno.test("importance: XGBoost get_score semantics by hand", () => {
 
 Deno.test("importance: informative features rank first on synthetic data", async () => {
   // Signal sits in f0..f2 (see synthetic.ts); 20 noise features follow.
-  const d = makeClassification({ nRows: 4000, nFeatures: 23, nInformative: 3, positiveRate: 0.2, seed: 4 });
+  const d = makeClassification({
+    nRows: 4000,
+    nFeatures: 23,
+    nInformative: 3,
+    positiveRate: 0.2,
+    seed: 4,
+  });
   const { model } = await train(d, { n_estimators: 20, max_depth: 4 });
   const top = rankFeatures(model, "total_gain").slice(0, 3).map((r) => r.name).sort();
   assert.deepEqual(top, ["f0", "f1", "f2"]);

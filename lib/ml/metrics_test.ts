@@ -9,13 +9,14 @@ import {
   f1,
   logLoss,
   mcc,
-  precision,
   prCurve,
+  precision,
   recall,
   rocCurve,
 } from "./metrics.ts";
 
-const close = (a: number, b: number, eps = 1e-12) => assert.ok(Math.abs(a - b) < eps, `${a} vs ${b}`);
+const close = (a: number, b: number, eps = 1e-12) =>
+  assert.ok(Math.abs(a - b) < eps, `${a} vs ${b}`);
 
 Deno.test("metrics: confusion matrix and ratios by hand", () => {
   const y = [1, 1, 1, 0, 0, 0, 0, 1];

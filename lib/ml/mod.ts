@@ -48,6 +48,6 @@ export {
   recall,
   rocCurve,
 } from "./metrics.ts";
-export { type BinMapper, binColumn, binValue, fitBinMapper } from "./binning.ts";
+export { binColumn, type BinMapper, binValue, fitBinMapper } from "./binning.ts";
 export { Rng } from "./random.ts";
 export { trainInWorker, type WorkerTrainOptions } from "./worker_train.ts";

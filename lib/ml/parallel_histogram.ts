@@ -50,6 +50,7 @@ export interface HelperInit {
 const MIN_PARALLEL_ENTRIES = 1 << 15;
 /** Longest a single node's histogram may take before helpers are presumed dead. */
 const HELPER_TIMEOUT_MS = 120_000;
+const MAX_SHARED_POOL_BYTES = 2 ** 31;
 
 class ParallelHistogramBuilder implements HistogramBuilder {
   readonly rows: Int32Array;
@@ -162,8 +163,13 @@ export async function createParallelBuilder(
     shared: true,
     minBlocks: nThreads * 2,
   });
-  if (matrix.blocks.length < 2) return new SerialHistogramBuilder(matrix, maxDepth);
   const n = data.nRows;
+  const poolBytes = 16 * matrix.totalBins * maxLiveHistograms(maxDepth, n);
+  // The shared pool is reserved up front (pages are committed on first use); very deep trees
+  // on wide data would need too much address space, so they use the serial builder.
+  if (matrix.blocks.length < 2 || poolBytes > MAX_SHARED_POOL_BYTES) {
+    return new SerialHistogramBuilder(matrix, maxDepth);
+  }
   const rows = new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4), 0, n);
   const ogh = new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 8), 0, 2 * n);
   const pool = new HistPool(2 * matrix.totalBins, true, maxLiveHistograms(maxDepth, n));
@@ -172,37 +178,40 @@ export async function createParallelBuilder(
   const parts = assignBlocks(matrix.blocks.map((b) => b.ptr[n]), threads);
   const workers: Worker[] = [];
   try {
-    await Promise.all(parts.slice(1).map((part) => {
-      const w = new Worker(new URL("./hist_worker.ts", import.meta.url), { type: "module" });
-      workers.push(w);
-      const init: HelperInit = {
-        type: "init",
-        blocks: part.map((i) => {
-          const b = matrix.blocks[i];
-          return {
-            ptr: b.ptr.buffer as SharedArrayBuffer,
-            nPtr: b.ptr.length,
-            idx: b.idx.buffer as SharedArrayBuffer,
-            nIdx: b.idx.length,
-            binStart: b.binStart,
-            nBins: b.nBins,
-          };
-        }),
-        rows: rows.buffer as SharedArrayBuffer,
-        ogh: ogh.buffer as SharedArrayBuffer,
-        pool: pool.buffer!,
-        histLen: pool.histLen,
-        ctrl: ctrl.buffer as SharedArrayBuffer,
-      };
-      return new Promise<void>((resolve, reject) => {
-        w.onmessage = (e) => e.data?.type === "ready" ? resolve() : reject(new Error(String(e.data)));
-        w.onerror = (e) => {
-          e.preventDefault();
-          reject(new Error(`histogram worker failed to start: ${e.message}`));
+    await Promise.all(
+      parts.slice(1).map((part) => {
+        const w = new Worker(new URL("./hist_worker.ts", import.meta.url), { type: "module" });
+        workers.push(w);
+        const init: HelperInit = {
+          type: "init",
+          blocks: part.map((i) => {
+            const b = matrix.blocks[i];
+            return {
+              ptr: b.ptr.buffer as SharedArrayBuffer,
+              nPtr: b.ptr.length,
+              idx: b.idx.buffer as SharedArrayBuffer,
+              nIdx: b.idx.length,
+              binStart: b.binStart,
+              nBins: b.nBins,
+            };
+          }),
+          rows: rows.buffer as SharedArrayBuffer,
+          ogh: ogh.buffer as SharedArrayBuffer,
+          pool: pool.buffer!,
+          histLen: pool.histLen,
+          ctrl: ctrl.buffer as SharedArrayBuffer,
         };
-        w.postMessage(init);
-      });
-    }));
+        return new Promise<void>((resolve, reject) => {
+          w.onmessage = (e) =>
+            e.data?.type === "ready" ? resolve() : reject(new Error(String(e.data)));
+          w.onerror = (e) => {
+            e.preventDefault();
+            reject(new Error(`histogram worker failed to start: ${e.message}`));
+          };
+          w.postMessage(init);
+        });
+      }),
+    );
   } catch (err) {
     for (const w of workers) w.terminate();
     throw err;

@@ -40,7 +40,11 @@ export class SplitInfo {
     this.feature = -1;
     this.bin = -1;
     this.defaultLeft = false;
-    this.gl = this.hl = this.gr = this.hr = 0;
+    this.gl =
+      this.hl =
+      this.gr =
+      this.hr =
+        0;
   }
 }
 
@@ -96,13 +100,15 @@ export function findBestSplit(
       hl += hb;
       const gr = G - gl, hr = H - hl;
       if (hl < mcw || hr < mcw || hl <= 0 || hr <= 0) continue;
-      let s: number;
-      if (alpha === 0) s = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda);
-      else {
-        const tl = thresholdL1(gl, alpha), tr = thresholdL1(gr, alpha);
-        s = (tl * tl) / (hl + lambda) + (tr * tr) / (hr + lambda);
-      }
-      if (s > bestScore) {
+      // s = tl²/(hl+λ) + tr²/(hr+λ) > best  ⇔  tl²(hr+λ) + tr²(hl+λ) > best·(hl+λ)(hr+λ):
+      // one multiply-compare per candidate instead of two divisions.
+      const tl = alpha === 0 ? gl : thresholdL1(gl, alpha);
+      const tr = alpha === 0 ? gr : thresholdL1(gr, alpha);
+      const dl = hl + lambda, dr = hr + lambda;
+      const num = tl * tl * dr + tr * tr * dl;
+      if (num > bestScore * (dl * dr)) {
+        const s = (tl * tl) / dl + (tr * tr) / dr;
+        if (!(s > bestScore)) continue;
         bestScore = s;
         best.feature = f;
         best.bin = i - b0;
@@ -124,13 +130,13 @@ export function findBestSplit(
       hr += hb;
       const gl2 = G - gr, hl2 = H - hr;
       if (hl2 < mcw || hr < mcw || hl2 <= 0 || hr <= 0) continue;
-      let s: number;
-      if (alpha === 0) s = (gl2 * gl2) / (hl2 + lambda) + (gr * gr) / (hr + lambda);
-      else {
-        const tl = thresholdL1(gl2, alpha), tr = thresholdL1(gr, alpha);
-        s = (tl * tl) / (hl2 + lambda) + (tr * tr) / (hr + lambda);
-      }
-      if (s > bestScore) {
+      const tl = alpha === 0 ? gl2 : thresholdL1(gl2, alpha);
+      const tr = alpha === 0 ? gr : thresholdL1(gr, alpha);
+      const dl = hl2 + lambda, dr = hr + lambda;
+      const num = tl * tl * dr + tr * tr * dl;
+      if (num > bestScore * (dl * dr)) {
+        const s = (tl * tl) / dl + (tr * tr) / dr;
+        if (!(s > bestScore)) continue;
         bestScore = s;
         best.feature = f;
         best.bin = i - b0 - 1;

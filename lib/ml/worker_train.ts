@@ -20,6 +20,7 @@
  */
 
 import type { BoosterParams, TrainData, TrainOptions, TrainResult } from "./model.ts";
+import { resolveParams, validateTrainData } from "./booster.ts";
 import { packData, type StartMessage, type WorkerMessage } from "./worker_protocol.ts";
 
 /** Options of {@link trainInWorker}. */
@@ -47,11 +48,30 @@ export function trainInWorker(
   if (signal?.aborted) return Promise.reject(signal.reason);
   let start: StartMessage;
   try {
+    // Shapes and labels are checked here: packing would hide short columns or weights.
+    resolveParams(params);
+    validateTrainData(data, "training", true);
+    (opts.evalSets ?? []).forEach((s, i) => {
+      if (!s || typeof s.name !== "string") throw new TypeError(`eval set ${i} needs a name`);
+      if (s.data !== data) {
+        validateTrainData(s.data, `eval set "${s.name}"`, false, data.columns.length);
+      }
+    });
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  try {
     const evalSets = (opts.evalSets ?? []).map((s) => ({
       name: s.name,
       data: s.data === data ? null : packData(s.data),
     }));
-    start = { type: "start", data: packData(data), params, evalSets, evalMetrics: opts.evalMetrics };
+    start = {
+      type: "start",
+      data: packData(data),
+      params,
+      evalSets,
+      evalMetrics: opts.evalMetrics,
+    };
   } catch (err) {
     return Promise.reject(
       new TypeError(`training data could not be prepared: ${(err as Error).message}`),

@@ -42,6 +42,18 @@ Deno.test("trainInWorker: trainer errors reject with the same class and message"
     return true;
   });
   await assert.rejects(() => trainInWorker(tr, { max_depth: -1 }), RangeError);
+  // Detected inside the worker (while binning): crosses the worker boundary as a RangeError.
+  const inf = { ...tr, columns: tr.columns.map((c) => c.slice()) };
+  inf.columns[3][10] = Infinity;
+  await assert.rejects(() => trainInWorker(inf, {}), (e: Error) => {
+    assert.ok(e instanceof RangeError);
+    assert.match(e.message, /feature 3 contains Infinity/);
+    return true;
+  });
+  await assert.rejects(
+    () => trainInWorker({ ...tr, weights: new Float32Array(5) }, {}),
+    /5 weights for 3000 rows/,
+  );
 });
 
 Deno.test("trainInWorker: hang timeout and abort reject instead of hanging", async () => {

@@ -15,6 +15,7 @@
  * @module
  */
 import type { KvStore } from "../kv.ts";
+import type { BlobStore } from "../storage/blob_store.ts";
 import { FINAL_STATES, type TaskRunner } from "../tasks/types.ts";
 
 /** Lifecycle of an upload. READY and FAILED are final. */
@@ -175,16 +176,56 @@ function newestFirst(a: DatasetRecord, b: DatasetRecord): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
+/** Reason given to an upload whose validation pass was cut off by a restart. */
+export const INTERRUPTED_UPLOAD = "The upload was interrupted before it was validated (restart).";
+/** A PROFILING record not updated for this long has lost its request. */
+const STALE_PROFILING_MS = 30 * 60_000;
+
+/**
+ * At startup no upload can be in flight (one process owns the KV): mark every UPLOADED /
+ * PROFILING record FAILED and delete its blobs. Resolves with how many were settled. Call once
+ * after `openServices` (uploads are validated inside the request, so there is nothing to resume).
+ */
+export async function recoverInterruptedUploads(
+  kv: KvStore,
+  storage: BlobStore,
+): Promise<number> {
+  let n = 0;
+  for (const rec of await listDatasets(kv)) {
+    if (rec.state !== "PROFILING" && rec.state !== "UPLOADED") continue;
+    await storage.deletePrefix(datasetBlobKeys(rec.id).prefix);
+    await updateDataset(
+      kv,
+      rec.id,
+      (cur) => cur.state === rec.state ? { state: "FAILED", error: INTERRUPTED_UPLOAD } : {},
+    );
+    n++;
+  }
+  return n;
+}
+
 /**
  * A record still processing whose task has already ended (a task lost to a crash, a
  * dead-lettered queue message) is reported — and stored — as FAILED with the task's reason, so
- * nothing stays "SELECTING_FEATURES" forever. Records in any other situation come back as is.
+ * nothing stays "SELECTING_FEATURES" forever; likewise a PROFILING record untouched for 30 min
+ * (its request is gone). Records in any other situation come back as is.
  */
 export async function reconcileDataset(
   kv: KvStore,
   tasks: TaskRunner,
   rec: DatasetRecord,
 ): Promise<DatasetRecord> {
+  if (
+    (rec.state === "PROFILING" || rec.state === "UPLOADED") &&
+    Date.now() - Date.parse(rec.updated_at) > STALE_PROFILING_MS
+  ) {
+    // The request that was profiling it is gone (a restart): profiling takes seconds.
+    return (await updateDataset(
+      kv,
+      rec.id,
+      (cur) => cur.state === rec.state ? { state: "FAILED", error: INTERRUPTED_UPLOAD } : {},
+    )) ?? rec;
+  }
   if (rec.state !== "SELECTING_FEATURES" || !rec.task_id) return rec;
   const task = await tasks.get(rec.task_id);
   if (task && !FINAL_STATES.includes(task.state)) return rec;

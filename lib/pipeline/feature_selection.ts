@@ -62,13 +62,18 @@ export interface SelectFeaturesResult extends JsonObject {
 
 /**
  * Hyperparameters of the selection model. The old service used XGBoost's defaults (100 trees,
- * depth 6, eta 0.3, binary:logistic) and we keep them so rankings stay comparable, with one
- * change: `scale_pos_weight = negatives / positives` of the sample. With ~0.6 % failures an
- * unweighted model earns almost all of its gain from fitting the pass class and splits mostly on
- * noise once the few failures are isolated (the old ranking put noise first); weighting the
- * failures to equal total weight makes the gain measure how well a feature separates failures,
- * which is what the downstream model must learn. (The sample already holds every failure up to
- * its budget, so the weight is computed on the sample's own counts.)
+ * depth 6, eta 0.3, binary:logistic) and we keep them so rankings stay comparable, with two
+ * changes:
+ * - `scale_pos_weight = negatives / positives` of the sample. With ~0.6 % failures an
+ *   unweighted model earns almost all of its gain from fitting the pass class and splits mostly
+ *   on noise once the few failures are isolated (the old ranking put noise first); weighting the
+ *   failures to equal total weight makes the gain measure how well a feature separates
+ *   failures, which is what the downstream model must learn. (The sample already holds every
+ *   failure up to its budget, so the weight is computed on the sample's own counts.)
+ * - `max_bin = 64` instead of 256: split finding over 968 features × bins × nodes dominates on
+ *   a wide sample; on a 1 GB Bosch-shaped file 64 bins halved the training time (17.7 → 11.1 s
+ *   CPU at the 2^24-cell sample) with the same signal recovery (the 20 planted signal features
+ *   all in the top 100, 10–11 in the top 20, either way). Ranking needs coarse thresholds only.
  */
 export function selectionParams(
   sample: { labels: Uint8Array; nRows: number },
@@ -82,6 +87,7 @@ export function selectionParams(
     max_depth: 6,
     learning_rate: 0.3,
     scale_pos_weight: pos > 0 && neg > 0 ? neg / pos : 1,
+    max_bin: 64,
     seed: 42,
     n_threads: Math.max(1, threads),
   };

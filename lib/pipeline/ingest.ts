@@ -59,6 +59,15 @@ export class IngestError extends Error {
 /** Seed of the selection sample's negative reservoir (same file → same sample). */
 const SAMPLE_SEED = 42;
 
+/**
+ * Cell budget (rows × features) of the feature-selection sample: 2^24 ≈ 17k rows of a
+ * 968-feature file (every failure up to the budget, the rest a uniform sample of passes).
+ * Measured on a 1 GB Bosch-shaped file: against 2^25 it halves the sample cost of the profile
+ * pass (10.2 → 5.1 s CPU) and cuts selection training 17.7 → 11.1 s CPU, with the same signal
+ * recovery (all 20 planted features in the top 100; 11 vs 10 in the top 20).
+ */
+export const SELECTION_SAMPLE_CELLS = 2 ** 24;
+
 /** Receive, validate and profile an upload; submit feature selection. */
 export async function ingestUpload(services: Services, req: Request): Promise<IngestAccepted> {
   const { storage, kv, config } = services;
@@ -128,7 +137,11 @@ export async function ingestUpload(services: Services, req: Request): Promise<In
 
 /** Profile the stored CSV in a worker (a local file), else in this thread from a stream. */
 function profileUpload(services: Services, key: string): Promise<ProfileResult> {
-  const opts = { timestampColumn: services.config.timestampColumn, seed: SAMPLE_SEED };
+  const opts = {
+    timestampColumn: services.config.timestampColumn,
+    seed: SAMPLE_SEED,
+    sampleMaxCells: SELECTION_SAMPLE_CELLS,
+  };
   const path = services.storage.localPath(key);
   if (path) return profileInWorker(path, opts);
   return services.storage.get(key).then((stream) => profileCsv(stream, opts));

@@ -15,7 +15,7 @@ Deno.test("ingest → feature selection → READY, active, split and load a set"
     const accepted = await ingestUpload(services, dotnetUpload(gen.csv, { filename: "gen.csv" }));
     assert.equal(accepted.message, UPLOAD_MESSAGE);
     assert.equal(accepted.dataset_path, `datasets/${accepted.dataset_id}/source.csv`);
-    const task = await services.tasks.waitFor(accepted.task_id, { timeoutMs: 60_000 });
+    const task = await services.tasks.waitFor(accepted.task_id, { timeoutMs: 300_000 });
     assert.equal(task.state, "SUCCESS", task.error ?? "");
     const rec = (await getDataset(services.kv, accepted.dataset_id))!;
     assert.equal(rec.state, "READY");
@@ -57,7 +57,7 @@ Deno.test("ingest: sampled split (fraction 0.5) is seeded and consistent with lo
     clearTimeIndexCache();
     const gen = generateCsv({ days: 4, rowsPerDay: 100, features: 6 });
     const accepted = await ingestUpload(services, dotnetUpload(gen.csv));
-    await services.tasks.waitFor(accepted.task_id, { timeoutMs: 60_000 });
+    await services.tasks.waitFor(accepted.task_id, { timeoutMs: 300_000 });
     const day = 86_400_000, t0 = Date.UTC(2025, 0, 1);
     const windows = {
       train: { start_ms: t0, end_ms: t0 + 2 * day - 1 },

@@ -511,7 +511,7 @@ export async function getSimulationSummary(
     dataset_id: p.dataset_id,
     status: rec.state,
     final,
-    total_rows: 0,
+    total_rows: (await getSplit(services.kv, p.split_id))?.rows.simulation ?? 0,
     processed: 0,
     pass_count: 0,
     fail_count: 0,

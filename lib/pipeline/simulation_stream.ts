@@ -1,5 +1,6 @@
 /**
- * Server-Sent Events for a simulation: every stored packet once, in order, then the final status.
+ * Server-Sent Events for a simulation: every stored packet once, in order, then the final status
+ * (served with `sseResponse` from `lib/tasks/sse.ts`).
  *
  * Wire format (`text/event-stream`):
  * ```
@@ -7,11 +8,13 @@
  * event: packet
  * data: {"current_row_index":0,"total_rows":...}
  *
+ * id: 29
  * event: status
- * data: {"task_id":"...","status":"SUCCESS","progress":...,"result":{"message":"..."}}
+ * data: {"task_id":"...","status":"SUCCESS","progress":null,"result":{"message":"..."}}
  * ```
- * `id:` is the packet's `current_row_index`, so a reconnecting `EventSource` (which sends
- * `Last-Event-ID`) resumes after the last packet it got; `?after=N` does the same explicitly.
+ * A packet's `id:` is its `current_row_index`, so a reconnecting `EventSource` (which sends
+ * `Last-Event-ID`) resumes after the last packet it got; `?after=N` does the same explicitly. The
+ * status event carries the last row index as its id, so a reconnect after it repeats nothing.
  *
  * Packets are read from KV with a cursor, never from the task's `progress` (which only holds the
  * latest), so a slow consumer loses nothing. New packets are noticed through `tasks.watch` on the
@@ -20,19 +23,16 @@
  * @module
  */
 import type { Services } from "../services.ts";
-import { readPacketRecords } from "./simulation_packets.ts";
-import { getSimulationStatus } from "./simulate.ts";
+import { sseResponse } from "../tasks/sse.ts";
+import { readPacketRecords, type SimPacket } from "./simulation_packets.ts";
+import { getSimulationStatus, type SimulationStatus } from "./simulate.ts";
 
-/** A comment line this often keeps proxies from closing an idle stream (warmup is silent). */
-export const KEEPALIVE_MS = 15_000;
 const PAGE = 500;
-const encoder = new TextEncoder();
 
-/** One SSE message. `data` is JSON-encoded (single line). */
-export function sseMessage(event: string, data: unknown, id?: number | string): string {
-  const head = id !== undefined ? `id: ${id}\n` : "";
-  return `${head}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-}
+/** One event of the stream. */
+export type SimulationEvent =
+  | { event: "packet"; id: number; data: SimPacket }
+  | { event: "status"; id: number; data: SimulationStatus };
 
 /**
  * The cursor from `?after=` or `Last-Event-ID` (the larger wins; -1 = from the start).
@@ -50,50 +50,45 @@ export function parseCursor(after: string | null, lastEventId: string | null): n
 }
 
 /**
- * The event stream of simulation `taskId` starting after packet `after`. Ends (closes) after the
- * final `status` event; cancelling the stream (client gone) stops the KV watch.
+ * The events of simulation `taskId` after packet `after`: every stored packet in order, then one
+ * `status` event once the task is final (or when the watch ends early, e.g. at shutdown).
+ * Aborting `signal` ends it at once.
  */
-export function simulationEventStream(
+export async function* simulationEvents(
   services: Services,
   taskId: string,
   after: number,
-): ReadableStream<Uint8Array> {
-  const stop = new AbortController();
-  let keepalive: ReturnType<typeof setInterval> | undefined;
-  return new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const send = (text: string) => {
-        if (!stop.signal.aborted) controller.enqueue(encoder.encode(text));
-      };
-      keepalive = setInterval(() => send(": keep-alive\n\n"), KEEPALIVE_MS);
-      let cursor = after;
-      const drain = async () => {
-        while (!stop.signal.aborted) {
-          const page = await readPacketRecords(services.kv, taskId, { after: cursor, limit: PAGE });
-          for (const r of page.records) send(sseMessage("packet", r.packet, r.seq));
-          cursor = page.nextAfter;
-          if (page.records.length < PAGE) return;
-        }
-      };
-      try {
-        send("retry: 2000\n\n");
-        // Each record change (a packet, a state change) wakes the loop; the watch ends once final.
-        for await (const _rec of services.tasks.watch(taskId, stop.signal)) await drain();
-        if (stop.signal.aborted) return;
-        await drain();
-        const status = await getSimulationStatus(services, taskId);
-        // Final normally; not final only when the watch ended early (e.g. a shutdown).
-        if (status) send(sseMessage("status", status));
-        controller.close();
-      } catch (err) {
-        if (!stop.signal.aborted) controller.error(err);
-      } finally {
-        clearInterval(keepalive);
-      }
-    },
-    cancel() {
-      stop.abort();
-      clearInterval(keepalive);
-    },
+  signal: AbortSignal,
+): AsyncGenerator<SimulationEvent> {
+  let cursor = after;
+  async function* drain(): AsyncGenerator<SimulationEvent> {
+    while (!signal.aborted) {
+      const page = await readPacketRecords(services.kv, taskId, { after: cursor, limit: PAGE });
+      for (const r of page.records) yield { event: "packet", id: r.seq, data: r.packet };
+      cursor = page.nextAfter;
+      if (page.records.length < PAGE) return;
+    }
+  }
+  // Each record change (a packet, a state change) wakes the loop; the watch ends once final.
+  for await (const _rec of services.tasks.watch(taskId, signal)) yield* drain();
+  if (signal.aborted) return;
+  yield* drain();
+  const status = await getSimulationStatus(services, taskId);
+  if (status) yield { event: "status", id: cursor, data: status };
+}
+
+/** The `text/event-stream` response for simulation `taskId` after packet `after`. */
+export function simulationEventResponse(
+  services: Services,
+  taskId: string,
+  after: number,
+  signal?: AbortSignal,
+): Response {
+  return sseResponse((s) => simulationEvents(services, taskId, after, s), {
+    event: (e) => e.event,
+    id: (e) => e.id,
+    map: (e) => e.data,
+    retryMs: 2000,
+    signal,
   });
 }

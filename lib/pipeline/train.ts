@@ -131,11 +131,10 @@ export async function runTraining(
   }
   const all = classCounts(trainSet.labels);
   if (all.pos === 0 || all.neg === 0) {
+    const only = all.pos ? "1 (fail)" : "0 (pass)";
     throw new Error(
-      `The training set has only one class (${trainSet.nRows} rows, all Response=${
-        all.pos ? 1 : 0
-      }); ` +
-        "choose a training window with both passing and failing parts.",
+      `The training set has only one class: all ${trainSet.nRows} rows have Response ${only}. ` +
+        "Choose a training window with both passing and failing parts.",
     );
   }
   const testSet = await loadSplitSet(services, split, "test");

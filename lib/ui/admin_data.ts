@@ -13,31 +13,17 @@
  * @module
  */
 import type { Services } from "../services.ts";
-import {
-  type DatasetRecord,
-  getActiveDataset,
-  listDatasets,
-  reconcileDataset,
-} from "../pipeline/datasets.ts";
+import { getActiveDataset, listDatasets, reconcileDataset } from "../pipeline/datasets.ts";
 import { getActiveModel, listModels, type ModelRecord } from "../pipeline/models.ts";
 import { getActiveSplit, getSplit, type SplitRecord } from "../pipeline/split.ts";
 import { contractStatus } from "../pipeline/task_view.ts";
 import type { TaskRecord } from "../tasks/types.ts";
 import type { DatasetView, TaskStatus } from "./types.ts";
 import { type ModelRow, modelRow } from "./model_row.ts";
-import { type TrainingView, viewFromModel } from "./training_view.ts";
+import { type DatasetRow, datasetRow } from "./dataset_row.ts";
 
-/** One row of the uploads table. */
-export interface DatasetRow {
-  id: string;
-  filename: string;
-  state: string;
-  error: string | null;
-  bytes: number;
-  rows: number | null;
-  created_at: string;
-  active: boolean;
-}
+export type { DatasetRow };
+import { type TrainingView, viewFromModel } from "./training_view.ts";
 
 /** Props of the datasets page. */
 export interface DatasetsPageData {
@@ -110,19 +96,6 @@ function isProcessing(state: string): boolean {
   return state === "UPLOADED" || state === "PROFILING" || state === "SELECTING_FEATURES";
 }
 
-function toRow(d: DatasetRecord, activeId: string | null): DatasetRow {
-  return {
-    id: d.id,
-    filename: d.filename,
-    state: d.state,
-    error: d.error,
-    bytes: d.bytes,
-    rows: d.profile?.rows ?? null,
-    created_at: d.created_at,
-    active: d.id === activeId,
-  };
-}
-
 /** Latest task of a kind as the contract status body, or null. */
 async function latestTask(services: Services, kind: string): Promise<TaskStatus | null> {
   const [rec] = await services.tasks.list({ kind, limit: 1 });
@@ -139,7 +112,7 @@ export async function loadDatasetsPage(services: Services, limit = 10): Promise<
   return {
     active: active ? { ...active, active: true } : null,
     pending: newest && newest.id !== activeId ? { ...newest, active: false } : null,
-    recent: all.slice(0, limit).map((d) => toRow(d.id === newest?.id ? newest : d, activeId)),
+    recent: all.slice(0, limit).map((d) => datasetRow(d.id === newest?.id ? newest : d, activeId)),
   };
 }
 

@@ -153,5 +153,6 @@ export function listen(event: UiEvent, fn: (detail: unknown) => void): () => voi
 /** Cross-island events. */
 export type UiEvent =
   | "qc:dataset-changed"
+  | "qc:dataset-uploaded"
   | "qc:split-changed"
   | "qc:models-changed";

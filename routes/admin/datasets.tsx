@@ -7,10 +7,10 @@
 import { page } from "fresh";
 import { define } from "../../utils.ts";
 import { Layout } from "../../components/Layout.tsx";
-import { DatasetsTable } from "../../components/DatasetsTable.tsx";
 import { Alert } from "../../components/Notice.tsx";
 import DatasetUpload from "../../islands/DatasetUpload.tsx";
 import DatasetOverview from "../../islands/DatasetOverview.tsx";
+import RecentUploads from "../../islands/RecentUploads.tsx";
 import { loadDatasetsPage } from "../../lib/ui/admin_data.ts";
 import { settle } from "../../lib/ui/settle.ts";
 
@@ -48,12 +48,7 @@ export default define.page<typeof handler>(function DatasetsPage({ data: result,
           : null}
       />
       <DatasetOverview dataset={data?.active ?? null} />
-      <section class="qc-card" aria-labelledby="recent-title">
-        <div class="qc-card-head">
-          <h2 id="recent-title">Recent uploads</h2>
-        </div>
-        <DatasetsTable rows={data?.recent ?? []} />
-      </section>
+      <RecentUploads rows={data?.recent ?? []} />
     </Layout>
   );
 });

@@ -10,7 +10,7 @@ import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
 import { RequestValidationError } from "../../../lib/api/validation.ts";
 import { SIMULATE_KIND } from "../../../lib/pipeline/simulate.ts";
-import { parseCursor, simulationEventStream } from "../../../lib/pipeline/simulation_stream.ts";
+import { parseCursor, simulationEventResponse } from "../../../lib/pipeline/simulation_stream.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -31,12 +31,6 @@ export const handler = define.handlers({
         type: "int_parsing",
       }]);
     }
-    return new Response(simulationEventStream(services, id, after), {
-      headers: {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-store",
-        "x-accel-buffering": "no",
-      },
-    });
+    return simulationEventResponse(services, id, after, ctx.req.signal);
   },
 });

@@ -1,0 +1,191 @@
+/**
+ * Browser test of the operator UI: serves the app on a random port and drives Debian's Chromium
+ * (playwright-core) through the whole flow the way an operator would — every admin page empty
+ * (islands hydrate, no console errors), then a CSV upload through the file input (progress,
+ * 202, feature selection followed to READY), the date split with the default windows, a
+ * training run followed to its results, and a live simulation (SSE) stopped by the button,
+ * ending with its summary. Screenshots of every step go to `$UI_SHOTS_DIR` (kept) or a temp
+ * dir (removed); the test prints where.
+ *
+ * Skipped (ignored, with a message) when `/usr/bin/chromium` is not installed.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { chromium, type Page } from "playwright-core";
+import { createApp } from "../lib/app.ts";
+import { createLogger } from "../lib/api/logging.ts";
+import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
+import { withTestServices } from "../lib/testing.ts";
+import { generateBoschCsv } from "./e2e_data.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+
+function hasChromium(): boolean {
+  try {
+    return Deno.statSync(CHROMIUM).isFile;
+  } catch {
+    return false;
+  }
+}
+
+const available = hasChromium();
+if (!available) {
+  console.warn(
+    `admin_ui_browser_test: ${CHROMIUM} not found — skipping (apt-get install chromium).`,
+  );
+}
+
+/** Wait until every island on the page reports `data-hydrated="true"`. */
+async function waitHydrated(page: Page): Promise<number> {
+  await page.waitForFunction(
+    () => {
+      const all = document.querySelectorAll("[data-island]");
+      return all.length > 0 && [...all].every((el) => el.getAttribute("data-hydrated") === "true");
+    },
+    undefined,
+    { timeout: 10_000 },
+  );
+  return await page.locator("[data-island]").count();
+}
+
+Deno.test({
+  name: "browser: admin pages hydrate; upload → split → train → simulate through the UI",
+  ignore: !available,
+  fn: () =>
+    withTestServices(async (services) => {
+      registerPipelineTasks(services);
+      const keep = Deno.env.get("UI_SHOTS_DIR");
+      const shots = keep ?? await Deno.makeTempDir({ prefix: "qc-ui-shots-" });
+      await Deno.mkdir(shots, { recursive: true });
+      const data = generateBoschCsv({ rows: 4032, features: 30 });
+      const csvPath = join(shots, "bosch_ui.csv");
+      await Deno.writeTextFile(csvPath, data.csv);
+
+      const app = await createApp(services, { logger: createLogger("error") });
+      const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.handler());
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-background-networking",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
+      });
+      const t0 = performance.now();
+      const step = (name: string) =>
+        console.log(`  ${name} at ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        const problems: string[] = [];
+        page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+        page.on("console", (msg) => {
+          if (msg.type() === "error" || msg.type() === "warning") {
+            problems.push(`${msg.type()}: ${msg.text()}`);
+          }
+        });
+        const base = `http://127.0.0.1:${server.addr.port}`;
+        const shot = async (name: string) => {
+          // From the top, so the sticky header is not captured mid-page.
+          await page.evaluate(() => globalThis.scrollTo(0, 0));
+          await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+        };
+
+        // 1. Every page on an empty service: rendered, hydrated, clear empty states.
+        for (
+          const [path, expect] of [
+            ["/admin/datasets", "No dataset yet"],
+            ["/admin/training", "No dataset has been uploaded yet"],
+            ["/admin/simulation", "No trained model yet"],
+          ]
+        ) {
+          const res = await page.goto(base + path);
+          assert.equal(res?.status(), 200, path);
+          assert.ok((await waitHydrated(page)) >= 1, path);
+          assert.ok((await page.textContent("main"))?.includes(expect), `${path}: ${expect}`);
+          await shot(`empty${path.replaceAll("/", "-")}`);
+        }
+        step("empty pages");
+
+        // 2. Upload through the file input, follow feature selection to READY.
+        await page.goto(`${base}/admin/datasets`);
+        await waitHydrated(page);
+        await page.setInputFiles('input[type="file"]', csvPath);
+        await page.click('button[type="submit"]:has-text("Upload")');
+        await page.locator('.qc-alert-success:has-text("Upload accepted (HTTP 202)")').waitFor({
+          timeout: 15_000,
+        });
+        await page.locator('.qc-track [data-status="READY"]').waitFor({ timeout: 30_000 });
+        // The overview island refreshed itself (event from the upload island).
+        await page.locator('[data-island="DatasetOverview"]:has-text("bosch_ui.csv")').waitFor();
+        assert.match(await page.textContent('[data-island="DatasetOverview"]') ?? "", /4,032/);
+        await shot("datasets-ready");
+        step("upload ready");
+
+        // 3. Split with the default windows (4 / 1 / 2 days of 7: 576 rows a day), then train.
+        await page.goto(`${base}/admin/training`);
+        await waitHydrated(page);
+        assert.match(
+          await page.inputValue('input[name="train_start_date"]'),
+          /^2025-01-01T00:00(:00)?$/,
+        );
+        await page.click('button:has-text("Split data")');
+        await page.locator('.qc-metric:has-text("Training rows")').waitFor({ timeout: 15_000 });
+        const split = await page.textContent('[data-island="SplitForm"]') ?? "";
+        assert.match(split, /Training rows\s*2,304\s*Test rows\s*576\s*Simulation rows\s*1,152/);
+        step("split done");
+        await page.click('button:has-text("Start training"):not([disabled])');
+        await page.locator("text=Training XGBoost model...").waitFor({ timeout: 20_000 });
+        step("training started");
+        await page.locator('[data-island="TrainingPanel"] [data-status="SUCCESS"]').waitFor({
+          timeout: 40_000,
+        });
+        await page.locator('.qc-metric:has-text("ROC AUC")').waitFor();
+        // The models list refreshed itself after the run.
+        await page.locator('[data-island="ModelsList"]:has-text("1 stored")').waitFor();
+        await page.waitForTimeout(300); // let the charts draw
+        await shot("training-done");
+        step("training done");
+
+        // 4. Simulation: start fast with no warmup, watch packets over SSE, stop, summary.
+        await page.goto(`${base}/admin/simulation`);
+        await waitHydrated(page);
+        await page.fill('input[name="rows_per_second"]', "25");
+        await page.fill('input[name="warmup_seconds"]', "0");
+        await page.click('button:has-text("Start simulation")');
+        await page.locator(".qc-verdict").waitFor({ timeout: 20_000 });
+        await page.locator("text=live via server-sent events").waitFor();
+        await page.waitForFunction(
+          () =>
+            document.querySelectorAll('section[aria-labelledby="sim-table"] tbody tr').length >= 10,
+          undefined,
+          { timeout: 15_000 },
+        );
+        await shot("simulation-live");
+        await page.click('button:has-text("Stop")');
+        await page.locator("#sim-summary").waitFor({ timeout: 15_000 });
+        const summary = await page.textContent("main") ?? "";
+        assert.match(summary, /Revoked/);
+        assert.match(summary, /Simulation was stopped by the user\./);
+        await shot("simulation-stopped");
+        step("simulation stopped");
+
+        assert.deepEqual(problems, []);
+      } catch (err) {
+        // Keep what the browser showed when a step failed.
+        const pages = browser.contexts().flatMap((c) => c.pages());
+        await pages[0]?.screenshot({ path: join(shots, "failure.png"), fullPage: true })
+          .catch(() => {});
+        throw err;
+      } finally {
+        await browser.close();
+        await server.shutdown();
+        console.log(`  screenshots: ${shots}${keep ? "" : " (removed)"}`);
+        if (!keep) await Deno.remove(shots, { recursive: true }).catch(() => {});
+      }
+    }),
+});
