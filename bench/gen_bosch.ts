@@ -186,7 +186,14 @@ export async function generateBoschCsv(opts: GenOptions): Promise<GeneratedCsv> 
     opts.path.replace(/\.csv$/, "") + ".signal.json",
     JSON.stringify({ rows, positives, signalFeatures }, null, 2),
   );
-  return { path: opts.path, rows, bytes: written, positives, signalFeatures, ms: performance.now() - t0 };
+  return {
+    path: opts.path,
+    rows,
+    bytes: written,
+    positives,
+    signalFeatures,
+    ms: performance.now() - t0,
+  };
 }
 
 function arg(name: string): string | undefined {

@@ -98,7 +98,12 @@ export const PHASES: Record<string, Phase> = {
     let sum = 0;
     const r = await timed(() =>
       scanCsv(path, {
-        onHeader: (names) => ({ columns: Array.from({ length: 100 }, (_, i) => 2 + Math.floor(i * (names.length - 3) / 100)) }),
+        onHeader: (names) => ({
+          columns: Array.from(
+            { length: 100 },
+            (_, i) => 2 + Math.floor(i * (names.length - 3) / 100),
+          ),
+        }),
         onRow(row) {
           for (let k = 0; k < 100; k++) {
             const v = row.number(k);
@@ -107,7 +112,13 @@ export const PHASES: Record<string, Phase> = {
         },
       })
     );
-    return { ms: r.ms, cpuMs: r.cpu, mbps: size / MB / (r.ms / 1000), cpuMbps: size / MB / (r.cpu / 1000), check: sum.toFixed(0) };
+    return {
+      ms: r.ms,
+      cpuMs: r.cpu,
+      mbps: size / MB / (r.ms / 1000),
+      cpuMbps: size / MB / (r.cpu / 1000),
+      check: sum.toFixed(0),
+    };
   },
   async table(path) {
     const dir = await Deno.makeTempDir({ prefix: "ingest_table_" });
@@ -123,7 +134,12 @@ export const PHASES: Record<string, Phase> = {
       } catch { /* unknown */ }
       const r = await timed(() => buildColumnTableInWorker(path, cols, store, "t", { rowsHint }));
       const size = await fileSize(path);
-      return { ms: r.ms, mbps: size / MB / (r.ms / 1000), rows: r.value.rows, columns: r.value.columns.length };
+      return {
+        ms: r.ms,
+        mbps: size / MB / (r.ms / 1000),
+        rows: r.value.rows,
+        columns: r.value.columns.length,
+      };
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
@@ -146,7 +162,8 @@ async function readFirstLine(path: string): Promise<string> {
 
 async function readSignal(path: string): Promise<string[]> {
   try {
-    return JSON.parse(await Deno.readTextFile(path.replace(/\.csv$/, ".signal.json"))).signalFeatures;
+    return JSON.parse(await Deno.readTextFile(path.replace(/\.csv$/, ".signal.json")))
+      .signalFeatures;
   } catch {
     return [];
   }
@@ -162,16 +179,24 @@ async function serveUpload(mode: "multipart" | "raw"): Promise<Figures> {
   let rssMax = 0;
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, Deno.memoryUsage().rss)), 50);
   const done = Promise.withResolvers<Figures>();
-  const ac = new AbortController();
-  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", signal: ac.signal, onListen: ({ port }) => console.log(`PORT ${port}`) }, async (req) => {
+  const server = Deno.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    onListen: ({ port }) => console.log(`PORT ${port}`),
+  }, async (req) => {
     const t0 = performance.now();
     try {
       let bytes: number;
       if (mode === "multipart") {
-        bytes = (await receiveCsvUpload(req, store, "datasets/x/source.csv", { maxBytes: 2 ** 40 })).bytes;
+        bytes = (await receiveCsvUpload(req, store, "datasets/x/source.csv", { maxBytes: 2 ** 40 }))
+          .bytes;
       } else {
         // Same durability as BlobStore.put (data synced before it counts as stored).
-        const file = await Deno.open(`${dir}/raw.csv`, { write: true, create: true, truncate: true });
+        const file = await Deno.open(`${dir}/raw.csv`, {
+          write: true,
+          create: true,
+          truncate: true,
+        });
         bytes = 0;
         for await (const chunk of req.body!) {
           let off = 0;
@@ -191,8 +216,7 @@ async function serveUpload(mode: "multipart" | "raw"): Promise<Figures> {
   });
   const figures = await done.promise;
   clearInterval(sampler);
-  ac.abort();
-  await server.finished;
+  await server.shutdown(); // graceful: the 202 reaches the client first
   await Deno.remove(dir, { recursive: true });
   return { ...figures, serverRssMaxMb: rssMax / 2 ** 20 };
 }
@@ -200,7 +224,13 @@ async function serveUpload(mode: "multipart" | "raw"): Promise<Figures> {
 /** Client side of an upload phase: stream the file (multipart-framed or raw) to the server. */
 async function uploadPhase(path: string, mode: "multipart" | "raw"): Promise<Figures> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(import.meta.url).pathname, "--phase", mode === "multipart" ? "uploadServerMultipart" : "uploadServerRaw"],
+    args: [
+      "run",
+      "-A",
+      new URL(import.meta.url).pathname,
+      "--phase",
+      mode === "multipart" ? "uploadServerMultipart" : "uploadServerRaw",
+    ],
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
@@ -221,40 +251,45 @@ async function uploadPhase(path: string, mode: "multipart" | "raw"): Promise<Fig
     `--${boundary}\r\nContent-Type: text/csv\r\nContent-Disposition: form-data; name=file; filename=bosch.csv; filename*=utf-8''bosch.csv\r\n\r\n`,
   );
   const post = enc.encode(`\r\n--${boundary}--\r\n`);
-  const file = await Deno.open(path);
-  const fileStream = file.readable;
-  const body = mode === "raw" ? fileStream : (() => {
-    const r = fileStream.getReader();
-    let stage = 0;
-    return new ReadableStream<Uint8Array>({
-      async pull(c) {
-        if (stage === 0) {
-          stage = 1;
-          c.enqueue(pre);
-          return;
-        }
-        if (stage === 1) {
-          const x = await r.read();
-          if (!x.done) return c.enqueue(x.value);
-          stage = 2;
-          c.enqueue(post);
-          return;
-        }
-        c.close();
-      },
-    });
-  })();
-  const length = mode === "raw" ? size : pre.length + size + post.length;
+  const type = mode === "raw" ? "text/csv" : `multipart/form-data; boundary="${boundary}"`;
+  // The client is curl (a native client streaming a file with Content-Length, like .NET);
+  // Deno's fetch with a streaming body was itself the bottleneck here (~80 MB/s).
+  let sendPath = path;
+  if (mode === "multipart") {
+    sendPath = `${path}.multipart`;
+    const out = await Deno.open(sendPath, { write: true, create: true, truncate: true });
+    await out.write(pre);
+    const src = await Deno.open(path);
+    await src.readable.pipeTo(out.writable, { preventClose: true });
+    await out.write(post);
+    out.close();
+  }
   const t0 = performance.now();
-  const res = await fetch(`http://127.0.0.1:${port}/`, {
-    method: "POST",
-    body,
-    headers: {
-      "content-type": mode === "raw" ? "text/csv" : `multipart/form-data; boundary="${boundary}"`,
-      "content-length": String(length),
-    },
-  });
-  await res.text();
+  let status: number;
+  try {
+    const res = await new Deno.Command("curl", {
+      args: [
+        "-s",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        "-X",
+        "POST",
+        "-T",
+        sendPath,
+        "-H",
+        `Content-Type: ${type}`,
+        "-H",
+        "Expect:",
+        `http://127.0.0.1:${port}/`,
+      ],
+      stdout: "piped",
+    }).output();
+    status = Number(new TextDecoder().decode(res.stdout));
+  } finally {
+    if (sendPath !== path) await Deno.remove(sendPath);
+  }
   const clientMs = performance.now() - t0;
   while (true) {
     const r = await reader.read();
@@ -264,7 +299,7 @@ async function uploadPhase(path: string, mode: "multipart" | "raw"): Promise<Fig
   await child.status;
   const json = JSON.parse(out.slice(out.indexOf("{")));
   if (json.error) throw new Error(`${mode} upload failed: ${json.error}`);
-  return { ...json, clientMs, clientMbps: size / MB / (clientMs / 1000), status: res.status };
+  return { ...json, clientMs, clientMbps: size / MB / (clientMs / 1000), status };
 }
 
 /** Run one phase in a subprocess; returns its figures + peak RSS. */
@@ -279,7 +314,8 @@ async function runPhase(name: string, path: string): Promise<Figures> {
   return JSON.parse(text.slice(text.indexOf("{")));
 }
 
-const fmt = (v: number | string | undefined, d = 0) => typeof v === "number" ? v.toFixed(d) : String(v);
+const fmt = (v: number | string | undefined, d = 0) =>
+  typeof v === "number" ? v.toFixed(d) : String(v);
 
 if (import.meta.main) {
   const phase = arg("phase");
@@ -313,35 +349,51 @@ if (import.meta.main) {
   const only = arg("only")?.split(",");
   const want = (p: string) => !only || only.includes(p);
   const size = await fileSize(path);
-  console.log(`file: ${path} (${(size / MB).toFixed(0)} MB), ${navigator.hardwareConcurrency} cores`);
+  console.log(
+    `file: ${path} (${(size / MB).toFixed(0)} MB), ${navigator.hardwareConcurrency} cores`,
+  );
   const load = () => Deno.loadavg()[0].toFixed(2);
   const cat = await runPhase("cat", path);
   console.log(`cat > /dev/null        ${fmt(cat.mbps)} MB/s (warm cache)   load ${load()}`);
   if (want("profile")) {
     const p = await runPhase("profile", path);
     console.log(
-      `profile pass (thread)  ${fmt(p.mbps)} MB/s  (cpu-time ${fmt(p.cpuMbps)} MB/s)  ${fmt((p.ms as number) / 1000, 1)} s  ` +
-        `peak RSS ${fmt(p.peakRssMb)} MB  rows ${p.rows}  sample ${p.sampleRows}  = ${fmt((p.mbps as number) / (cat.mbps as number), 2)}× cat   load ${load()}`,
+      `profile pass (thread)  ${fmt(p.mbps)} MB/s  (cpu-time ${fmt(p.cpuMbps)} MB/s)  ${
+        fmt((p.ms as number) / 1000, 1)
+      } s  ` +
+        `peak RSS ${fmt(p.peakRssMb)} MB  rows ${p.rows}  sample ${p.sampleRows}  = ${
+          fmt((p.mbps as number) / (cat.mbps as number), 2)
+        }× cat   load ${load()}`,
     );
     const w = await runPhase("profileWorker", path);
-    console.log(`profile pass (worker)  ${fmt(w.mbps)} MB/s  ${fmt((w.ms as number) / 1000, 1)} s  peak RSS ${fmt(w.peakRssMb)} MB`);
+    console.log(
+      `profile pass (worker)  ${fmt(w.mbps)} MB/s  ${fmt((w.ms as number) / 1000, 1)} s  peak RSS ${
+        fmt(w.peakRssMb)
+      } MB`,
+    );
   }
   if (want("select")) {
     const s = await runPhase("select100", path);
     console.log(
-      `select-scan 100 cols   ${fmt(s.mbps)} MB/s  (cpu-time ${fmt(s.cpuMbps)} MB/s)  peak RSS ${fmt(s.peakRssMb)} MB  = ${fmt((s.mbps as number) / (cat.mbps as number), 2)}× cat`,
+      `select-scan 100 cols   ${fmt(s.mbps)} MB/s  (cpu-time ${fmt(s.cpuMbps)} MB/s)  peak RSS ${
+        fmt(s.peakRssMb)
+      } MB  = ${fmt((s.mbps as number) / (cat.mbps as number), 2)}× cat`,
     );
   }
   if (want("table")) {
     const t = await runPhase("table", path);
     console.log(
-      `column table build     ${fmt((t.ms as number) / 1000, 1)} s  (${fmt(t.mbps)} MB/s)  ${t.rows} rows × ${t.columns} cols  peak RSS ${fmt(t.peakRssMb)} MB`,
+      `column table build     ${fmt((t.ms as number) / 1000, 1)} s  (${
+        fmt(t.mbps)
+      } MB/s)  ${t.rows} rows × ${t.columns} cols  peak RSS ${fmt(t.peakRssMb)} MB`,
     );
   }
   if (want("upload")) {
     const raw = await uploadPhase(path, "raw");
     const mp = await uploadPhase(path, "multipart");
-    console.log(`upload raw pipe→file   ${fmt(raw.mbps)} MB/s  server peak RSS ${fmt(raw.peakRssMb)} MB`);
+    console.log(
+      `upload raw pipe→file   ${fmt(raw.mbps)} MB/s  server peak RSS ${fmt(raw.peakRssMb)} MB`,
+    );
     console.log(
       `upload multipart       ${fmt(mp.mbps)} MB/s  server peak RSS ${fmt(mp.peakRssMb)} MB  ` +
         `= ${fmt((mp.mbps as number) / (raw.mbps as number), 2)}× raw (target ≥ 0.7)`,

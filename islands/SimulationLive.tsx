@@ -122,11 +122,15 @@ export default function SimulationLive(props: SimulationLiveProps) {
       if (closed) return;
       if (typeof EventSource === "undefined") return startPolling();
       let failures = 0;
+      let opened = false;
       source = new EventSource(
         asset(`/simulation/${id}/events?after=${buffer.current.cursor}`),
       );
       setTransport("sse");
-      source.addEventListener("open", () => (failures = 0));
+      source.addEventListener("open", () => {
+        opened = true;
+        failures = 0;
+      });
       source.addEventListener("packet", (e) => {
         try {
           buffer.current.add(JSON.parse((e as MessageEvent).data) as SimPacket);
@@ -141,10 +145,13 @@ export default function SimulationLive(props: SimulationLiveProps) {
         }
       });
       source.onerror = () => {
-        // The browser retries by itself; give up on the stream after repeated failures.
+        // A stream that never opened is unavailable (proxy, blocked): poll right away. Once it
+        // worked, the browser retries by itself; give up after repeated failures.
         if (final || closed) return;
         failures++;
-        if (source?.readyState === EventSource.CLOSED || failures >= 3) startPolling();
+        if (!opened || source?.readyState === EventSource.CLOSED || failures >= 3) {
+          startPolling();
+        }
       };
     };
 

@@ -166,8 +166,9 @@ export default function TrainingPanel(props: TrainingPanelProps) {
         if (err.status === 409 && typeof running === "string") {
           // A run is already going on: follow it instead.
           setTask({ task_id: running, status: "PROGRESS", progress: null, result: null });
+        } else {
+          setStartError(`${err.status ? `HTTP ${err.status}: ` : ""}${err.detail}`);
         }
-        setStartError(`${err.status ? `HTTP ${err.status}: ` : ""}${err.detail}`);
       } else {
         setStartError(String(err));
       }

@@ -15,6 +15,10 @@
  * Bosch scale; pass `rowsHint` = profile rows to allocate exactly once) plus, only when the
  * input is out of time order, one column at a time while permuting.
  *
+ * Measured: 1 GB generated Bosch file → 460,802 rows × (100 features + 3) in 6.2 s (worker scan +
+ * sort check + writes), peak RSS 263 MB (≈ the 192 MB of columns + runtime). The Parquet route
+ * was not re-measured here; DESIGN.md has nodejs-polars CSV → Parquet at 24–67 s and ~1 GB RSS.
+ *
  * @example
  * ```ts
  * await buildColumnTable("source.csv", ["L0_S0_F0", "L3_S29_F3317"], store, "datasets/d1/table");

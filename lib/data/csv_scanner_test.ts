@@ -127,6 +127,19 @@ Deno.test("SWAR select kernel equals a naive parse (all column subsets, random C
   }
 });
 
+Deno.test("SWAR select kernel: random selections over rows of random widths", async () => {
+  let seed = 99;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let t = 0; t < 40; t++) {
+    const cols = 1 + Math.floor(rnd() * 60);
+    const text = randomCsv(t + 1, 30, cols, { crlf: t % 3 === 0 });
+    const ref = naive(text).slice(1);
+    const sel = Array.from({ length: cols }, (_, i) => i).filter(() => rnd() < 0.3);
+    const { out } = await collect(enc.encode(text), () => sel, { chunkSize: 256 + t });
+    assert.deepEqual(out, ref.map((r) => sel.map((c) => r[c])), `t ${t} sel ${sel}`);
+  }
+});
+
 Deno.test("quoted fields, escapes, line breaks in quotes, CRLF — equals naive", async () => {
   for (const crlf of [false, true]) {
     const text = randomCsv(11, 150, 13, { quotes: true, crlf });

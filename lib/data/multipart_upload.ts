@@ -9,6 +9,10 @@
  * ever creating a blob. Oversize (413), truncated multipart, a client that disconnects, or an
  * abort make the stream fail, and `BlobStore.put` then removes its temp file: nothing is left.
  *
+ * Measured (1 GB, curl client like .NET: Content-Length, quoted boundary; fsync included, disk
+ * ~160 MB/s with sync, machine loaded): multipart 100 MB/s vs raw pipe-to-file 98 MB/s in the
+ * same run (1.02×), server peak RSS 135 MB.
+ *
  * Errors are `UploadError { status, detail }`; routes answer `{"detail": detail}` with `status`.
  *
  * @example

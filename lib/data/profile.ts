@@ -16,6 +16,9 @@
  * worker can transfer it without a copy. Peak memory of the sample ≈ 4 B × sampleMaxCells
  * (+ the positives when the reservoir is not full).
  *
+ * Measured on a 1 GB generated Bosch file (460,802 rows, machine at load ~6–8): 9.6 s in-thread,
+ * 7.6 s in a worker, 171 MB/s CPU-time, peak RSS ~240 MB (of which ~130 MB is the default sample).
+ *
  * @example
  * ```ts
  * const { profile, sample } = await profileCsv("datasets/d1/source.csv", { seed: 7 });
@@ -164,7 +167,14 @@ class RowStore {
   appendSlot(): number {
     if (this.n < this.cap) return this.n++;
     if (this.cap >= this.max) return -1;
-    const cap = Math.min(this.max, this.cap * 2);
+    this.reserve(this.cap * 2);
+    return this.n++;
+  }
+
+  /** Grow the capacity to `rows` (at most `max`) in one step. */
+  reserve(rows: number): void {
+    const cap = Math.min(this.max, Math.ceil(rows));
+    if (cap <= this.cap) return;
     const data = new Float32Array(this.nF * cap);
     for (let f = 0; f < this.nF; f++) {
       data.set(this.data.subarray(f * this.cap, f * this.cap + this.n), f * cap);
@@ -174,7 +184,6 @@ class RowStore {
     this.ids = grow(this.ids, cap);
     this.ts = grow(this.ts, cap);
     this.cap = cap;
-    return this.n++;
   }
 
   /** Slot for the row just seen, or -1 when it is not sampled. */
@@ -291,6 +300,8 @@ export async function profileCsv(
         estimated = true;
         const expected = totalBytes / (bytes / r);
         neg.thin(Math.min(1, (0.9 * budgetRows) / expected), rng);
+        // One allocation of the expected size instead of ×2 steps (each briefly holds old + new).
+        neg.reserve(expected * neg.rate * 1.1 + 1024);
       }
       opts.onProgress?.({ bytes, totalBytes, rows: r });
     },

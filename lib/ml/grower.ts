@@ -30,8 +30,9 @@ export interface GrowerContext {
   columns: Float32Array[];
   /** Interleaved per-row gradients [g0, h0, g1, h1, …] of the current round. */
   gh: Float32Array;
-  /** Partition scratch (nRows). */
+  /** Partition scratch (nRows and 2 × nRows). */
   tmp: Int32Array;
+  tmpGh: Float32Array;
 }
 
 interface NodeTask {
@@ -81,29 +82,62 @@ class TreeBuilder {
 }
 
 /**
- * Stable in-place partition of rows[start, end); returns the first index of the right side.
- * Branch-free (each row is written to both sides, the cursor of its side advances): the
- * left/right outcome is data-dependent and would mispredict about half the time.
+ * Sets `dir[i]` = 1 when the row at position i goes left (`x < thr`, NaN → default side) and
+ * returns how many do. Branch-free: the outcome is data-dependent and would mispredict often.
  */
-function partition(
+function splitDirections(
   rows: Int32Array,
-  tmp: Int32Array,
+  dir: Uint8Array,
   start: number,
   end: number,
   col: Float32Array,
   thr: number,
   defaultLeft: boolean,
 ): number {
-  let l = start, r = 0;
   const dl = defaultLeft ? 1 : 0;
+  let nLeft = 0;
   for (let i = start; i < end; i++) {
-    const row = rows[i];
-    const v = col[row];
-    const goLeft = ((v < thr) as unknown as number) | (((v !== v) as unknown as number) & dl);
-    rows[l] = row;
-    tmp[r] = row;
-    l += goLeft;
-    r += 1 - goLeft;
+    const v = col[rows[i]];
+    const d = ((v < thr) as unknown as number) | (((v !== v) as unknown as number) & dl);
+    dir[i] = d;
+    nLeft += d;
+  }
+  return nLeft;
+}
+
+/** Stable in-place partition of positions [start, end) by `dir` (rows and, if given, gradients). */
+function partition(
+  rows: Int32Array,
+  ogh: Float32Array | null,
+  tmp: Int32Array,
+  tmpGh: Float32Array,
+  dir: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  let l = start, r = 0;
+  if (ogh === null) {
+    for (let i = start; i < end; i++) {
+      const d = dir[i], row = rows[i];
+      rows[l] = row;
+      tmp[r] = row;
+      l += d;
+      r += 1 - d;
+    }
+  } else {
+    for (let i = start; i < end; i++) {
+      const d = dir[i], row = rows[i];
+      const g = ogh[2 * i], h = ogh[2 * i + 1];
+      rows[l] = row;
+      ogh[2 * l] = g;
+      ogh[2 * l + 1] = h;
+      tmp[r] = row;
+      tmpGh[2 * r] = g;
+      tmpGh[2 * r + 1] = h;
+      l += d;
+      r += 1 - d;
+    }
+    ogh.set(tmpGh.subarray(0, 2 * r), 2 * l);
   }
   rows.set(tmp.subarray(0, r), l);
   return l;
@@ -120,8 +154,8 @@ export function growTree(
   featureMask: Uint8Array | null,
   margin: Float32Array,
 ): Tree {
-  const { builder, mapper, columns, gh, tmp } = ctx;
-  const rows = builder.rows, ogh = builder.ogh, pool = builder.pool;
+  const { builder, mapper, columns, gh, tmp, tmpGh } = ctx;
+  const rows = builder.rows, ogh = builder.ogh, dir = builder.dir, pool = builder.pool;
   const featBinStart = builder.matrix.featBinStart;
   const tb = new TreeBuilder();
   const sums = new Float64Array(2);
@@ -145,7 +179,7 @@ export function growTree(
   };
   if (p.maxDepth > 0 && nSample > 1) {
     root.hist = pool.acquire();
-    builder.build(0, nSample, root.hist);
+    builder.build(0, nSample, 0, root.hist);
     evaluate(root);
   }
 
@@ -163,7 +197,11 @@ export function growTree(
       }
       const f = s.feature;
       const thr = Math.fround(thresholdFor(mapper, f, s.bin));
-      const mid = partition(rows, tmp, t.start, t.end, columns[f], thr, s.defaultLeft);
+      splitDirections(rows, dir, t.start, t.end, columns[f], thr, s.defaultLeft);
+      const depth = t.depth + 1;
+      const more = depth < p.maxDepth; // children get histograms → keep their data contiguous
+      if (more) builder.reorder(t.start, t.end, t.depth);
+      const mid = partition(rows, more ? ogh : null, tmp, tmpGh, dir, t.start, t.end);
       const li = tb.add(leafWeight(s.gl, s.hl, p) * p.eta, s.hl);
       const ri = tb.add(leafWeight(s.gr, s.hr, p) * p.eta, s.hr);
       tb.left[t.id] = li;
@@ -172,7 +210,6 @@ export function growTree(
       tb.threshold[t.id] = thr;
       tb.defaultLeft[t.id] = s.defaultLeft ? 1 : 0;
       tb.gain[t.id] = s.gain;
-      const depth = t.depth + 1;
       const L: NodeTask = {
         id: li,
         start: t.start,
@@ -193,12 +230,11 @@ export function growTree(
         hist: -1,
         split: null,
       };
-      if (depth < p.maxDepth) {
+      if (more) {
         // Build the smaller child; the larger = parent − smaller, in the parent's buffer.
         const [small, large] = mid - t.start <= t.end - mid ? [L, R] : [R, L];
         small.hist = pool.acquire();
-        gatherGradients(gh, rows, small.start, small.end, ogh);
-        builder.build(small.start, small.end, small.hist);
+        builder.build(small.start, small.end, depth, small.hist);
         const parent = pool.view(t.hist);
         subtractHistogram(parent, pool.view(small.hist), parent);
         large.hist = t.hist;

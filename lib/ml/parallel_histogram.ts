@@ -1,9 +1,11 @@
 /**
- * Multi-threaded histogram building (`n_threads > 1`): the binned matrix, the row-index array,
- * the ordered gradients and the histogram pool live on SharedArrayBuffers; `n_threads − 1`
- * helper workers (`hist_worker.ts`) each own a fixed set of feature blocks (balanced by entry
- * count) and the calling thread builds the rest. A build is announced by bumping a sequence
- * number in a shared Int32Array (Atomics.notify) and joined with Atomics.wait on a done counter.
+ * Multi-threaded histogram building (`n_threads > 1`): the binned matrix and its ordered copies,
+ * the row-index, gradient and direction arrays and the histogram pool live on
+ * SharedArrayBuffers; `n_threads − 1` helper workers (`hist_worker.ts`) each own a fixed set of
+ * feature blocks (balanced by entry count) and the calling thread handles the rest, both for
+ * histogram builds and for moving node data after a split. A command is announced by bumping a
+ * sequence number in a shared Int32Array (Atomics.notify) and joined with Atomics.wait on a
+ * done counter.
  *
  * Every histogram bin is summed by exactly one thread in row order, so the result is
  * bit-identical to the single-threaded builder (same model for the same seed).
@@ -15,8 +17,8 @@ import type { BinMapper } from "./binning.ts";
 import type { TrainData } from "./model.ts";
 import { type BinnedMatrix, buildBinnedMatrix } from "./binned_matrix.ts";
 import {
-  accumulateBlock,
-  clearBlock,
+  allocOrdered,
+  BlockSet,
   type HistogramBuilder,
   HistPool,
   maxLiveHistograms,
@@ -24,9 +26,18 @@ import {
 } from "./histogram.ts";
 
 /** Control-array slots shared with hist_worker.ts. */
-export const CTRL = { SEQ: 0, DONE: 1, START: 2, END: 3, TARGET: 4, CMD: 5, SIZE: 8 } as const;
+export const CTRL = {
+  SEQ: 0,
+  DONE: 1,
+  START: 2,
+  END: 3,
+  TARGET: 4,
+  CMD: 5,
+  LEVEL: 6,
+  SIZE: 8,
+} as const;
 /** Commands in CTRL.CMD. */
-export const CMD = { BUILD: 1, EXIT: 2 } as const;
+export const CMD = { BUILD: 1, REORDER: 2, EXIT: 3 } as const;
 
 /** Init message of a helper worker. */
 export interface HelperInit {
@@ -38,9 +49,12 @@ export interface HelperInit {
     nIdx: number;
     binStart: number;
     nBins: number;
+    /** The two ordered copies: [ptrA, ptrB, idxA, idxB]. */
+    ordered: SharedArrayBuffer[];
   }[];
   rows: SharedArrayBuffer;
   ogh: SharedArrayBuffer;
+  dir: SharedArrayBuffer;
   pool: SharedArrayBuffer;
   histLen: number;
   ctrl: SharedArrayBuffer;
@@ -53,59 +67,68 @@ const HELPER_TIMEOUT_MS = 120_000;
 const MAX_SHARED_POOL_BYTES = 2 ** 31;
 
 class ParallelHistogramBuilder implements HistogramBuilder {
-  readonly rows: Int32Array;
-  readonly ogh: Float32Array;
-  readonly pool: HistPool;
   readonly #ctrl: Int32Array;
   readonly #workers: Worker[];
-  readonly #mine: number[];
+  readonly #mine: BlockSet;
+  readonly #all: BlockSet;
   readonly #avgEntries: number;
   #closed = false;
 
   constructor(
     readonly matrix: BinnedMatrix,
-    maxDepth: number,
     workers: Worker[],
-    mine: number[],
+    mine: BlockSet,
+    all: BlockSet,
     ctrl: Int32Array,
-    rows: Int32Array,
-    ogh: Float32Array,
-    pool: HistPool,
+    readonly rows: Int32Array,
+    readonly ogh: Float32Array,
+    readonly dir: Uint8Array,
+    readonly pool: HistPool,
   ) {
     this.#workers = workers;
     this.#mine = mine;
+    this.#all = all;
     this.#ctrl = ctrl;
-    this.rows = rows;
-    this.ogh = ogh;
-    this.pool = pool;
     let total = 0;
     for (const b of matrix.blocks) total += b.ptr[matrix.nRows];
     this.#avgEntries = total / Math.max(1, matrix.nRows);
-    void maxDepth;
   }
 
-  build(start: number, end: number, target: number): void {
+  build(start: number, end: number, level: number, target: number): void {
     const hist = this.pool.view(target);
-    const blocks = this.matrix.blocks;
     if ((end - start) * this.#avgEntries < MIN_PARALLEL_ENTRIES) {
-      for (const b of blocks) {
-        clearBlock(b, hist);
-        accumulateBlock(b, this.rows, start, end, this.ogh, hist);
-      }
+      this.#all.build(start, end, level, hist);
       return;
     }
+    this.#run(CMD.BUILD, start, end, level, target);
+    this.#mine.build(start, end, level, hist);
+    this.#join();
+  }
+
+  reorder(start: number, end: number, level: number): void {
+    if ((end - start) * this.#avgEntries < MIN_PARALLEL_ENTRIES) {
+      this.#all.reorder(start, end, level);
+      return;
+    }
+    this.#run(CMD.REORDER, start, end, level, 0);
+    this.#mine.reorder(start, end, level);
+    this.#join();
+  }
+
+  #run(cmd: number, start: number, end: number, level: number, target: number): void {
     const c = this.#ctrl;
     c[CTRL.START] = start;
     c[CTRL.END] = end;
+    c[CTRL.LEVEL] = level;
     c[CTRL.TARGET] = target;
-    c[CTRL.CMD] = CMD.BUILD;
+    c[CTRL.CMD] = cmd;
     Atomics.store(c, CTRL.DONE, 0);
     Atomics.add(c, CTRL.SEQ, 1);
     Atomics.notify(c, CTRL.SEQ);
-    for (const i of this.#mine) {
-      clearBlock(blocks[i], hist);
-      accumulateBlock(blocks[i], this.rows, start, end, this.ogh, hist);
-    }
+  }
+
+  #join(): void {
+    const c = this.#ctrl;
     const n = this.#workers.length;
     let deadline = 0;
     for (let spin = 0;; spin++) {
@@ -172,49 +195,63 @@ export async function createParallelBuilder(
   }
   const rows = new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4), 0, n);
   const ogh = new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 8), 0, 2 * n);
+  const dir = new Uint8Array(new SharedArrayBuffer(Math.max(1, n)), 0, n);
+  const ordered = allocOrdered(matrix, true);
   const pool = new HistPool(2 * matrix.totalBins, true, maxLiveHistograms(maxDepth, n));
   const ctrl = new Int32Array(new SharedArrayBuffer(CTRL.SIZE * 4));
   const threads = Math.min(nThreads, matrix.blocks.length);
   const parts = assignBlocks(matrix.blocks.map((b) => b.ptr[n]), threads);
   const workers: Worker[] = [];
+  const sab = (a: ArrayBufferView) => a.buffer as SharedArrayBuffer;
   try {
-    await Promise.all(
-      parts.slice(1).map((part) => {
-        const w = new Worker(new URL("./hist_worker.ts", import.meta.url), { type: "module" });
-        workers.push(w);
-        const init: HelperInit = {
-          type: "init",
-          blocks: part.map((i) => {
-            const b = matrix.blocks[i];
-            return {
-              ptr: b.ptr.buffer as SharedArrayBuffer,
-              nPtr: b.ptr.length,
-              idx: b.idx.buffer as SharedArrayBuffer,
-              nIdx: b.idx.length,
-              binStart: b.binStart,
-              nBins: b.nBins,
-            };
-          }),
-          rows: rows.buffer as SharedArrayBuffer,
-          ogh: ogh.buffer as SharedArrayBuffer,
-          pool: pool.buffer!,
-          histLen: pool.histLen,
-          ctrl: ctrl.buffer as SharedArrayBuffer,
-        };
-        return new Promise<void>((resolve, reject) => {
-          w.onmessage = (e) =>
-            e.data?.type === "ready" ? resolve() : reject(new Error(String(e.data)));
-          w.onerror = (e) => {
-            e.preventDefault();
-            reject(new Error(`histogram worker failed to start: ${e.message}`));
+    await Promise.all(parts.slice(1).map((part) => {
+      const w = new Worker(new URL("./hist_worker.ts", import.meta.url), { type: "module" });
+      workers.push(w);
+      const init: HelperInit = {
+        type: "init",
+        blocks: part.map((i) => {
+          const b = matrix.blocks[i], o = ordered[i];
+          return {
+            ptr: sab(b.ptr),
+            nPtr: b.ptr.length,
+            idx: sab(b.idx),
+            nIdx: b.idx.length,
+            binStart: b.binStart,
+            nBins: b.nBins,
+            ordered: [sab(o.ptr[0]), sab(o.ptr[1]), sab(o.idx[0]), sab(o.idx[1])],
           };
-          w.postMessage(init);
-        });
-      }),
-    );
+        }),
+        rows: sab(rows),
+        ogh: sab(ogh),
+        dir: sab(dir),
+        pool: pool.buffer!,
+        histLen: pool.histLen,
+        ctrl: sab(ctrl),
+      };
+      return new Promise<void>((resolve, reject) => {
+        w.onmessage = (e) => e.data?.type === "ready" ? resolve() : reject(new Error(String(e.data)));
+        w.onerror = (e) => {
+          e.preventDefault();
+          reject(new Error(`histogram worker failed to start: ${e.message}`));
+        };
+        w.postMessage(init);
+      });
+    }));
   } catch (err) {
     for (const w of workers) w.terminate();
     throw err;
   }
-  return new ParallelHistogramBuilder(matrix, maxDepth, workers, parts[0], ctrl, rows, ogh, pool);
+  const subset = (ids: number[]) =>
+    new BlockSet(ids.map((i) => matrix.blocks[i]), ids.map((i) => ordered[i]), rows, ogh, dir);
+  return new ParallelHistogramBuilder(
+    matrix,
+    workers,
+    subset(parts[0]),
+    subset(matrix.blocks.map((_, i) => i)),
+    ctrl,
+    rows,
+    ogh,
+    dir,
+    pool,
+  );
 }

@@ -83,7 +83,8 @@ export function findBestSplit(
 ): void {
   best.reset();
   const nF = featBinStart.length - 1;
-  const lambda = p.lambda, alpha = p.alpha, mcw = Math.max(p.minChildWeight, 0);
+  const lambda = p.lambda, alpha = p.alpha, nAlpha = -p.alpha;
+  const mcw = Math.max(p.minChildWeight, 0);
   // Gains are compared before subtracting the parent's score (a constant per node).
   const rootScore = nodeScore(G, H, p);
   let bestScore = rootScore;
@@ -102,8 +103,8 @@ export function findBestSplit(
       if (hl < mcw || hr < mcw || hl <= 0 || hr <= 0) continue;
       // s = tl²/(hl+λ) + tr²/(hr+λ) > best  ⇔  tl²(hr+λ) + tr²(hl+λ) > best·(hl+λ)(hr+λ):
       // one multiply-compare per candidate instead of two divisions.
-      const tl = alpha === 0 ? gl : thresholdL1(gl, alpha);
-      const tr = alpha === 0 ? gr : thresholdL1(gr, alpha);
+      const tl = gl - Math.max(nAlpha, Math.min(alpha, gl)); // = thresholdL1, branch-free
+      const tr = gr - Math.max(nAlpha, Math.min(alpha, gr));
       const dl = hl + lambda, dr = hr + lambda;
       const num = tl * tl * dr + tr * tr * dl;
       if (num > bestScore * (dl * dr)) {
@@ -130,8 +131,8 @@ export function findBestSplit(
       hr += hb;
       const gl2 = G - gr, hl2 = H - hr;
       if (hl2 < mcw || hr < mcw || hl2 <= 0 || hr <= 0) continue;
-      const tl = alpha === 0 ? gl2 : thresholdL1(gl2, alpha);
-      const tr = alpha === 0 ? gr : thresholdL1(gr, alpha);
+      const tl = gl2 - Math.max(nAlpha, Math.min(alpha, gl2));
+      const tr = gr - Math.max(nAlpha, Math.min(alpha, gr));
       const dl = hl2 + lambda, dr = hr + lambda;
       const num = tl * tl * dr + tr * tr * dl;
       if (num > bestScore * (dl * dr)) {

@@ -4,8 +4,9 @@
  *
  * 1. `receiveCsvUpload` streams the body to `datasets/<id>/source.csv` (header checked while
  *    streaming; 400 / 413 / 415 / 422 leave no blob).
- * 2. The record is written as PROFILING and the whole file is validated and profiled in a
- *    worker (~8 s for 2 GB; .NET waits up to 100 s). A bad row → 422 naming line and column; a
+ * 2. The whole file is validated and profiled in a worker — fed WHILE the upload streams in
+ *    (profile_stream.ts), so this costs little beyond the upload itself; the record is written
+ *    as PROFILING once the bytes are stored, until the pass has finished. A bad row → 422 naming line and column; a
  *    file with a single class or no numeric feature → 422. Any rejection deletes the blobs, marks
  *    the record FAILED (kept, so the reason stays visible) and never touches the active dataset.
  * 3. The profile (`profile.json`) and the selection sample (`sample.bin`) are stored, the record
@@ -32,6 +33,7 @@ import {
   updateDataset,
 } from "./datasets.ts";
 import { encodeSample } from "./sample_blob.ts";
+import { ProfilerFailure, StreamingProfiler } from "./profile_stream.ts";
 
 /** Task kind of feature selection (implemented in feature_selection.ts). */
 export const SELECT_FEATURES_KIND = "dataset.select_features";
@@ -68,20 +70,37 @@ const SAMPLE_SEED = 42;
  */
 export const SELECTION_SAMPLE_CELLS = 2 ** 24;
 
+/** Options of `ingestUpload`. */
+export interface IngestOptions {
+  /**
+   * Profile while receiving (default true). False profiles the stored file afterwards — the
+   * fallback path, kept selectable for benchmarks.
+   */
+  streamingProfile?: boolean;
+}
+
 /** Receive, validate and profile an upload; submit feature selection. */
-export async function ingestUpload(services: Services, req: Request): Promise<IngestAccepted> {
+export async function ingestUpload(
+  services: Services,
+  req: Request,
+  opts: IngestOptions = {},
+): Promise<IngestAccepted> {
   const { storage, kv, config } = services;
   const id = crypto.randomUUID();
   const keys = datasetBlobKeys(id);
 
+  // The validation/profile pass runs while the bytes arrive (see profile_stream.ts).
+  const profiler = new StreamingProfiler(profileOptions(services));
   let upload;
   try {
-    upload = await receiveCsvUpload(req, storage, keys.source, {
+    const target = opts.streamingProfile === false ? storage : profiler.wrapStore(storage);
+    upload = await receiveCsvUpload(req, target, keys.source, {
       maxBytes: config.maxUploadBytes,
       signal: req.signal,
       timestampColumn: config.timestampColumn,
     });
   } catch (err) {
+    profiler.abort();
     await storage.deletePrefix(keys.prefix).catch(() => {});
     if (err instanceof UploadError) throw new IngestError(err.status, err.detail);
     throw err;
@@ -107,7 +126,7 @@ export async function ingestUpload(services: Services, req: Request): Promise<In
   await putDataset(kv, record);
 
   try {
-    const { profile, sample } = await profileUpload(services, keys.source);
+    const { profile, sample } = await profileOf(services, profiler, keys.source, upload.bytes);
     checkProfile(profile);
     await storage.put(keys.profile, new TextEncoder().encode(JSON.stringify(profile)));
     await storage.put(keys.sample, encodeSample(sample));
@@ -135,13 +154,36 @@ export async function ingestUpload(services: Services, req: Request): Promise<In
   }
 }
 
-/** Profile the stored CSV in a worker (a local file), else in this thread from a stream. */
-function profileUpload(services: Services, key: string): Promise<ProfileResult> {
-  const opts = {
+function profileOptions(services: Services) {
+  return {
     timestampColumn: services.config.timestampColumn,
     seed: SAMPLE_SEED,
     sampleMaxCells: SELECTION_SAMPLE_CELLS,
   };
+}
+
+/**
+ * The streamed profile; if the streaming worker failed for a reason other than the CSV content
+ * (or saw a different byte count than was stored), profile the stored file instead.
+ */
+async function profileOf(
+  services: Services,
+  profiler: StreamingProfiler,
+  key: string,
+  bytes: number,
+): Promise<ProfileResult> {
+  try {
+    const r = await profiler.finish();
+    if (r.profile.bytes === bytes) return r;
+  } catch (err) {
+    if (!(err instanceof ProfilerFailure)) throw err;
+  }
+  return await profileStored(services, key);
+}
+
+/** Profile the stored CSV in a worker (a local file), else in this thread from a stream. */
+function profileStored(services: Services, key: string): Promise<ProfileResult> {
+  const opts = profileOptions(services);
   const path = services.storage.localPath(key);
   if (path) return profileInWorker(path, opts);
   return services.storage.get(key).then((stream) => profileCsv(stream, opts));

@@ -31,6 +31,8 @@ export const handler = define.handlers({
         type: "int_parsing",
       }]);
     }
-    return simulationEventResponse(services, id, after, ctx.req.signal);
+    // No `ctx.req.signal`: a client that goes away cancels the body stream, which ends the watch;
+    // the request signal (legacy Deno.serve semantics) would add nothing but a warning.
+    return simulationEventResponse(services, id, after);
   },
 });
