@@ -56,6 +56,7 @@ export function accumulate(
  * Copies the entries of positions [start, end) from `src` to `dst` (position-indexed), rows with
  * `dir[i] = 1` first, both groups in their current order. `rows` as in {@link accumulate}.
  * The node's entries keep their place: they start at src's offset of `start` (0 for the root).
+ * One light pass sizes the left group, then one branch-free pass copies every row to its side.
  */
 export function reorderEntries(
   srcPtr: Int32Array,
@@ -67,18 +68,37 @@ export function reorderEntries(
   end: number,
   dir: Uint8Array,
 ): void {
-  let o = rows === null ? srcPtr[start] : 0;
-  let p = start;
-  for (let pass = 1; pass >= 0; pass--) {
-    for (let i = start; i < end; i++) {
-      if (dir[i] !== pass) continue;
-      const r = rows === null ? i : rows[i];
-      const a = srcPtr[r], e = srcPtr[r + 1];
-      dstPtr[p++] = o;
-      for (let k = a; k < e; k++) dstIdx[o++] = srcIdx[k];
-    }
+  const base = rows === null ? srcPtr[start] : 0;
+  let nLeft = 0, leftLen = 0;
+  for (let i = start; i < end; i++) {
+    const r = rows === null ? i : rows[i];
+    const d = dir[i];
+    nLeft += d;
+    leftLen += d * (srcPtr[r + 1] - srcPtr[r]);
   }
-  dstPtr[end] = o;
+  let pL = start, pR = start + nLeft, oL = base, oR = base + leftLen;
+  for (let i = start; i < end; i++) {
+    const r = rows === null ? i : rows[i];
+    const d = dir[i];
+    const a = srcPtr[r], e = srcPtr[r + 1];
+    const o = oR + d * (oL - oR);
+    dstPtr[pR + d * (pL - pR)] = o;
+    const delta = o - a;
+    let k = a;
+    for (; k + 3 < e; k += 4) {
+      dstIdx[k + delta] = srcIdx[k];
+      dstIdx[k + 1 + delta] = srcIdx[k + 1];
+      dstIdx[k + 2 + delta] = srcIdx[k + 2];
+      dstIdx[k + 3 + delta] = srcIdx[k + 3];
+    }
+    for (; k < e; k++) dstIdx[k + delta] = srcIdx[k];
+    const len = e - a;
+    oL += d * len;
+    oR += (1 - d) * len;
+    pL += d;
+    pR += 1 - d;
+  }
+  dstPtr[end] = oR;
 }
 
 /** Zeroes the block's bins in `hist`. */

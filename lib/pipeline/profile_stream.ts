@@ -29,6 +29,9 @@ import type { ProfileOptions, ProfileResult } from "../data/profile.ts";
 /** Bytes handed to the worker and not yet taken by its scanner before the upload waits. */
 export const MAX_INFLIGHT_BYTES = 32 * 1024 * 1024;
 
+/** Size of the batches posted to the worker. */
+const BATCH_BYTES = 1 << 20;
+
 /** The worker ended for a reason other than the CSV content (crash, startup failure). */
 export class ProfilerFailure extends Error {
   constructor(message: string) {
@@ -55,6 +58,8 @@ export class StreamingProfiler {
   #resolve!: (r: ProfileResult) => void;
   #reject!: (e: unknown) => void;
   #fed = 0;
+  #stage = new Uint8Array(BATCH_BYTES);
+  #stageLen = 0;
 
   constructor(readonly opts: Omit<ProfileOptions, "onProgress" | "signal"> = {}) {
     this.#result = new Promise<ProfileResult>((res, rej) => {
@@ -117,22 +122,42 @@ export class StreamingProfiler {
     fn();
   }
 
-  /** Feed a chunk (copied: the caller keeps using it). Waits while the worker is behind. */
+  /**
+   * Feed a chunk. It is copied into a staging buffer (the caller keeps using the chunk) that is
+   * posted — transferred — once `BATCH_BYTES` are collected: network chunks are small, and one
+   * message per megabyte keeps the per-message cost negligible. Waits while the worker is behind.
+   */
   async push(chunk: Uint8Array): Promise<void> {
     if (this.#done || chunk.byteLength === 0) return;
-    const w = this.#start();
-    const copy = chunk.slice();
-    this.#inflight += copy.byteLength;
-    this.#fed += copy.byteLength;
-    w.postMessage({ type: "chunk", bytes: copy }, [copy.buffer]);
+    this.#fed += chunk.byteLength;
+    let off = 0;
+    while (off < chunk.byteLength) {
+      const n = Math.min(BATCH_BYTES - this.#stageLen, chunk.byteLength - off);
+      this.#stage.set(chunk.subarray(off, off + n), this.#stageLen);
+      this.#stageLen += n;
+      off += n;
+      if (this.#stageLen === BATCH_BYTES) this.#flush();
+    }
     while (this.#inflight > MAX_INFLIGHT_BYTES && !this.#done) {
       await new Promise<void>((r) => this.#waiters.push(r));
     }
   }
 
+  #flush(): void {
+    if (this.#stageLen === 0 || this.#done) return;
+    const w = this.#start();
+    const out = this.#stageLen === BATCH_BYTES ? this.#stage : this.#stage.slice(0, this.#stageLen);
+    this.#inflight += out.byteLength;
+    w.postMessage({ type: "chunk", bytes: out }, [out.buffer]);
+    this.#stage = new Uint8Array(BATCH_BYTES);
+    this.#stageLen = 0;
+  }
+
   /** The input is complete. */
   end(): void {
-    if (!this.#done) this.#start().postMessage({ type: "end" });
+    if (this.#done) return;
+    this.#flush();
+    this.#start().postMessage({ type: "end" });
   }
 
   /** Stop the worker (upload failed); `finish` then rejects. Idempotent. */
