@@ -11,7 +11,11 @@
  * polled every 50 ms while idle (the reference), during the split and during training
  * (target p99 ≤ 50 ms), printed with ratios against the idle reference.
  *
+ * The server thread's event-loop lag is sampled too (10 ms timer): a slow status answer with
+ * no lag means the time went to KV / disk (or the OS scheduler), not to work on the thread.
+ *
  *   deno run -A bench/split_train.ts [--rows 1183747] [--features 100] [--threads 2]
+ *     [--task-mode queue|inprocess] [--kv file|memory]
  *
  * @module
  */
@@ -29,6 +33,7 @@ const { values: args } = parseArgs({
     features: { type: "string", default: "100" },
     threads: { type: "string", default: "2" },
     "task-mode": { type: "string", default: "queue" },
+    kv: { type: "string", default: "file" },
   },
 });
 const ROWS = Number(args.rows), FEATURES = Number(args.features), THREADS = Number(args.threads);
@@ -68,7 +73,7 @@ const rssMb = () => Math.round(Deno.memoryUsage().rss / 1e6);
 const dir = await Deno.makeTempDir({ prefix: "bench-split-train-" });
 const config = testConfig({
   dataDir: dir,
-  kvPath: `${dir}/kv.sqlite3`,
+  kvPath: args.kv === "memory" ? ":memory:" : `${dir}/kv.sqlite3`,
   taskMode: args["task-mode"] === "inprocess" ? "inprocess" : "queue",
   trainThreads: THREADS,
 });
@@ -77,6 +82,14 @@ registerPipelineTasks(services);
 const app = await createApp(services);
 const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.handler());
 const base = `http://127.0.0.1:${server.addr.port}`;
+// Event-loop lag of the server thread: [time, lag ms] whenever the 10 ms timer fires late.
+const lags: [number, number][] = [];
+let lastTick = performance.now();
+const lagTimer = setInterval(() => {
+  const t = performance.now();
+  if (t - lastTick - 10 > 5) lags.push([performance.timeOrigin + t, t - lastTick - 10]);
+  lastTick = t;
+}, 10);
 const worker = new Worker(
   URL.createObjectURL(new Blob([POLLER], { type: "application/javascript" })),
   { type: "module" },
@@ -186,6 +199,9 @@ try {
   const lat = (ph: [number, number]) =>
     samples.filter(([ts]) => ts >= ph[0] && ts <= ph[1]).map(([, ms]) => ms);
   const bad = samples.filter(([, , status]) => status !== 200).length;
+  const bigLags = lags.filter(([ts, ms]) => ts >= trainStart && ms > 100)
+    .map(([ts, ms]) => `${f1((ts - trainStart) / 1000)} s: ${Math.round(ms)} ms`);
+  if (bigLags.length) console.log(`  server event-loop stalls > 100 ms: ${bigLags.join(", ")}`);
   const idle = lat(phases.idle);
   const idleP99 = pct(idle, 99);
   console.log(`status latency (poll every ${POLL_MS} ms from a worker; non-200: ${bad}):`);
@@ -201,8 +217,15 @@ try {
           name === "idle" ? "(reference)" : p99 <= 50 ? "(≤ 50 ms target: ok)" : "(> 50 ms target!)"
         }`,
     );
+    const ph = phases[name];
+    const l = lags.filter(([ts]) => ts >= ph[0] && ts <= ph[1]).map(([, ms]) => ms);
+    console.log(
+      `        server event-loop lag: max ${f1(l.length ? Math.max(...l) : 0)} ms, ` +
+        `${l.filter((ms) => ms > 50).length} stalls > 50 ms`,
+    );
   }
 } finally {
+  clearInterval(lagTimer);
   worker.terminate();
   await server.shutdown();
   await services.close();

@@ -30,9 +30,10 @@ export interface GrowerContext {
   columns: Float32Array[];
   /** Interleaved per-row gradients [g0, h0, g1, h1, …] of the current round. */
   gh: Float32Array;
-  /** Partition scratch (nRows and 2 × nRows). */
+  /** Partition scratch (nRows, 2 × nRows, nRows). */
   tmp: Int32Array;
   tmpGh: Float32Array;
+  dir: Uint8Array;
 }
 
 interface NodeTask {
@@ -154,8 +155,8 @@ export function growTree(
   featureMask: Uint8Array | null,
   margin: Float32Array,
 ): Tree {
-  const { builder, mapper, columns, gh, tmp, tmpGh } = ctx;
-  const rows = builder.rows, ogh = builder.ogh, dir = builder.dir, pool = builder.pool;
+  const { builder, mapper, columns, gh, tmp, tmpGh, dir } = ctx;
+  const rows = builder.rows, ogh = builder.ogh, pool = builder.pool;
   const featBinStart = builder.matrix.featBinStart;
   const tb = new TreeBuilder();
   const sums = new Float64Array(2);
@@ -179,7 +180,7 @@ export function growTree(
   };
   if (p.maxDepth > 0 && nSample > 1) {
     root.hist = pool.acquire();
-    builder.build(0, nSample, 0, root.hist);
+    builder.build(0, nSample, root.hist);
     evaluate(root);
   }
 
@@ -199,8 +200,7 @@ export function growTree(
       const thr = Math.fround(thresholdFor(mapper, f, s.bin));
       splitDirections(rows, dir, t.start, t.end, columns[f], thr, s.defaultLeft);
       const depth = t.depth + 1;
-      const more = depth < p.maxDepth; // children get histograms → keep their data contiguous
-      if (more) builder.reorder(t.start, t.end, t.depth);
+      const more = depth < p.maxDepth; // children get histograms → keep gradients in order
       const mid = partition(rows, more ? ogh : null, tmp, tmpGh, dir, t.start, t.end);
       const li = tb.add(leafWeight(s.gl, s.hl, p) * p.eta, s.hl);
       const ri = tb.add(leafWeight(s.gr, s.hr, p) * p.eta, s.hr);
@@ -234,7 +234,7 @@ export function growTree(
         // Build the smaller child; the larger = parent − smaller, in the parent's buffer.
         const [small, large] = mid - t.start <= t.end - mid ? [L, R] : [R, L];
         small.hist = pool.acquire();
-        builder.build(small.start, small.end, depth, small.hist);
+        builder.build(small.start, small.end, small.hist);
         const parent = pool.view(t.hist);
         subtractHistogram(parent, pool.view(small.hist), parent);
         large.hist = t.hist;

@@ -1,7 +1,6 @@
 /**
  * Helper worker of the parallel histogram builder: after `init` it blocks in Atomics.wait for
- * commands (build a node histogram / move a node's entries after a split) and does them for
- * its own feature blocks. Blocking is intended: the worker has nothing else to do, and it is
+ * build commands and accumulates its own feature blocks into the shared target histogram. Blocking is intended: the worker has nothing else to do, and it is
  * terminated by its owner.
  *
  * @module
@@ -10,7 +9,7 @@
 /// <reference lib="deno.worker" />
 
 import type { BinnedBlock } from "./binned_matrix.ts";
-import { BlockSet, type OrderedBlock } from "./histogram.ts";
+import { BlockSet } from "./histogram.ts";
 import { CMD, CTRL, type HelperInit } from "./parallel_histogram.ts";
 
 self.onmessage = (e: MessageEvent<HelperInit>) => {
@@ -24,17 +23,7 @@ self.onmessage = (e: MessageEvent<HelperInit>) => {
     ptr: new Int32Array(b.ptr, 0, b.nPtr),
     idx: new Uint16Array(b.idx, 0, b.nIdx),
   }));
-  const ordered: OrderedBlock[] = m.blocks.map((b) => ({
-    ptr: [new Int32Array(b.ordered[0], 0, b.nPtr), new Int32Array(b.ordered[1], 0, b.nPtr)],
-    idx: [new Uint16Array(b.ordered[2], 0, b.nIdx), new Uint16Array(b.ordered[3], 0, b.nIdx)],
-  }));
-  const set = new BlockSet(
-    blocks,
-    ordered,
-    new Int32Array(m.rows),
-    new Float32Array(m.ogh),
-    new Uint8Array(m.dir),
-  );
+  const set = new BlockSet(blocks, new Int32Array(m.rows), new Float32Array(m.ogh));
   const ctrl = new Int32Array(m.ctrl);
   const views = new Map<number, Float64Array>();
   self.postMessage({ type: "ready" });
@@ -48,18 +37,13 @@ self.onmessage = (e: MessageEvent<HelperInit>) => {
     seq = Atomics.load(ctrl, CTRL.SEQ);
     const cmd = ctrl[CTRL.CMD];
     if (cmd === CMD.EXIT) break;
-    const start = ctrl[CTRL.START], end = ctrl[CTRL.END], level = ctrl[CTRL.LEVEL];
-    if (cmd === CMD.BUILD) {
-      const target = ctrl[CTRL.TARGET];
-      let hist = views.get(target);
-      if (!hist) {
-        hist = new Float64Array(m.pool, target * m.histLen * 8, m.histLen);
-        views.set(target, hist);
-      }
-      set.build(start, end, level, hist);
-    } else if (cmd === CMD.REORDER) {
-      set.reorder(start, end, level);
+    const start = ctrl[CTRL.START], end = ctrl[CTRL.END], target = ctrl[CTRL.TARGET];
+    let hist = views.get(target);
+    if (!hist) {
+      hist = new Float64Array(m.pool, target * m.histLen * 8, m.histLen);
+      views.set(target, hist);
     }
+    set.build(start, end, hist);
     Atomics.add(ctrl, CTRL.DONE, 1);
     Atomics.notify(ctrl, CTRL.DONE);
   }

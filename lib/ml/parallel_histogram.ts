@@ -1,11 +1,9 @@
 /**
- * Multi-threaded histogram building (`n_threads > 1`): the binned matrix and its ordered copies,
- * the row-index, gradient and direction arrays and the histogram pool live on
- * SharedArrayBuffers; `n_threads − 1` helper workers (`hist_worker.ts`) each own a fixed set of
- * feature blocks (balanced by entry count) and the calling thread handles the rest, both for
- * histogram builds and for moving node data after a split. A command is announced by bumping a
- * sequence number in a shared Int32Array (Atomics.notify) and joined with Atomics.wait on a
- * done counter.
+ * Multi-threaded histogram building (`n_threads > 1`): the binned matrix, the row-index and
+ * gradient arrays and the histogram pool live on SharedArrayBuffers; `n_threads − 1` helper
+ * workers (`hist_worker.ts`) each own a fixed set of feature blocks (balanced by entry count)
+ * and the calling thread builds the rest. A build is announced by bumping a sequence number in
+ * a shared Int32Array (Atomics.notify) and joined with Atomics.wait on a done counter.
  *
  * Every histogram bin is summed by exactly one thread in row order, so the result is
  * bit-identical to the single-threaded builder (same model for the same seed).
@@ -17,7 +15,6 @@ import type { BinMapper } from "./binning.ts";
 import type { TrainData } from "./model.ts";
 import { type BinnedMatrix, buildBinnedMatrix } from "./binned_matrix.ts";
 import {
-  allocOrdered,
   BlockSet,
   type HistogramBuilder,
   HistPool,
@@ -33,11 +30,10 @@ export const CTRL = {
   END: 3,
   TARGET: 4,
   CMD: 5,
-  LEVEL: 6,
   SIZE: 8,
 } as const;
 /** Commands in CTRL.CMD. */
-export const CMD = { BUILD: 1, REORDER: 2, EXIT: 3 } as const;
+export const CMD = { BUILD: 1, EXIT: 2 } as const;
 
 /** Init message of a helper worker. */
 export interface HelperInit {
@@ -49,12 +45,9 @@ export interface HelperInit {
     nIdx: number;
     binStart: number;
     nBins: number;
-    /** The two ordered copies: [ptrA, ptrB, idxA, idxB]. */
-    ordered: SharedArrayBuffer[];
   }[];
   rows: SharedArrayBuffer;
   ogh: SharedArrayBuffer;
-  dir: SharedArrayBuffer;
   pool: SharedArrayBuffer;
   histLen: number;
   ctrl: SharedArrayBuffer;
@@ -82,7 +75,6 @@ class ParallelHistogramBuilder implements HistogramBuilder {
     ctrl: Int32Array,
     readonly rows: Int32Array,
     readonly ogh: Float32Array,
-    readonly dir: Uint8Array,
     readonly pool: HistPool,
   ) {
     this.#workers = workers;
@@ -94,32 +86,21 @@ class ParallelHistogramBuilder implements HistogramBuilder {
     this.#avgEntries = total / Math.max(1, matrix.nRows);
   }
 
-  build(start: number, end: number, level: number, target: number): void {
+  build(start: number, end: number, target: number): void {
     const hist = this.pool.view(target);
     if ((end - start) * this.#avgEntries < MIN_PARALLEL_ENTRIES) {
-      this.#all.build(start, end, level, hist);
+      this.#all.build(start, end, hist);
       return;
     }
-    this.#run(CMD.BUILD, start, end, level, target);
-    this.#mine.build(start, end, level, hist);
+    this.#run(CMD.BUILD, start, end, target);
+    this.#mine.build(start, end, hist);
     this.#join();
   }
 
-  reorder(start: number, end: number, level: number): void {
-    if ((end - start) * this.#avgEntries < MIN_PARALLEL_ENTRIES) {
-      this.#all.reorder(start, end, level);
-      return;
-    }
-    this.#run(CMD.REORDER, start, end, level, 0);
-    this.#mine.reorder(start, end, level);
-    this.#join();
-  }
-
-  #run(cmd: number, start: number, end: number, level: number, target: number): void {
+  #run(cmd: number, start: number, end: number, target: number): void {
     const c = this.#ctrl;
     c[CTRL.START] = start;
     c[CTRL.END] = end;
-    c[CTRL.LEVEL] = level;
     c[CTRL.TARGET] = target;
     c[CTRL.CMD] = cmd;
     Atomics.store(c, CTRL.DONE, 0);
@@ -195,8 +176,6 @@ export async function createParallelBuilder(
   }
   const rows = new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4), 0, n);
   const ogh = new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 8), 0, 2 * n);
-  const dir = new Uint8Array(new SharedArrayBuffer(Math.max(1, n)), 0, n);
-  const ordered = allocOrdered(matrix, true);
   const pool = new HistPool(2 * matrix.totalBins, true, maxLiveHistograms(maxDepth, n));
   const ctrl = new Int32Array(new SharedArrayBuffer(CTRL.SIZE * 4));
   const threads = Math.min(nThreads, matrix.blocks.length);
@@ -210,7 +189,7 @@ export async function createParallelBuilder(
       const init: HelperInit = {
         type: "init",
         blocks: part.map((i) => {
-          const b = matrix.blocks[i], o = ordered[i];
+          const b = matrix.blocks[i];
           return {
             ptr: sab(b.ptr),
             nPtr: b.ptr.length,
@@ -218,12 +197,10 @@ export async function createParallelBuilder(
             nIdx: b.idx.length,
             binStart: b.binStart,
             nBins: b.nBins,
-            ordered: [sab(o.ptr[0]), sab(o.ptr[1]), sab(o.idx[0]), sab(o.idx[1])],
           };
         }),
         rows: sab(rows),
         ogh: sab(ogh),
-        dir: sab(dir),
         pool: pool.buffer!,
         histLen: pool.histLen,
         ctrl: sab(ctrl),
@@ -242,7 +219,7 @@ export async function createParallelBuilder(
     throw err;
   }
   const subset = (ids: number[]) =>
-    new BlockSet(ids.map((i) => matrix.blocks[i]), ids.map((i) => ordered[i]), rows, ogh, dir);
+    new BlockSet(ids.map((i) => matrix.blocks[i]), rows, ogh);
   return new ParallelHistogramBuilder(
     matrix,
     workers,
@@ -251,7 +228,6 @@ export async function createParallelBuilder(
     ctrl,
     rows,
     ogh,
-    dir,
     pool,
   );
 }

@@ -30,7 +30,7 @@ import type { ProfileOptions, ProfileResult } from "../data/profile.ts";
 export const MAX_INFLIGHT_BYTES = 32 * 1024 * 1024;
 
 /** Size of the batches posted to the worker. */
-const BATCH_BYTES = 1 << 20;
+const BATCH_BYTES = 4 << 20;
 
 /** The worker ended for a reason other than the CSV content (crash, startup failure). */
 export class ProfilerFailure extends Error {
