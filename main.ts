@@ -12,7 +12,7 @@
  */
 import { ConfigError, loadConfig } from "./lib/config.ts";
 import { openServices } from "./lib/bootstrap.ts";
-import { registerPipelineTasks } from "./lib/pipeline/mod.ts";
+import { recoverPipeline, registerPipelineTasks } from "./lib/pipeline/mod.ts";
 import { createApp } from "./lib/app.ts";
 import { createLogger } from "./lib/api/logging.ts";
 
@@ -34,6 +34,7 @@ export async function main(env: Record<string, string | undefined> = Deno.env.to
   const log = createLogger(config.logLevel);
   const services = await openServices(config);
   registerPipelineTasks(services);
+  await recoverPipeline(services);
   const app = await createApp(services, { logger: log });
 
   const stop = new AbortController();

@@ -86,3 +86,42 @@ export async function openByteReader(source: CsvSource): Promise<ByteReader> {
     },
   };
 }
+
+/**
+ * A reader over bytes `[start, end)` of a local file (clamped to its size): lets two workers
+ * scan halves of one CSV. `size` is the length of the range.
+ */
+export async function openFileRange(
+  path: string,
+  start: number,
+  end: number,
+): Promise<ByteReader> {
+  const file = await Deno.open(path, { read: true });
+  let closed = false;
+  try {
+    const total = (await file.stat()).size;
+    end = Math.min(end, total);
+    start = Math.min(Math.max(0, start), end);
+    await file.seek(start, Deno.SeekMode.Start);
+  } catch (err) {
+    file.close();
+    throw err;
+  }
+  let left = end - start;
+  return {
+    size: end - start,
+    async read(into) {
+      if (left <= 0) return null;
+      const n = await file.read(left < into.length ? into.subarray(0, left) : into);
+      if (n === null) return (left = 0, null);
+      left -= n;
+      return n;
+    },
+    close() {
+      if (!closed) {
+        closed = true;
+        file.close();
+      }
+    },
+  };
+}

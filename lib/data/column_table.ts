@@ -93,6 +93,8 @@ export interface ColumnTableData {
   timestampColumn: string;
   sourceInOrder: boolean;
   nonNumericCells: Record<string, number>;
+  /** Records that contained a quote (a byte-range split of such a file is not trusted). */
+  quotedRecords?: number;
 }
 
 /** Options of the build. */
@@ -102,6 +104,13 @@ export interface BuildTableOptions extends HeaderOptions {
   chunkSize?: number;
   onProgress?: (p: { bytes: number; totalBytes: number | null; rows: number }) => void;
   signal?: AbortSignal;
+  /** Scan only the records in these bytes of the file (see `ScanOptions.byteRange`). */
+  byteRange?: { start: number; end: number };
+  /**
+   * `buildColumnTableInWorker` only: scan the file in this many workers by byte range
+   * (default: 2 on a multi-core machine for files ≥ 64 MiB, else 1).
+   */
+  workers?: number;
 }
 
 const DTYPE_EXT: Record<ColumnDtype, string> = { float32: "f32", float64: "f64", uint8: "u8" };
@@ -140,9 +149,10 @@ export async function scanColumnTable(
   let lastTs = -Infinity;
   if (new Set(selectedColumns).size !== nF) throw new RangeError("Selected columns must be unique");
 
-  await scanCsv(source, {
+  const scan = await scanCsv(source, {
     chunkSize: opts.chunkSize,
     signal: opts.signal,
+    byteRange: opts.byteRange,
     onProgress: opts.onProgress
       ? (bytes, r, totalBytes) => opts.onProgress!({ bytes, totalBytes, rows: r })
       : undefined,
@@ -229,7 +239,64 @@ export async function scanColumnTable(
     timestampColumn: h.names[h.timestampIndex],
     sourceInOrder: inOrder,
     nonNumericCells,
+    quotedRecords: scan.quotedRecords,
   };
+}
+
+/**
+ * Join consecutive parts of one file (scanned by byte range, each sorted) into one table in
+ * time order. When the parts already follow each other in time (the usual case: the file was in
+ * order) nothing is copied — the result is the parts as they are, for `writeColumnTableParts`.
+ * Otherwise the columns are concatenated and stably sorted one at a time (ties keep file order),
+ * dropping each part's column as soon as it is copied.
+ */
+export function joinTableParts(parts: ColumnTableData[]): ColumnTableData[] {
+  if (parts.length <= 1) return parts;
+  let chained = true;
+  for (let i = 1; i < parts.length && chained; i++) {
+    const a = parts[i - 1], b = parts[i];
+    if (a.rows > 0 && b.rows > 0 && a.timestamps[a.rows - 1] > b.timestamps[0]) chained = false;
+  }
+  if (chained) {
+    const inOrder = parts.every((p) => p.sourceInOrder);
+    return parts.map((p) => ({ ...p, sourceInOrder: inOrder }));
+  }
+  const rows = parts.reduce((n, p) => n + p.rows, 0);
+  const concat = <T extends ColumnArray>(pick: (p: ColumnTableData) => T, out: T): T => {
+    let off = 0;
+    for (const p of parts) {
+      out.set(pick(p) as unknown as ArrayLike<number>, off);
+      off += p.rows;
+    }
+    return out;
+  };
+  // Stable order on the file-order concatenation (each part was sorted on its own).
+  const fileTs = concat((p) => p.timestamps, new Float64Array(rows));
+  const perm = stableOrder(fileTs);
+  const first = parts[0];
+  const features: Float32Array[] = [];
+  for (let f = 0; f < first.features.length; f++) {
+    const col = concat((p) => p.features[f], new Float32Array(rows));
+    for (const p of parts) p.features[f] = new Float32Array(0); // release the part's column
+    features.push(permute(col, perm, new Float32Array(rows)));
+  }
+  const nonNumericCells: Record<string, number> = {};
+  for (const p of parts) {
+    for (const [k, v] of Object.entries(p.nonNumericCells)) {
+      nonNumericCells[k] = (nonNumericCells[k] ?? 0) + v;
+    }
+  }
+  return [{
+    ...first,
+    rows,
+    ids: permute(concat((p) => p.ids, new Float64Array(rows)), perm, new Float64Array(rows)),
+    labels: permute(concat((p) => p.labels, new Uint8Array(rows)), perm, new Uint8Array(rows)),
+    timestamps: permute(fileTs, perm, new Float64Array(rows)),
+    features,
+    sourceInOrder: false,
+    nonNumericCells,
+    quotedRecords: parts.reduce((n, p) => n + (p.quotedRecords ?? 0), 0),
+  }];
 }
 
 /** Row order that sorts `ts` ascending, ties in original order. */
@@ -257,41 +324,81 @@ function bytesOf(a: ColumnArray): Uint8Array {
  * Write a table to `store` under `prefix`: one blob per column, then `manifest.json` last.
  * Any blobs under the prefix from an earlier attempt are removed first.
  */
-export async function writeColumnTable(
+export function writeColumnTable(
   store: BlobStore,
   prefix: string,
   data: ColumnTableData,
 ): Promise<ColumnTableManifest> {
+  return writeColumnTableParts(store, prefix, [data]);
+}
+
+/**
+ * `writeColumnTable` for a table held as consecutive row parts (from `joinTableParts`): each
+ * column blob is the parts' arrays streamed one after the other, never concatenated in memory.
+ */
+export async function writeColumnTableParts(
+  store: BlobStore,
+  prefix: string,
+  parts: ColumnTableData[],
+): Promise<ColumnTableManifest> {
+  if (parts.length === 0) throw new RangeError("A table needs at least one part");
+  const data = parts[0];
+  const rows = parts.reduce((n, q) => n + q.rows, 0);
   const p = trimPrefix(prefix);
   await store.deletePrefix(p + "/");
   const columns: ColumnEntry[] = [];
-  const put = async (name: string, role: ColumnRole, dtype: ColumnDtype, arr: ColumnArray) => {
+  const put = async (
+    name: string,
+    role: ColumnRole,
+    dtype: ColumnDtype,
+    pick: (d: ColumnTableData) => ColumnArray,
+  ) => {
     const key = `${p}/c${columns.length}.${DTYPE_EXT[dtype]}`;
-    await store.put(key, bytesOf(arr));
+    if (parts.length === 1) await store.put(key, bytesOf(pick(data)));
+    else {
+      let i = 0;
+      await store.put(
+        key,
+        new ReadableStream<Uint8Array>({
+          pull(c) {
+            if (i < parts.length) c.enqueue(bytesOf(pick(parts[i++])));
+            else c.close();
+          },
+        }),
+      );
+    }
     columns.push({ name, dtype, role, key });
   };
-  await put(data.idColumn, "id", "float64", data.ids);
-  await put(data.responseColumn, "response", "uint8", data.labels);
-  await put(data.timestampColumn, "timestamp", "float64", data.timestamps);
+  await put(data.idColumn, "id", "float64", (d) => d.ids);
+  await put(data.responseColumn, "response", "uint8", (d) => d.labels);
+  await put(data.timestampColumn, "timestamp", "float64", (d) => d.timestamps);
   for (let f = 0; f < data.features.length; f++) {
-    await put(data.featureNames[f], "feature", "float32", data.features[f]);
+    await put(data.featureNames[f], "feature", "float32", (d) => d.features[f]);
   }
   let n1 = 0;
-  for (let i = 0; i < data.rows; i++) n1 += data.labels[i];
+  for (const q of parts) for (let i = 0; i < q.rows; i++) n1 += q.labels[i];
+  const nonNumericCells: Record<string, number> = {};
+  for (const q of parts) {
+    for (const [k, v] of Object.entries(q.nonNumericCells)) {
+      nonNumericCells[k] = (nonNumericCells[k] ?? 0) + v;
+    }
+  }
+  const firstNonEmpty = parts.find((q) => q.rows > 0);
+  const lastNonEmpty = [...parts].reverse().find((q) => q.rows > 0);
   const manifest: ColumnTableManifest = {
     version: 1,
-    rows: data.rows,
+    rows,
     columns,
     idColumn: data.idColumn,
     responseColumn: data.responseColumn,
     timestampColumn: data.timestampColumn,
     featureColumns: [...data.featureNames],
-    minTs: data.rows ? data.timestamps[0] : null,
-    maxTs: data.rows ? data.timestamps[data.rows - 1] : null,
+    minTs: firstNonEmpty ? firstNonEmpty.timestamps[0] : null,
+    maxTs: lastNonEmpty ? lastNonEmpty.timestamps[lastNonEmpty.rows - 1] : null,
     sorted: true,
-    sourceInOrder: data.sourceInOrder,
-    nonNumericCells: data.nonNumericCells,
-    classCounts: { "0": data.rows - n1, "1": n1 },
+    sourceInOrder: parts.every((q) => q.sourceInOrder),
+    nonNumericCells,
+    classCounts: { "0": rows - n1, "1": n1 },
     endian: "little",
     createdAt: new Date().toISOString(),
   };

@@ -132,3 +132,64 @@ Deno.test("findRowRange: inclusive bounds, empty ranges, duplicates", () => {
 Deno.test("stableOrder keeps ties in file order", () => {
   assert.deepEqual([...stableOrder(new Float64Array([3, 1, 3, 1, 2]))], [1, 3, 4, 0, 2]);
 });
+
+/** Columns of a stored table as plain arrays (for comparing two builds). */
+async function dump(store: LocalBlobStore, prefix: string) {
+  const t = await openColumnTable(store, prefix);
+  const out: Record<string, number[]> = {};
+  for (const c of t.manifest.columns) out[c.name] = [...await t.readColumn(c.name)];
+  const { createdAt: _c, columns: _k, ...rest } = t.manifest;
+  return { manifest: rest, columns: out };
+}
+
+Deno.test("split scan in 2 workers = one worker (in order, out of order, bad row, quotes)", async () => {
+  await withStore(async (store) => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const ts = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString();
+      const make = (order: (i: number) => number, extra = "") => {
+        const rows = ["Id,a,b,Response,Timestamp"];
+        for (let i = 0; i < 400; i++) {
+          rows.push(`${i},${i % 5 ? i / 4 : ""},${-i},${i % 9 ? 0 : 1},${ts(order(i))}`);
+        }
+        return rows.join("\n") + extra;
+      };
+      const cases: Record<string, string> = {
+        ordered: make((i) => i, "\n"),
+        // The second half is earlier than the first: the join must sort (ties stay stable).
+        shuffled: make((i) => (i < 200 ? 1000 + (i >> 1) : i - 200)),
+        quoted: make((i) => i).replace("\n3,", '\n"3",'),
+      };
+      for (const [name, csv] of Object.entries(cases)) {
+        const path = `${dir}/${name}.csv`;
+        await Deno.writeTextFile(path, csv);
+        const m1 = await buildColumnTableInWorker(path, ["b", "a"], store, `one/${name}`, {
+          workers: 1,
+        });
+        let progress = 0;
+        const m2 = await buildColumnTableInWorker(path, ["b", "a"], store, `two/${name}`, {
+          workers: 2,
+          rowsHint: 400,
+          onProgress: (p) => {
+            progress = p.bytes;
+            assert.ok(p.bytes <= p.totalBytes!);
+          },
+        });
+        assert.equal(m2.rows, 400, name);
+        assert.equal(m2.sourceInOrder, name !== "shuffled", name);
+        assert.equal(progress, csv.length, name);
+        assert.deepEqual(m2.classCounts, m1.classCounts);
+        assert.deepEqual(await dump(store, `two/${name}`), await dump(store, `one/${name}`), name);
+      }
+      // A bad row in the second half: the error names its real line.
+      const bad = `${dir}/bad.csv`;
+      await Deno.writeTextFile(bad, make((i) => i).replace("\n350,", "\n350,x,"));
+      await assert.rejects(
+        () => buildColumnTableInWorker(bad, ["a"], store, "bad", { workers: 2 }),
+        (e: unknown) => e instanceof CsvValidationError && e.line === 352,
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});

@@ -38,7 +38,7 @@
  *
  * @module
  */
-import { type CsvSource, openByteReader } from "./byte_source.ts";
+import { type ByteReader, type CsvSource, openByteReader, openFileRange } from "./byte_source.ts";
 import { CsvValidationError, splitHeaderLine } from "./csv_header.ts";
 import { NUMERIC_START, parseFloatBytes } from "./fast_float.ts";
 import { parseTimestampBytes } from "./timestamp.ts";
@@ -80,6 +80,13 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** Throw when a record's field count differs from the header's (default true). */
   strictFieldCount?: boolean;
+  /**
+   * Scan only the records in bytes `[start, end)` of the file (`source` must be a path; the
+   * header is still read from the file's start). `start` must be a record start (just after a
+   * LF) for correct results; records are cut at `end`. Line numbers in errors then count from
+   * the range start, so callers splitting a file re-scan it whole to report an error.
+   */
+  byteRange?: { start: number; end: number };
 }
 
 /** Summary of a scan. */
@@ -461,17 +468,24 @@ function tokQuoted(
  * Rejects with `CsvValidationError` for malformed input (with the line), or the abort reason.
  */
 export async function scanCsv(source: CsvSource, opts: ScanOptions): Promise<ScanResult> {
+  const range = opts.byteRange;
+  if (range && typeof source !== "string") throw new TypeError("byteRange needs a file path");
   const reader = await openByteReader(source);
+  let data: ByteReader | null = null;
   try {
-    return await scanWith(reader, opts);
+    if (range) data = await openFileRange(source as string, range.start, range.end);
+    return await scanWith(reader, opts, data, range?.start ?? 0);
   } finally {
     reader.close();
+    data?.close();
   }
 }
 
 async function scanWith(
-  reader: Awaited<ReturnType<typeof openByteReader>>,
+  reader: ByteReader,
   opts: ScanOptions,
+  dataReader: ByteReader | null,
+  dataStart: number,
 ): Promise<ScanResult> {
   const chunk = Math.max(4, (opts.chunkSize ?? DEFAULT_CHUNK_SIZE) + 3) & ~3;
   let buf = new Uint8Array(chunk);
@@ -538,6 +552,26 @@ async function scanWith(
   const nlOut = new Int32Array(1);
 
   pos = headerEnd >= 0 ? headerEnd + 1 : filled;
+  if (dataReader) {
+    // Header done: continue from the range instead (never before the first record).
+    const from = Math.max(dataStart, headerEnd >= 0 ? headerEnd + 1 : filled);
+    reader.close();
+    reader = dataReader;
+    if (from > dataStart) {
+      // Skip to `from` within the range.
+      let skip = from - dataStart;
+      const tmp = new Uint8Array(Math.min(skip, 1 << 16));
+      while (skip > 0) {
+        const n = await reader.read(tmp.subarray(0, Math.min(skip, tmp.length)));
+        if (n === null) break;
+        skip -= n;
+      }
+    }
+    base = from;
+    pos = filled = 0;
+    eof = false;
+  }
+  const totalSize = dataReader ? dataStart + (dataReader.size ?? 0) : reader.size;
   let line = 2;
   let rows = 0;
   let stopped = false;
@@ -642,7 +676,7 @@ async function scanWith(
         break outer;
       }
     }
-    opts.onProgress?.(base + pos, rows, reader.size);
+    opts.onProgress?.(base + pos, rows, totalSize);
     if (eof && pos >= filled) break;
     signal?.throwIfAborted();
     compact();

@@ -10,8 +10,10 @@
  * Cost model: only `Id`, `Response` and the timestamp are parsed on every row; every other field
  * is just classified empty / non-empty / text by its first byte (see the scanner's count kernel).
  * Full parsing of all ~970 columns happens only for the rows that enter the sample:
- * **all positive rows** (capped at the budget) and a **seeded uniform random sample** of negative
- * rows (see `RowStore`), sized so that `rows × features ≤ sampleMaxCells`. The sample comes out column-major
+ * **all positive rows** up to HALF the budget (beyond that a seeded uniform sample of them, so a
+ * positive-heavy file still leaves room for negatives and the sample always holds both classes)
+ * and a **seeded uniform random sample** of negative rows filling the rest (see `RowStore`),
+ * sized so that `rows × features ≤ sampleMaxCells`. The sample comes out column-major
  * (`Float32Array` per feature, NaN = missing) in file order, all views on ONE `ArrayBuffer` so a
  * worker can transfer it without a copy. Peak memory of the sample ≈ 4 B × sampleMaxCells
  * (+ the positives when the reservoir is not full).
@@ -299,7 +301,10 @@ export async function profileCsv(
         // Expected rows from the first chunk → start the negative rate near budget / rows.
         estimated = true;
         const expected = totalBytes / (bytes / r);
-        neg.thin(Math.min(1, (0.9 * budgetRows) / expected), rng);
+        // Negatives get what the positives (capped at half the budget) leave.
+        const expPos = Math.min(pos!.max, expected * (posSeen / r));
+        const expNeg = expected * (negSeen / r);
+        if (expNeg > 0) neg.thin(Math.min(1, (0.9 * (budgetRows - expPos)) / expNeg), rng);
         // One allocation of the expected size instead of ×2 steps (each briefly holds old + new).
         neg.reserve(expected * neg.rate * 1.1 + 1024);
       }
@@ -315,7 +320,9 @@ export async function profileCsv(
       fStart = new Int32Array(width);
       fEnd = new Int32Array(width);
       budgetRows = Math.max(1, Math.floor(maxCells / Math.max(1, featIdx.length)));
-      pos = new RowStore(featIdx.length, 256, budgetRows);
+      // Positives get at most half the budget: were every row a positive, the sample would
+      // otherwise hold no negative at all and the selection model could not be trained.
+      pos = new RowStore(featIdx.length, 256, Math.max(1, Math.floor(budgetRows / 2)));
       neg = new RowStore(featIdx.length, 2048, budgetRows);
       return {
         columns: [header.idIndex, header.responseIndex, header.timestampIndex],

@@ -80,6 +80,42 @@ Deno.test("sample: all positives + seeded random share of negatives within the c
   assert.equal(Object.keys(a.profile.rowsPerDay).length, 4);
 });
 
+Deno.test("sample: positives beyond half the budget are sampled, negatives always present", async () => {
+  // 90 % failures: all positives would fill the whole budget and leave no negative.
+  const rows = ["Id,f0,f1,Response,Timestamp"];
+  for (let i = 0; i < 4000; i++) {
+    const ts = new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString().slice(0, 19);
+    rows.push(`${i},${i},${i % 3},${i % 10 === 0 ? 0 : 1},${ts}`);
+  }
+  const bytes = enc.encode(rows.join("\n"));
+  const a = await profileCsv(bytes, { sampleMaxCells: 200 * 2, seed: 3 });
+  const b = await profileCsv(bytes, { sampleMaxCells: 200 * 2, seed: 3 });
+  const c = await profileCsv(bytes, { sampleMaxCells: 200 * 2, seed: 4 });
+  const pos = a.sample.labels.reduce((x, y) => x + y, 0);
+  const neg = a.sample.nRows - pos;
+  assert.ok(a.sample.nRows <= 200, String(a.sample.nRows));
+  assert.ok(pos > 0 && pos <= 100, `positives ${pos}`);
+  assert.ok(neg >= 50, `negatives ${neg}`); // they fill (most of) the rest of the budget
+  assert.equal(a.sample.positiveFraction, pos / 3600);
+  assert.equal(a.sample.negativeFraction, neg / 400);
+  assert.deepEqual(a.sample.ids, b.sample.ids); // seeded
+  assert.notDeepEqual(a.sample.ids, c.sample.ids);
+  for (let r = 0; r < a.sample.nRows; r++) {
+    const id = a.sample.ids[r];
+    assert.equal(a.sample.labels[r], id % 10 === 0 ? 0 : 1);
+    assert.equal(a.sample.columns[0][r], id);
+    if (r > 0) assert.ok(id > a.sample.ids[r - 1]); // file order
+  }
+  // Positives spread over the whole file (uniform choice, not the first ones only).
+  let maxPosId = 0;
+  for (let r = 0; r < a.sample.nRows; r++) if (a.sample.labels[r]) maxPosId = a.sample.ids[r];
+  assert.ok(maxPosId > 3000, String(maxPosId));
+  // Few positives: still all of them.
+  const few = await profileCsv(bytes, { sampleMaxCells: 20000 * 2, seed: 3 });
+  assert.equal(few.sample.positiveFraction, 1);
+  assert.equal(few.sample.nRows, 4000);
+});
+
 Deno.test("rows out of time order are detected", async () => {
   const csv =
     "Id,f,Response,Timestamp\n1,1,0,2025-01-02 00:00:00\n2,1,0,2025-01-01 00:00:00\n3,,1,2025-01-03 00:00:00\n";

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { type BinMapper, binColumn } from "./binning.ts";
+import { binColumn, type BinMapper } from "./binning.ts";
 
 /** One run of features, CSR over all rows. */
 export interface BinnedBlock {

@@ -276,8 +276,13 @@ async function boost(
   const baseMargin = logit(p.base_score);
   const margin = new Float32Array(n).fill(baseMargin);
   const gh = new Float32Array(2 * n);
-  const ctx = { builder, mapper, columns, gh, tmp: new Int32Array(n), tmpGh: new Float32Array(2 * n),
-    dir: new Uint8Array(n),
+  const ctx = {
+    builder,
+    mapper,
+    columns,
+    gh,
+    tmp: new Int32Array(n),
+    tmpGh: new Float32Array(2 * n),
   };
   const rng = new Rng(p.seed);
   const gp: GrowParams = {

@@ -30,10 +30,9 @@ export interface GrowerContext {
   columns: Float32Array[];
   /** Interleaved per-row gradients [g0, h0, g1, h1, …] of the current round. */
   gh: Float32Array;
-  /** Partition scratch (nRows, 2 × nRows, nRows). */
+  /** Partition scratch (nRows and 2 × nRows). */
   tmp: Int32Array;
   tmpGh: Float32Array;
-  dir: Uint8Array;
 }
 
 interface NodeTask {
@@ -83,12 +82,16 @@ class TreeBuilder {
 }
 
 /**
- * Sets `dir[i]` = 1 when the row at position i goes left (`x < thr`, NaN → default side) and
- * returns how many do. Branch-free: the outcome is data-dependent and would mispredict often.
+ * Stable in-place partition of positions [start, end) by the split test `x < thr` (NaN → the
+ * default side), moving the rows and, if given, their gradients; returns the first right
+ * position. Branch-free: every row is written to both sides and the cursor of its side
+ * advances (the outcome is data-dependent and would mispredict about half the time).
  */
-function splitDirections(
+function partition(
   rows: Int32Array,
-  dir: Uint8Array,
+  ogh: Float32Array | null,
+  tmp: Int32Array,
+  tmpGh: Float32Array,
   start: number,
   end: number,
   col: Float32Array,
@@ -96,30 +99,12 @@ function splitDirections(
   defaultLeft: boolean,
 ): number {
   const dl = defaultLeft ? 1 : 0;
-  let nLeft = 0;
-  for (let i = start; i < end; i++) {
-    const v = col[rows[i]];
-    const d = ((v < thr) as unknown as number) | (((v !== v) as unknown as number) & dl);
-    dir[i] = d;
-    nLeft += d;
-  }
-  return nLeft;
-}
-
-/** Stable in-place partition of positions [start, end) by `dir` (rows and, if given, gradients). */
-function partition(
-  rows: Int32Array,
-  ogh: Float32Array | null,
-  tmp: Int32Array,
-  tmpGh: Float32Array,
-  dir: Uint8Array,
-  start: number,
-  end: number,
-): number {
   let l = start, r = 0;
   if (ogh === null) {
     for (let i = start; i < end; i++) {
-      const d = dir[i], row = rows[i];
+      const row = rows[i];
+      const v = col[row];
+      const d = ((v < thr) as unknown as number) | (((v !== v) as unknown as number) & dl);
       rows[l] = row;
       tmp[r] = row;
       l += d;
@@ -127,7 +112,9 @@ function partition(
     }
   } else {
     for (let i = start; i < end; i++) {
-      const d = dir[i], row = rows[i];
+      const row = rows[i];
+      const v = col[row];
+      const d = ((v < thr) as unknown as number) | (((v !== v) as unknown as number) & dl);
       const g = ogh[2 * i], h = ogh[2 * i + 1];
       rows[l] = row;
       ogh[2 * l] = g;
@@ -155,7 +142,7 @@ export function growTree(
   featureMask: Uint8Array | null,
   margin: Float32Array,
 ): Tree {
-  const { builder, mapper, columns, gh, tmp, tmpGh, dir } = ctx;
+  const { builder, mapper, columns, gh, tmp, tmpGh } = ctx;
   const rows = builder.rows, ogh = builder.ogh, pool = builder.pool;
   const featBinStart = builder.matrix.featBinStart;
   const tb = new TreeBuilder();
@@ -198,10 +185,10 @@ export function growTree(
       }
       const f = s.feature;
       const thr = Math.fround(thresholdFor(mapper, f, s.bin));
-      splitDirections(rows, dir, t.start, t.end, columns[f], thr, s.defaultLeft);
       const depth = t.depth + 1;
       const more = depth < p.maxDepth; // children get histograms → keep gradients in order
-      const mid = partition(rows, more ? ogh : null, tmp, tmpGh, dir, t.start, t.end);
+      const og = more ? ogh : null;
+      const mid = partition(rows, og, tmp, tmpGh, t.start, t.end, columns[f], thr, s.defaultLeft);
       const li = tb.add(leafWeight(s.gl, s.hl, p) * p.eta, s.hl);
       const ri = tb.add(leafWeight(s.gr, s.hr, p) * p.eta, s.hr);
       tb.left[t.id] = li;

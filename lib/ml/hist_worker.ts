@@ -26,8 +26,10 @@ self.onmessage = (e: MessageEvent<HelperInit>) => {
   const set = new BlockSet(blocks, new Int32Array(m.rows), new Float32Array(m.ogh));
   const ctrl = new Int32Array(m.ctrl);
   const views = new Map<number, Float64Array>();
-  self.postMessage({ type: "ready" });
+  // Read the sequence number BEFORE announcing readiness: the owner may issue its first
+  // command as soon as it sees "ready", and that command must not be mistaken for the baseline.
   let seq = Atomics.load(ctrl, CTRL.SEQ);
+  self.postMessage({ type: "ready" });
   for (;;) {
     // Spin briefly (commands come in quick succession), then sleep.
     let spins = 0;

@@ -93,7 +93,10 @@ export interface TrainOptions {
   /** Metrics computed per round on each eval set; default ["logloss", "error", "auc"]. */
   evalMetrics?: ("logloss" | "error" | "auc")[];
   /** Called after every round with its metrics; may be async (progress reporting). */
-  onRound?: (round: number, metrics: Record<string, Record<string, number>>) => void | Promise<void>;
+  onRound?: (
+    round: number,
+    metrics: Record<string, Record<string, number>>,
+  ) => void | Promise<void>;
   /** Aborting stops training between rounds (rejects with the signal's reason). */
   signal?: AbortSignal;
 }

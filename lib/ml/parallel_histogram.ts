@@ -183,43 +183,45 @@ export async function createParallelBuilder(
   const workers: Worker[] = [];
   const sab = (a: ArrayBufferView) => a.buffer as SharedArrayBuffer;
   try {
-    await Promise.all(parts.slice(1).map((part) => {
-      const w = new Worker(new URL("./hist_worker.ts", import.meta.url), { type: "module" });
-      workers.push(w);
-      const init: HelperInit = {
-        type: "init",
-        blocks: part.map((i) => {
-          const b = matrix.blocks[i];
-          return {
-            ptr: sab(b.ptr),
-            nPtr: b.ptr.length,
-            idx: sab(b.idx),
-            nIdx: b.idx.length,
-            binStart: b.binStart,
-            nBins: b.nBins,
-          };
-        }),
-        rows: sab(rows),
-        ogh: sab(ogh),
-        pool: pool.buffer!,
-        histLen: pool.histLen,
-        ctrl: sab(ctrl),
-      };
-      return new Promise<void>((resolve, reject) => {
-        w.onmessage = (e) => e.data?.type === "ready" ? resolve() : reject(new Error(String(e.data)));
-        w.onerror = (e) => {
-          e.preventDefault();
-          reject(new Error(`histogram worker failed to start: ${e.message}`));
+    await Promise.all(
+      parts.slice(1).map((part) => {
+        const w = new Worker(new URL("./hist_worker.ts", import.meta.url), { type: "module" });
+        workers.push(w);
+        const init: HelperInit = {
+          type: "init",
+          blocks: part.map((i) => {
+            const b = matrix.blocks[i];
+            return {
+              ptr: sab(b.ptr),
+              nPtr: b.ptr.length,
+              idx: sab(b.idx),
+              nIdx: b.idx.length,
+              binStart: b.binStart,
+              nBins: b.nBins,
+            };
+          }),
+          rows: sab(rows),
+          ogh: sab(ogh),
+          pool: pool.buffer!,
+          histLen: pool.histLen,
+          ctrl: sab(ctrl),
         };
-        w.postMessage(init);
-      });
-    }));
+        return new Promise<void>((resolve, reject) => {
+          w.onmessage = (e) =>
+            e.data?.type === "ready" ? resolve() : reject(new Error(String(e.data)));
+          w.onerror = (e) => {
+            e.preventDefault();
+            reject(new Error(`histogram worker failed to start: ${e.message}`));
+          };
+          w.postMessage(init);
+        });
+      }),
+    );
   } catch (err) {
     for (const w of workers) w.terminate();
     throw err;
   }
-  const subset = (ids: number[]) =>
-    new BlockSet(ids.map((i) => matrix.blocks[i]), rows, ogh);
+  const subset = (ids: number[]) => new BlockSet(ids.map((i) => matrix.blocks[i]), rows, ogh);
   return new ParallelHistogramBuilder(
     matrix,
     workers,

@@ -10,6 +10,7 @@
  * @module
  */
 import type { Services } from "../services.ts";
+import { recoverInterruptedUploads } from "./datasets.ts";
 import { registerIngestTasks } from "./feature_selection.ts";
 import { registerSimulationTasks } from "./simulate.ts";
 import { registerTrainTasks } from "./train.ts";
@@ -19,4 +20,13 @@ export function registerPipelineTasks(services: Services): void {
   registerIngestTasks(services);
   registerTrainTasks(services);
   registerSimulationTasks(services);
+}
+
+/**
+ * Settle pipeline state a restart left behind that the task runner cannot see: uploads cut off
+ * mid-stream (no task exists yet for them) are marked FAILED and their blobs removed.
+ * Call once at start-up, after `registerPipelineTasks`.
+ */
+export async function recoverPipeline(services: Services): Promise<void> {
+  await recoverInterruptedUploads(services.kv, services.storage);
 }
