@@ -358,7 +358,6 @@ export function registerContractOperations(): void {
     responses: {
       200: { description: "Task started", schema: TaskStartedSchema },
       401: unauthorized,
-      404: { description: "No split to train on", schema: ErrorResponseSchema },
       409: { description: "A training task is already running", schema: ErrorResponseSchema },
     },
   });

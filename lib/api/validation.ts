@@ -42,14 +42,20 @@ export const MAX_JSON_BYTES = 1024 * 1024;
  * Read the request body as JSON and validate it. Empty body → `missing` at `["body"]`; invalid
  * JSON → `json_invalid`; schema errors → one issue per problem at `["body", ...path]`. A body
  * over `maxBytes` is a 413. The Content-Type is not enforced (FastAPI's clients send JSON).
+ * With `optional: true`, no body (what .NET sends to the start endpoints) or a JSON `null`
+ * validates `{}` instead, so the schema's defaults apply.
  */
 export async function parseJsonBody<S extends z.ZodType>(
   req: Request,
   schema: S,
-  opts: { maxBytes?: number } = {},
+  opts: { maxBytes?: number; optional?: boolean } = {},
 ): Promise<z.output<S>> {
   const text = await readLimited(req, opts.maxBytes ?? MAX_JSON_BYTES);
-  if (text.trim() === "") {
+  const trimmed = text.trim();
+  if (opts.optional && (trimmed === "" || trimmed === "null")) {
+    return parseValue(schema, {}, ["body"]);
+  }
+  if (trimmed === "") {
     throw new RequestValidationError([{ loc: ["body"], msg: "Field required", type: "missing" }]);
   }
   let value: unknown;

@@ -370,6 +370,102 @@ function tokCount(
 }
 
 /**
+ * Count kernel fused with the line-end search, for a record known to end with a LF inside the
+ * buffer (the caller checks it starts before the chunk's last LF, which then serves as the
+ * sentinel): one walk over the bytes instead of the LF/quote search followed by the field walk.
+ * Returns the offset of the record's LF (setting `row.fieldCount`), or -1 when a `"` was met —
+ * the counts of the fields before it are then taken back and the caller tokenizes the record
+ * with the quoted kernel.
+ */
+function tokCountLine(
+  buf: Uint8Array,
+  i32: Int32Array,
+  start: number,
+  slotOf: Int32Array,
+  fs: Int32Array,
+  fe: Int32Array,
+  nonEmpty: Uint32Array,
+  nonNum: Uint32Array,
+  row: CsvRow,
+): number {
+  let col = 0;
+  let p = start;
+  const nCols = slotOf.length;
+  for (;;) {
+    const c = buf[p];
+    if (c === COMMA) {
+      // Four empty fields in one aligned compare (the LF sentinel is never a comma).
+      if ((p & 3) === 0 && i32[p >> 2] === COMMAS4) {
+        col += 4;
+        p += 4;
+      } else {
+        col++;
+        p++;
+      }
+      continue;
+    }
+    if (c === LF) {
+      row.fieldCount = col + 1;
+      return p;
+    }
+    if (c === CR && buf[p + 1] === LF) {
+      row.fieldCount = col + 1;
+      return p + 1;
+    }
+    let q = p + 1;
+    let d = buf[q];
+    while (d !== COMMA && d !== LF && d !== QUOTE) d = buf[++q];
+    if (c === QUOTE || d === QUOTE) {
+      uncount(buf, start, p, nonEmpty, nonNum);
+      return -1;
+    }
+    const e = d === LF && buf[q - 1] === CR ? q - 1 : q;
+    if (col < nCols) {
+      nonEmpty[col]++;
+      if (NUMERIC_START[c] === 0) {
+        nonNum[col]++;
+        row.badCol = col;
+        row.badStart = p;
+        row.badEnd = e;
+      }
+      const s = slotOf[col];
+      if (s >= 0) {
+        fs[s] = p;
+        fe[s] = e;
+      }
+    }
+    if (d === LF) {
+      row.fieldCount = col + 1;
+      return q;
+    }
+    col++;
+    p = q + 1;
+  }
+}
+
+/** Take back the counts `tokCountLine` made for the fields in `[start, stop)`. */
+function uncount(
+  buf: Uint8Array,
+  start: number,
+  stop: number,
+  nonEmpty: Uint32Array,
+  nonNum: Uint32Array,
+): void {
+  let col = 0;
+  let p = start;
+  while (p < stop) {
+    let q = p;
+    while (q < stop && buf[q] !== COMMA) q++;
+    if (q > p && col < nonEmpty.length) {
+      nonEmpty[col]--;
+      if (NUMERIC_START[buf[p]] === 0) nonNum[col]--;
+    }
+    col++;
+    p = q + 1;
+  }
+}
+
+/**
  * Quoted kernel: one record from `pos`, all fields into `row.all*`. Returns the offset after
  * the record's line break (or `filled` at end of input), or -1 when the record is incomplete.
  * Sets `row.fieldCount`, `row.start`, `row.end`; returns embedded line breaks in `nlOut[0]`.
@@ -627,8 +723,35 @@ async function scanWith(
 
   outer: for (;;) {
     row.buf = buf;
+    // Records starting at or before the chunk's last LF are complete: the fused count kernel
+    // can use that LF as its sentinel.
+    const safeEnd = counting && filled > pos ? buf.lastIndexOf(LF, filled - 1) : -1;
     for (;;) {
       if (pos >= filled) break;
+      if (pos <= safeEnd) {
+        const c0 = buf[pos];
+        if (c0 === LF || (c0 === CR && buf[pos + 1] === LF)) { // blank line
+          pos += c0 === LF ? 1 : 2;
+          line++;
+          continue;
+        }
+        for (let k = 0; k < nSlots; k++) fs[k] = fe[k] = pos;
+        row.badCol = -1;
+        const nl = tokCountLine(buf, i32, pos, slotOf, fs, fe, nonEmpty!, nonNum!, row);
+        if (nl >= 0) {
+          row.line = line;
+          row.start = pos;
+          row.end = nl > pos && buf[nl - 1] === CR ? nl - 1 : nl;
+          pos = nl + 1;
+          line++;
+          if (!deliver()) {
+            stopped = true;
+            break outer;
+          }
+          continue;
+        }
+        // A quote: this record goes through the general path below.
+      }
       // One SWAR pass finds the line end — or a quote, which sends this record to the slow path.
       let nl = findLfOrQuote(buf, i32, pos, filled);
       if (nl < filled && buf[nl] === QUOTE) {

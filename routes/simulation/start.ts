@@ -13,53 +13,20 @@
  *
  * @module
  */
-import { z } from "zod";
-import { HttpError } from "fresh";
 import { define } from "../../utils.ts";
-import { parseValue, RequestValidationError } from "../../lib/api/validation.ts";
-import {
-  MAX_ROWS_PER_SECOND,
-  MAX_WARMUP_SECONDS,
-  SimulationStartError,
-  startSimulation,
-} from "../../lib/pipeline/simulate.ts";
-
-/** The optional body. Unknown keys are ignored (as FastAPI does). */
-export const SimulationStartSchema = z.object({
-  model_id: z.string().min(1).max(200).optional(),
-  rows_per_second: z.number().gt(0).max(MAX_ROWS_PER_SECOND).optional(),
-  warmup_seconds: z.number().min(0).max(MAX_WARMUP_SECONDS).optional(),
-});
+import { parseJsonBody } from "../../lib/api/validation.ts";
+import { SimulationStartError, startSimulation } from "../../lib/pipeline/simulate.ts";
+import { SimulationStartSchema } from "../../lib/pipeline/openapi_simulation.ts";
 
 /** Largest body read (the options are a few dozen bytes). */
-const MAX_BODY = 16 * 1024;
-
-async function readOptions(req: Request): Promise<z.output<typeof SimulationStartSchema>> {
-  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY) {
-    throw new HttpError(413, `Request body is larger than ${MAX_BODY} bytes.`);
-  }
-  const text = req.body ? await req.text() : "";
-  if (text.length > MAX_BODY) {
-    throw new HttpError(413, `Request body is larger than ${MAX_BODY} bytes.`);
-  }
-  if (text.trim() === "") return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new RequestValidationError([{
-      loc: ["body"],
-      msg: "JSON decode error",
-      type: "json_invalid",
-      ctx: { error: err instanceof Error ? err.message : String(err) },
-    }]);
-  }
-  return parseValue(SimulationStartSchema, value ?? {}, ["body"]);
-}
+const MAX_BODY_BYTES = 16 * 1024;
 
 export const handler = define.handlers({
   async POST(ctx) {
-    const opts = await readOptions(ctx.req);
+    const opts = await parseJsonBody(ctx.req, SimulationStartSchema, {
+      maxBytes: MAX_BODY_BYTES,
+      optional: true,
+    });
     try {
       return Response.json(await startSimulation(ctx.state.services, opts));
     } catch (err) {

@@ -10,46 +10,21 @@
  * @module
  */
 import "../../../lib/pipeline/openapi_train.ts";
-import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
-import { parseValue, RequestValidationError } from "../../../lib/api/validation.ts";
+import { parseJsonBody } from "../../../lib/api/validation.ts";
 import { startTraining } from "../../../lib/pipeline/train.ts";
-import { type TrainOverrides, trainOverridesSchema } from "../../../lib/pipeline/train_params.ts";
+import { trainOverridesSchema } from "../../../lib/pipeline/train_params.ts";
 import { TaskConflictError } from "../../../lib/tasks/types.ts";
 
 /** Largest override body accepted (a few hundred bytes in practice). */
 const MAX_BODY_BYTES = 16 * 1024;
 
-async function readOverrides(req: Request): Promise<TrainOverrides> {
-  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
-    await req.body?.cancel();
-    throw new HttpError(413, `Request body is larger than ${MAX_BODY_BYTES} bytes.`);
-  }
-  if (!req.body) return {};
-  const bytes = new Uint8Array(await req.arrayBuffer());
-  if (bytes.length > MAX_BODY_BYTES) {
-    throw new HttpError(413, `Request body is larger than ${MAX_BODY_BYTES} bytes.`);
-  }
-  const text = new TextDecoder().decode(bytes);
-  // No body (what .NET sends) or an empty JSON value means "use the defaults".
-  if (text.trim() === "" || text.trim() === "null") return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new RequestValidationError([{
-      loc: ["body"],
-      msg: "JSON decode error",
-      type: "json_invalid",
-      ctx: { error: err instanceof Error ? err.message : String(err) },
-    }]);
-  }
-  return parseValue(trainOverridesSchema, value, ["body"]);
-}
-
 export const handler = define.handlers({
   async POST(ctx) {
-    const overrides = await readOverrides(ctx.req);
+    const overrides = await parseJsonBody(ctx.req, trainOverridesSchema, {
+      maxBytes: MAX_BODY_BYTES,
+      optional: true,
+    });
     try {
       const task = await startTraining(ctx.state.services, overrides);
       return Response.json({ task_id: task.id });

@@ -8,6 +8,7 @@
  */
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
+import "../../../lib/pipeline/openapi_simulation.ts";
 import { RequestValidationError } from "../../../lib/api/validation.ts";
 import { SIMULATE_KIND } from "../../../lib/pipeline/simulate.ts";
 import { parseCursor, simulationEventResponse } from "../../../lib/pipeline/simulation_stream.ts";

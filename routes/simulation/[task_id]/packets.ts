@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
+import "../../../lib/pipeline/openapi_simulation.ts";
 import { parseValue } from "../../../lib/api/validation.ts";
 import { SIMULATE_KIND } from "../../../lib/pipeline/simulate.ts";
 import { MAX_PAGE, readPackets } from "../../../lib/pipeline/simulation_packets.ts";

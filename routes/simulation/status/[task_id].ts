@@ -7,6 +7,7 @@
  */
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
+import "../../../lib/pipeline/openapi_simulation.ts";
 import { getSimulationStatus } from "../../../lib/pipeline/simulate.ts";
 
 export const handler = define.handlers({
