@@ -249,3 +249,38 @@ Deno.test("reads a file path in big chunks and reports progress", async () => {
     await Deno.remove(path);
   }
 });
+
+Deno.test("count kernel: field counts equal a naive count (quotes, CRLF, blanks, chunk edges)", async () => {
+  const { NUMERIC_START } = await import("./fast_float.ts");
+  let seed = 9;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const pool = ["", "", "", "", "1.5", "-2", "0", "abc", "T1", '"7"', '"x,y"', '"a""b"', '""'];
+  const width = 9;
+  const lines = [Array.from({ length: width }, (_, i) => `c${i}`).join(",")];
+  for (let r = 0; r < 3000; r++) {
+    if (rnd() < 0.01) lines.push(rnd() < 0.5 ? "" : "\r");
+    const row = Array.from({ length: width }, () => pool[Math.floor(rnd() * pool.length)]);
+    lines.push(row.join(",") + (rnd() < 0.2 ? "\r" : ""));
+  }
+  const text = lines.join("\n") + "\n";
+  const expNonEmpty = new Array(width).fill(0), expNonNum = new Array(width).fill(0);
+  for (const row of naive(text).slice(1)) {
+    row.forEach((v, c) => {
+      if (v === "") return;
+      expNonEmpty[c]++;
+      // A quoted field counts by its first byte inside the quotes, or as text with `""`.
+      const raw = text.includes(`"${v.replaceAll('"', '""')}"`) && v.includes('"');
+      if (NUMERIC_START[v.charCodeAt(0)] === 0 || raw) expNonNum[c]++;
+    });
+  }
+  for (const chunkSize of [16, 100, 4096, 1 << 20]) {
+    const r = await scanCsv(enc.encode(text), {
+      chunkSize,
+      onHeader: () => ({ columns: [0, 8], countFields: true }),
+      onRow: () => {},
+    });
+    assert.equal(r.rows, 3000 - 0, `rows @${chunkSize}`);
+    assert.deepEqual([...r.nonEmpty!], expNonEmpty, `nonEmpty @${chunkSize}`);
+    assert.deepEqual([...r.nonNumeric!], expNonNum, `nonNumeric @${chunkSize}`);
+  }
+});
