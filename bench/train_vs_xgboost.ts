@@ -96,6 +96,32 @@ async function runXgb(path: string, t: number) {
   return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
 }
 
+/**
+ * How much parallelism the machine offers right now (other processes share the 2 cores):
+ * wall time of two CPU-bound workers relative to one (1.0 = two free cores, 2.0 = none).
+ */
+async function parallelCapacity(): Promise<number> {
+  const code = "self.onmessage = () => { let s = 0; for (let i = 0; i < 2e8; i++) s += i % 7; " +
+    "self.postMessage(s); };";
+  const url = URL.createObjectURL(new Blob([code], { type: "application/javascript" }));
+  const run = async (k: number) => {
+    const t = performance.now();
+    await Promise.all(Array.from({ length: k }, () =>
+      new Promise((res) => {
+        const w = new Worker(url, { type: "module" });
+        w.onmessage = (e) => {
+          w.terminate();
+          res(e.data);
+        };
+        w.postMessage(0);
+      })));
+    return performance.now() - t;
+  };
+  const one = await run(1), two = await run(2);
+  URL.revokeObjectURL(url);
+  return two / one;
+}
+
 for (const s of sets) {
   const t0 = performance.now();
   const { path, data } = await ensureFile(s);
@@ -110,6 +136,13 @@ for (const s of sets) {
       ` (data ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
   );
   for (const t of threads) {
+    if (t > 1) {
+      console.log(
+        `  (parallel capacity now: 2 busy workers take ${
+          (await parallelCapacity()).toFixed(2)
+        }× the wall time of 1; 1.0 = two free cores)`,
+      );
+    }
     const xg = await runXgb(path, t);
     const start = performance.now();
     const c0 = process.cpuUsage();

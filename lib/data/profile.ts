@@ -49,6 +49,12 @@ export interface ProfileOptions extends HeaderOptions {
   sampleMaxCells?: number;
   /** Seed of the negative-row reservoir (default 42): same file + seed → same sample. */
   seed?: number;
+  /**
+   * Expected input size in bytes when the source cannot tell (a stream, e.g. an upload's
+   * `content-length`): lets the negative sample start at the right rate instead of filling up
+   * and halving ~log2(rows / budget) times, each time having parsed rows that are then dropped.
+   */
+  sizeHint?: number;
   /** Scanner read size. */
   chunkSize?: number;
   /** Progress after each chunk. */
@@ -296,7 +302,8 @@ export async function profileCsv(
   const result = await scanCsv(source, {
     chunkSize: opts.chunkSize,
     signal: opts.signal,
-    onProgress(bytes, r, totalBytes) {
+    onProgress(bytes, r, knownBytes) {
+      const totalBytes = knownBytes ?? (opts.sizeHint && opts.sizeHint > 0 ? opts.sizeHint : null);
       if (!estimated && totalBytes && r > 0 && neg) {
         // Expected rows from the first chunk → start the negative rate near budget / rows.
         estimated = true;

@@ -223,6 +223,8 @@ function evalMetrics(
  * Trains a binary:logistic GBDT. Rejects (throws) with a clear RangeError/TypeError on bad input:
  * empty data, single-class labels, non-0/1 labels, length mismatches, bad parameters.
  * Aborting `opts.signal` stops between rounds and rejects with the signal's reason.
+ * Training is synchronous between rounds (and `n_threads > 1` blocks the calling thread in
+ * Atomics.wait while helper workers build histograms): in a server use `trainInWorker`.
  */
 export async function train(
   data: TrainData,
@@ -242,12 +244,14 @@ export async function train(
     throw new RangeError("eval set names must be unique");
   }
   const metrics = opts.evalMetrics ?? ["logloss", "error", "auc"];
-  for (const m of metrics) {
-    if (!METRICS.includes(m)) {
-      throw new RangeError(`unknown eval metric "${m}"; use ${METRICS.join(", ")}`);
+  for (const list of [metrics, ...evalSets.map((s) => s.metrics ?? metrics)]) {
+    for (const m of list) {
+      if (!METRICS.includes(m)) {
+        throw new RangeError(`unknown eval metric "${m}"; use ${METRICS.join(", ")}`);
+      }
     }
+    if (list.length === 0) throw new RangeError("evalMetrics must not be empty");
   }
-  if (metrics.length === 0) throw new RangeError("evalMetrics must not be empty");
   if (p.early_stopping_rounds > 0 && evalSets.length === 0) {
     throw new RangeError("early_stopping_rounds needs at least one eval set");
   }
@@ -266,7 +270,7 @@ async function boost(
   data: TrainData,
   p: BoosterParams,
   opts: TrainOptions,
-  evalSets: { name: string; data: TrainData }[],
+  evalSets: NonNullable<TrainOptions["evalSets"]>,
   metrics: readonly Metric[],
   builder: HistogramBuilder,
   mapper: BinMapper,
@@ -301,17 +305,18 @@ async function boost(
 
   const evalState = evalSets.map((s) => ({
     name: s.name,
+    metrics: s.metrics ?? metrics,
     data: s.data,
     isTrain: s.data === data,
     margin: s.data === data ? margin : new Float32Array(s.data.nRows).fill(baseMargin),
     probs: new Float64Array(s.data.nRows),
   }));
   const history: EvalHistory = {};
-  for (const s of evalSets) {
+  for (const s of evalState) {
     history[s.name] = {};
-    for (const m of metrics) history[s.name][m] = [];
+    for (const m of s.metrics) history[s.name][m] = [];
   }
-  const stopMetric = metrics[0];
+  const stopMetric = evalState.length > 0 ? evalState[evalState.length - 1].metrics[0] : "logloss";
   const maximize = stopMetric === "auc";
   let bestScore = maximize ? -Infinity : Infinity;
   let bestIteration = -1;
@@ -358,9 +363,9 @@ async function boost(
         const cols = s.data.columns;
         for (let i = 0; i < s.data.nRows; i++) s.margin[i] += treeValueColumns(tree, cols, i);
       }
-      const m = evalMetrics(metrics, s.data.labels, s.margin, s.data.weights, s.probs);
+      const m = evalMetrics(s.metrics, s.data.labels, s.margin, s.data.weights, s.probs);
       roundMetrics[s.name] = m;
-      for (const k of metrics) history[s.name][k].push(m[k]);
+      for (const k of s.metrics) history[s.name][k].push(m[k]);
     }
     let stop = false;
     if (evalState.length > 0 && p.early_stopping_rounds > 0) {

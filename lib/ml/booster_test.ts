@@ -152,6 +152,16 @@ Deno.test("train: early stopping on the last eval set keeps bestIteration", asyn
   // Train metrics use the prediction cache: train logloss keeps falling.
   assert.ok(history.train.logloss.at(-1)! < history.train.logloss[0]);
   assert.deepEqual(Object.keys(history.valid), ["logloss", "error", "auc"]);
+  // Per-set metrics: the last set's first metric (auc here, maximised) drives early stopping.
+  const r2 = await train(tr, { n_estimators: 300, learning_rate: 0.3, early_stopping_rounds: 10 }, {
+    evalSets: [
+      { name: "train", data: tr, metrics: ["logloss", "error"] },
+      { name: "valid", data: va, metrics: ["auc"] },
+    ],
+  });
+  assert.deepEqual(Object.keys(r2.history.train), ["logloss", "error"]);
+  const auc = r2.history.valid.auc;
+  assert.equal(Math.max(...auc), auc[r2.model.bestIteration]);
 });
 
 Deno.test("train: scale_pos_weight equals positive sample weights and raises recall", async () => {

@@ -1,6 +1,7 @@
 /**
  * Helper worker of the parallel histogram builder: after `init` it blocks in Atomics.wait for
- * build commands and accumulates its own feature blocks into the shared target histogram. Blocking is intended: the worker has nothing else to do, and it is
+ * build commands and accumulates either its feature blocks into the shared target histogram or
+ * every block for its slice of the node's rows into its own scratch histogram. Blocking is intended: the worker has nothing else to do, and it is
  * terminated by its owner.
  *
  * @module
@@ -10,7 +11,7 @@
 
 import type { BinnedBlock } from "./binned_matrix.ts";
 import { BlockSet } from "./histogram.ts";
-import { CMD, CTRL, type HelperInit } from "./parallel_histogram.ts";
+import { CMD, CTRL, type HelperInit, rowSlice } from "./parallel_histogram.ts";
 
 self.onmessage = (e: MessageEvent<HelperInit>) => {
   const m = e.data;
@@ -26,6 +27,7 @@ self.onmessage = (e: MessageEvent<HelperInit>) => {
   const set = new BlockSet(blocks, new Int32Array(m.rows), new Float32Array(m.ogh));
   const ctrl = new Int32Array(m.ctrl);
   const views = new Map<number, Float64Array>();
+  const scratch = m.scratch ? new Float64Array(m.scratch, 0, m.histLen) : null;
   // Read the sequence number BEFORE announcing readiness: the owner may issue its first
   // command as soon as it sees "ready", and that command must not be mistaken for the baseline.
   let seq = Atomics.load(ctrl, CTRL.SEQ);
@@ -40,12 +42,18 @@ self.onmessage = (e: MessageEvent<HelperInit>) => {
     const cmd = ctrl[CTRL.CMD];
     if (cmd === CMD.EXIT) break;
     const start = ctrl[CTRL.START], end = ctrl[CTRL.END], target = ctrl[CTRL.TARGET];
-    let hist = views.get(target);
-    if (!hist) {
-      hist = new Float64Array(m.pool, target * m.histLen * 8, m.histLen);
-      views.set(target, hist);
+    if (scratch) {
+      // Row split: all features for my slice of the node's rows, into my own buffer.
+      const [a, b] = rowSlice(start, end, m.thread, m.nThreads);
+      set.build(a, b, scratch);
+    } else {
+      let hist = views.get(target);
+      if (!hist) {
+        hist = new Float64Array(m.pool, target * m.histLen * 8, m.histLen);
+        views.set(target, hist);
+      }
+      set.build(start, end, hist);
     }
-    set.build(start, end, hist);
     Atomics.add(ctrl, CTRL.DONE, 1);
     Atomics.notify(ctrl, CTRL.DONE);
   }

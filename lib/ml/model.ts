@@ -89,7 +89,13 @@ export interface TrainData {
 /** Options of `train` beyond the hyperparameters. */
 export interface TrainOptions {
   /** Sets evaluated every round; the LAST one drives early stopping (as XGBoost). */
-  evalSets?: { name: string; data: TrainData }[];
+  evalSets?: {
+    name: string;
+    data: TrainData;
+    /** Metrics for this set only (default `evalMetrics`); e.g. skip the per-round AUC sort
+     * on a large training set. Early stopping uses the last set's first metric. */
+    metrics?: ("logloss" | "error" | "auc")[];
+  }[];
   /** Metrics computed per round on each eval set; default ["logloss", "error", "auc"]. */
   evalMetrics?: ("logloss" | "error" | "auc")[];
   /** Called after every round with its metrics; may be async (progress reporting). */

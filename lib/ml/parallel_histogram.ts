@@ -1,12 +1,20 @@
 /**
  * Multi-threaded histogram building (`n_threads > 1`): the binned matrix, the row-index and
- * gradient arrays and the histogram pool live on SharedArrayBuffers; `n_threads − 1` helper
- * workers (`hist_worker.ts`) each own a fixed set of feature blocks (balanced by entry count)
- * and the calling thread builds the rest. A build is announced by bumping a sequence number in
- * a shared Int32Array (Atomics.notify) and joined with Atomics.wait on a done counter.
+ * gradient arrays and the histograms live on SharedArrayBuffers and `n_threads − 1` helper
+ * workers (`hist_worker.ts`) share each node's histogram with the calling thread, split one of
+ * two ways:
  *
- * Every histogram bin is summed by exactly one thread in row order, so the result is
- * bit-identical to the single-threaded builder (same model for the same seed).
+ * - by rows (few feature blocks, e.g. 200k × 50): each thread builds all features for a slice
+ *   of the node's rows into its own buffer and the caller adds them up. Splitting by features
+ *   would make every thread pay the per-row cost (row offsets, cache misses) in full, which
+ *   is most of the cost at depth ≥ 2 — measured slower than one thread.
+ * - by features (many blocks, e.g. Bosch-wide 968 columns): each thread owns feature blocks
+ *   balanced by entry count and writes them straight into the target; no reduction pass.
+ *
+ * A build is announced by bumping a sequence number in a shared Int32Array (Atomics.notify)
+ * and joined with Atomics.wait on a done counter. Results are deterministic for a given
+ * `n_threads`; the feature split is bit-identical to one thread, the row split sums in a
+ * different order (differences at float rounding level, as XGBoost across thread counts).
  *
  * @module
  */
@@ -23,21 +31,17 @@ import {
 } from "./histogram.ts";
 
 /** Control-array slots shared with hist_worker.ts. */
-export const CTRL = {
-  SEQ: 0,
-  DONE: 1,
-  START: 2,
-  END: 3,
-  TARGET: 4,
-  CMD: 5,
-  SIZE: 8,
-} as const;
+export const CTRL = { SEQ: 0, DONE: 1, START: 2, END: 3, TARGET: 4, CMD: 5, SIZE: 8 } as const;
 /** Commands in CTRL.CMD. */
 export const CMD = { BUILD: 1, EXIT: 2 } as const;
 
 /** Init message of a helper worker. */
 export interface HelperInit {
   type: "init";
+  /** "rows": build all blocks for my row slice into `scratch`; "features": my blocks → target. */
+  mode: "rows" | "features";
+  thread: number;
+  nThreads: number;
   blocks: {
     ptr: SharedArrayBuffer;
     nPtr: number;
@@ -49,8 +53,15 @@ export interface HelperInit {
   rows: SharedArrayBuffer;
   ogh: SharedArrayBuffer;
   pool: SharedArrayBuffer;
+  scratch: SharedArrayBuffer | null;
   histLen: number;
   ctrl: SharedArrayBuffer;
+}
+
+/** Row slice [a, b) of thread t out of n for positions [start, end). */
+export function rowSlice(start: number, end: number, t: number, n: number): [number, number] {
+  const len = end - start;
+  return [start + Math.floor((len * t) / n), start + Math.floor((len * (t + 1)) / n)];
 }
 
 /** Below this many stored entries in a node, waking helpers costs more than it saves. */
@@ -64,14 +75,17 @@ class ParallelHistogramBuilder implements HistogramBuilder {
   readonly #workers: Worker[];
   readonly #mine: BlockSet;
   readonly #all: BlockSet;
+  readonly #scratch: Float64Array[];
   readonly #avgEntries: number;
   #closed = false;
 
   constructor(
     readonly matrix: BinnedMatrix,
+    readonly mode: "rows" | "features",
     workers: Worker[],
     mine: BlockSet,
     all: BlockSet,
+    scratch: Float64Array[],
     ctrl: Int32Array,
     readonly rows: Int32Array,
     readonly ogh: Float32Array,
@@ -80,6 +94,7 @@ class ParallelHistogramBuilder implements HistogramBuilder {
     this.#workers = workers;
     this.#mine = mine;
     this.#all = all;
+    this.#scratch = scratch;
     this.#ctrl = ctrl;
     let total = 0;
     for (const b of matrix.blocks) total += b.ptr[matrix.nRows];
@@ -92,17 +107,28 @@ class ParallelHistogramBuilder implements HistogramBuilder {
       this.#all.build(start, end, hist);
       return;
     }
-    this.#run(CMD.BUILD, start, end, target);
-    this.#mine.build(start, end, hist);
+    this.#run(start, end, target);
+    if (this.mode === "features") {
+      this.#mine.build(start, end, hist);
+      this.#join();
+      return;
+    }
+    const n = this.#workers.length + 1;
+    const [a, b] = rowSlice(start, end, 0, n);
+    this.#all.build(a, b, hist);
     this.#join();
+    // Fixed order of addition → the same result for the same thread count.
+    for (const s of this.#scratch) {
+      for (let i = 0; i < hist.length; i++) hist[i] += s[i];
+    }
   }
 
-  #run(cmd: number, start: number, end: number, target: number): void {
+  #run(start: number, end: number, target: number): void {
     const c = this.#ctrl;
     c[CTRL.START] = start;
     c[CTRL.END] = end;
     c[CTRL.TARGET] = target;
-    c[CTRL.CMD] = cmd;
+    c[CTRL.CMD] = CMD.BUILD;
     Atomics.store(c, CTRL.DONE, 0);
     Atomics.add(c, CTRL.SEQ, 1);
     Atomics.notify(c, CTRL.SEQ);
@@ -154,41 +180,51 @@ function assignBlocks(weights: number[], n: number): number[][] {
 }
 
 /**
- * Creates a builder using `nThreads` threads (the caller + helpers). Falls back to the serial
- * builder when there are fewer blocks than threads would need.
+ * Creates a builder using `nThreads` threads (the caller + helpers); falls back to the serial
+ * builder when the shared histogram pool would be unreasonably large (very deep trees).
  */
 export async function createParallelBuilder(
   mapper: BinMapper,
   data: TrainData,
   nThreads: number,
   maxDepth: number,
+  options: { maxBlockBins?: number } = {},
 ): Promise<HistogramBuilder> {
   const matrix = buildBinnedMatrix(mapper, data.columns, data.nRows, {
     shared: true,
-    minBlocks: nThreads * 2,
+    maxBlockBins: options.maxBlockBins,
   });
   const n = data.nRows;
-  const poolBytes = 16 * matrix.totalBins * maxLiveHistograms(maxDepth, n);
+  const histLen = 2 * matrix.totalBins;
+  const poolBytes = 8 * histLen * maxLiveHistograms(maxDepth, n);
   // The shared pool is reserved up front (pages are committed on first use); very deep trees
   // on wide data would need too much address space, so they use the serial builder.
-  if (matrix.blocks.length < 2 || poolBytes > MAX_SHARED_POOL_BYTES) {
+  if (poolBytes > MAX_SHARED_POOL_BYTES || matrix.blocks.length === 0) {
     return new SerialHistogramBuilder(matrix, maxDepth);
   }
+  const mode = matrix.blocks.length >= 2 * nThreads ? "features" : "rows";
   const rows = new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4), 0, n);
   const ogh = new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 8), 0, 2 * n);
-  const pool = new HistPool(2 * matrix.totalBins, true, maxLiveHistograms(maxDepth, n));
+  const pool = new HistPool(histLen, true, maxLiveHistograms(maxDepth, n));
   const ctrl = new Int32Array(new SharedArrayBuffer(CTRL.SIZE * 4));
-  const threads = Math.min(nThreads, matrix.blocks.length);
-  const parts = assignBlocks(matrix.blocks.map((b) => b.ptr[n]), threads);
+  const parts = mode === "features"
+    ? assignBlocks(matrix.blocks.map((b) => b.ptr[n]), nThreads)
+    : Array.from({ length: nThreads }, () => matrix.blocks.map((_, i) => i));
+  const scratch = mode === "rows"
+    ? parts.slice(1).map(() => new Float64Array(new SharedArrayBuffer(pool.histLen * 8)))
+    : [];
   const workers: Worker[] = [];
   const sab = (a: ArrayBufferView) => a.buffer as SharedArrayBuffer;
   try {
     await Promise.all(
-      parts.slice(1).map((part) => {
+      parts.slice(1).map((part, k) => {
         const w = new Worker(new URL("./hist_worker.ts", import.meta.url), { type: "module" });
         workers.push(w);
         const init: HelperInit = {
           type: "init",
+          mode,
+          thread: k + 1,
+          nThreads,
           blocks: part.map((i) => {
             const b = matrix.blocks[i];
             return {
@@ -203,6 +239,7 @@ export async function createParallelBuilder(
           rows: sab(rows),
           ogh: sab(ogh),
           pool: pool.buffer!,
+          scratch: mode === "rows" ? sab(scratch[k]) : null,
           histLen: pool.histLen,
           ctrl: sab(ctrl),
         };
@@ -224,9 +261,11 @@ export async function createParallelBuilder(
   const subset = (ids: number[]) => new BlockSet(ids.map((i) => matrix.blocks[i]), rows, ogh);
   return new ParallelHistogramBuilder(
     matrix,
+    mode,
     workers,
     subset(parts[0]),
     subset(matrix.blocks.map((_, i) => i)),
+    scratch,
     ctrl,
     rows,
     ogh,

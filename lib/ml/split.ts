@@ -120,8 +120,9 @@ export function findBestSplit(
         best.hr = hr;
       }
     }
-    // Missing rows exist for f iff the value bins don't add up to the node totals.
-    if (gl === G && hl === H) continue;
+    // Missing rows exist for f iff the value bins don't add up to the node totals; with no
+    // non-missing rows at all (common deep in sparse data) there is nothing to scan back.
+    if ((gl === G && hl === H) || hl === 0) continue;
     // Backward: right = bins i..b1-1, missing → left; threshold = lower edge of bin i.
     let gr = 0, hr = 0;
     for (let i = b1 - 1; i >= b0; i--) {

@@ -19,6 +19,7 @@ self.onmessage = async (e: MessageEvent<StartMessage>) => {
     const data = unpackData(msg.data);
     const evalSets = msg.evalSets.map((s) => ({
       name: s.name,
+      metrics: s.metrics,
       data: s.data === null ? data : unpackData(s.data),
     }));
     post({ type: "ready" });

@@ -54,7 +54,7 @@ export interface StartMessage {
   type: "start";
   data: PackedData;
   params: Partial<BoosterParams>;
-  evalSets: { name: string; data: PackedData | null }[];
+  evalSets: { name: string; data: PackedData | null; metrics?: TrainOptions["evalMetrics"] }[];
   evalMetrics?: TrainOptions["evalMetrics"];
 }
 

@@ -63,6 +63,7 @@ export function trainInWorker(
   try {
     const evalSets = (opts.evalSets ?? []).map((s) => ({
       name: s.name,
+      metrics: s.metrics,
       data: s.data === data ? null : packData(s.data),
     }));
     start = {

@@ -90,7 +90,9 @@ export async function ingestUpload(
   const keys = datasetBlobKeys(id);
 
   // The validation/profile pass runs while the bytes arrive (see profile_stream.ts).
-  const profiler = new StreamingProfiler(profileOptions(services));
+  // The body's length ≈ the file's: sizes the sample's sampling rate from the first chunk.
+  const sizeHint = Number(req.headers.get("content-length")) || undefined;
+  const profiler = new StreamingProfiler({ ...profileOptions(services), sizeHint });
   let upload;
   try {
     const target = opts.streamingProfile === false ? storage : profiler.wrapStore(storage);
