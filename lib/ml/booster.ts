@@ -35,25 +35,9 @@ import { createParallelBuilder } from "./parallel_histogram.ts";
 import { logit, treeValueColumns } from "./predictor.ts";
 import { aucRoc } from "./metrics.ts";
 import { Rng } from "./random.ts";
+import { DEFAULT_PARAMS } from "./model.ts";
 
-/** XGBoost 1.7 defaults (binary:logistic, tree_method=hist). */
-export const DEFAULT_PARAMS: Readonly<BoosterParams> = Object.freeze({
-  n_estimators: 100,
-  max_depth: 6,
-  learning_rate: 0.3,
-  min_child_weight: 1,
-  reg_lambda: 1,
-  reg_alpha: 0,
-  gamma: 0,
-  subsample: 1,
-  colsample_bytree: 1,
-  scale_pos_weight: 1,
-  max_bin: 256,
-  base_score: 0.5,
-  seed: 0,
-  early_stopping_rounds: 0,
-  n_threads: 1,
-});
+export { DEFAULT_PARAMS };
 
 type Metric = "logloss" | "error" | "auc";
 const METRICS: readonly Metric[] = ["logloss", "error", "auc"];

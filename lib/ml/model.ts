@@ -54,6 +54,25 @@ export interface BoosterParams {
   n_threads: number;
 }
 
+/** XGBoost 1.7 defaults (binary:logistic, tree_method=hist). */
+export const DEFAULT_PARAMS: Readonly<BoosterParams> = Object.freeze({
+  n_estimators: 100,
+  max_depth: 6,
+  learning_rate: 0.3,
+  min_child_weight: 1,
+  reg_lambda: 1,
+  reg_alpha: 0,
+  gamma: 0,
+  subsample: 1,
+  colsample_bytree: 1,
+  scale_pos_weight: 1,
+  max_bin: 256,
+  base_score: 0.5,
+  seed: 0,
+  early_stopping_rounds: 0,
+  n_threads: 1,
+});
+
 /** A trained binary:logistic ensemble. */
 export interface GbdtModel {
   /** Feature names in column order (the order of `Tree.feature` indices). */

@@ -19,7 +19,7 @@
  * @module
  */
 
-import type { BoosterParams, GbdtModel, Tree } from "./model.ts";
+import { type BoosterParams, DEFAULT_PARAMS, type GbdtModel, type Tree } from "./model.ts";
 import { treesInUse, validateTree } from "./onnx_export.ts";
 
 /** One tree in XGBoost's JSON schema. */
@@ -83,25 +83,6 @@ const NO_PARENT = 2147483647;
 const PARAMS_ATTRIBUTE = "qc_booster_params";
 /** Tree keys whose arrays are float32 Numbers in XGBoost's schema. */
 const FLOAT_KEYS = new Set(["base_weights", "loss_changes", "split_conditions", "sum_hessian"]);
-
-/** XGBoost 1.7's defaults, used for the params of models saved by XGBoost itself. */
-const XGBOOST_DEFAULTS: BoosterParams = {
-  n_estimators: 100,
-  max_depth: 6,
-  learning_rate: 0.3,
-  min_child_weight: 1,
-  reg_lambda: 1,
-  reg_alpha: 0,
-  gamma: 0,
-  subsample: 1,
-  colsample_bytree: 1,
-  scale_pos_weight: 1,
-  max_bin: 256,
-  base_score: 0.5,
-  seed: 0,
-  early_stopping_rounds: 0,
-  n_threads: 1,
-};
 
 /**
  * Converts a model to XGBoost 1.7's JSON document. Only the trees in use (up to
@@ -279,7 +260,7 @@ export function fromXgboostJson(json: unknown): GbdtModel {
 
   const attributes = (learner.attributes ?? {}) as Record<string, string>;
   let params: BoosterParams = {
-    ...XGBOOST_DEFAULTS,
+    ...DEFAULT_PARAMS,
     n_estimators: trees.length,
     base_score: baseScore,
   };

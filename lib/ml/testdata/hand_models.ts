@@ -4,26 +4,10 @@
  * @module
  */
 
-import type { BoosterParams, GbdtModel, Tree } from "../model.ts";
+import { type BoosterParams, DEFAULT_PARAMS, type GbdtModel, type Tree } from "../model.ts";
 
 /** Parameters recorded on hand-built models (values are only metadata here). */
-export const HAND_PARAMS: BoosterParams = {
-  n_estimators: 3,
-  max_depth: 3,
-  learning_rate: 0.3,
-  min_child_weight: 1,
-  reg_lambda: 1,
-  reg_alpha: 0,
-  gamma: 0,
-  subsample: 1,
-  colsample_bytree: 1,
-  scale_pos_weight: 1,
-  max_bin: 256,
-  base_score: 0.5,
-  seed: 0,
-  early_stopping_rounds: 0,
-  n_threads: 1,
-};
+export const HAND_PARAMS: BoosterParams = { ...DEFAULT_PARAMS, n_estimators: 3, max_depth: 3 };
 
 /** Builds a tree from plain arrays (gain/cover default to zeros). */
 export function makeTree(
