@@ -21,7 +21,7 @@
 
 import type { BoosterParams, TrainData, TrainOptions, TrainResult } from "./model.ts";
 import { resolveParams, validateTrainData } from "./booster.ts";
-import { packData, type StartMessage, type WorkerMessage } from "./worker_protocol.ts";
+import { packDataAsync, type StartMessage, type WorkerMessage } from "./worker_protocol.ts";
 
 /** Options of {@link trainInWorker}. */
 export interface WorkerTrainOptions extends TrainOptions {
@@ -38,46 +38,47 @@ const ERROR_CLASSES: Record<string, ErrorConstructor> = {
   Error,
 };
 
-/** Trains in a Web Worker; resolves with the same result `train` would give. */
-export function trainInWorker(
+/**
+ * Trains in a Web Worker; resolves with the same result `train` would give. The data is packed
+ * into shared memory in slices, so the calling thread keeps answering while it is copied.
+ */
+export async function trainInWorker(
   data: TrainData,
   params: Partial<BoosterParams> = {},
   opts: WorkerTrainOptions = {},
 ): Promise<TrainResult> {
   const { signal, onRound } = opts;
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  signal?.throwIfAborted();
+  // Shapes and labels are checked here: packing would hide short columns or weights.
+  resolveParams(params);
+  validateTrainData(data, "training", true);
+  (opts.evalSets ?? []).forEach((s, i) => {
+    if (!s || typeof s.name !== "string") throw new TypeError(`eval set ${i} needs a name`);
+    if (s.data !== data) {
+      validateTrainData(s.data, `eval set "${s.name}"`, false, data.columns.length);
+    }
+  });
   let start: StartMessage;
   try {
-    // Shapes and labels are checked here: packing would hide short columns or weights.
-    resolveParams(params);
-    validateTrainData(data, "training", true);
-    (opts.evalSets ?? []).forEach((s, i) => {
-      if (!s || typeof s.name !== "string") throw new TypeError(`eval set ${i} needs a name`);
-      if (s.data !== data) {
-        validateTrainData(s.data, `eval set "${s.name}"`, false, data.columns.length);
-      }
-    });
-  } catch (err) {
-    return Promise.reject(err);
-  }
-  try {
-    const evalSets = (opts.evalSets ?? []).map((s) => ({
-      name: s.name,
-      metrics: s.metrics,
-      data: s.data === data ? null : packData(s.data),
-    }));
+    const evalSets: StartMessage["evalSets"] = [];
+    for (const s of opts.evalSets ?? []) {
+      evalSets.push({
+        name: s.name,
+        metrics: s.metrics,
+        data: s.data === data ? null : await packDataAsync(s.data),
+      });
+    }
     start = {
       type: "start",
-      data: packData(data),
+      data: await packDataAsync(data),
       params,
       evalSets,
       evalMetrics: opts.evalMetrics,
     };
   } catch (err) {
-    return Promise.reject(
-      new TypeError(`training data could not be prepared: ${(err as Error).message}`),
-    );
+    throw new TypeError(`training data could not be prepared: ${(err as Error).message}`);
   }
+  signal?.throwIfAborted();
   const hangMs = opts.hangTimeoutMs ?? 300_000;
 
   return new Promise<TrainResult>((resolve, reject) => {
