@@ -17,37 +17,20 @@
  */
 import { z } from "zod";
 import { namedSchema, registerOperation } from "./openapi.ts";
+import { parseIsoInstant } from "../data/timestamp.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Dates
-
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
  * Parse a contract date-time to UTC epoch milliseconds, or null when invalid. Accepts ISO 8601
  * as .NET writes it (`2025-01-04T23:59:59.9999999Z`: any number of fraction digits, truncated
  * to ms), a space instead of `T`, a missing seconds part, a `±hh:mm` offset, and no zone at all
- * (taken as UTC — the old service crashed with a 500 on those).
+ * (taken as UTC — the old service crashed with a 500 on those). The same parser reads the
+ * timestamps of uploaded CSVs (`lib/data/timestamp.ts`).
  */
 export function parseContractDateTime(text: string): number | null {
-  const m = DATE_TIME.exec(text.trim());
-  if (!m) return null;
-  const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone] = m;
-  const ms = Number((frac + "000").slice(0, 3));
-  const local = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, ms);
-  const check = new Date(local);
-  // Reject impossible dates (Feb 30) instead of letting Date roll them over.
-  if (
-    check.getUTCFullYear() !== +y || check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d ||
-    +h > 23 || +mi > 59 || +s > 59
-  ) return null;
-  if (!zone || zone.toUpperCase() === "Z") return local;
-  const sign = zone[0] === "-" ? -1 : 1;
-  const digits = zone.slice(1).replace(":", "");
-  const offsetMin = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4));
-  if (offsetMin > 18 * 60) return null;
-  return local - sign * offsetMin * 60_000;
+  return parseIsoInstant(text.trim());
 }
 
 /** A date-time string as the contract sends it (see `parseContractDateTime`). */
