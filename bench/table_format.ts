@@ -153,6 +153,8 @@ async function child(task: string, variant: string, dir: string, rows: number, n
   let res: ChildResult;
   // deno-lint-ignore no-explicit-any
   const pl: any = variant.startsWith("polars")
+    // Deliberately not in deno.json: only this benchmark uses nodejs-polars.
+    // deno-lint-ignore no-import-prefix
     ? (await import("npm:nodejs-polars@0.25.2")).default
     : null;
 

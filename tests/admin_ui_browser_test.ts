@@ -11,29 +11,15 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { createApp } from "../lib/app.ts";
+import { chromiumAvailable, launchChromium } from "./browser.ts";
 import { createLogger } from "../lib/api/logging.ts";
 import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
 import { withTestServices } from "../lib/testing.ts";
 import { generateBoschCsv } from "./e2e_data.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-
-function hasChromium(): boolean {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-}
-
-const available = hasChromium();
-if (!available) {
-  console.warn(
-    `admin_ui_browser_test: ${CHROMIUM} not found — skipping (apt-get install chromium).`,
-  );
-}
+const available = chromiumAvailable("admin_ui_browser_test");
 
 /** Wait until every island on the page reports `data-hydrated="true"`. */
 async function waitHydrated(page: Page): Promise<number> {
@@ -63,19 +49,7 @@ Deno.test({
 
       const app = await createApp(services, { logger: createLogger("error") });
       const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.handler());
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      });
+      const browser = await launchChromium();
       const t0 = performance.now();
       const step = (name: string) =>
         console.log(`  ${name} at ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -7,25 +7,12 @@
  * installs it.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { createApp } from "../lib/app.ts";
+import { chromiumAvailable, launchChromium } from "./browser.ts";
 import { createLogger } from "../lib/api/logging.ts";
 import { withTestServices } from "../lib/testing.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-
-function hasChromium(): boolean {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-}
-
-const available = hasChromium();
-if (!available) {
-  console.warn(`browser_test: ${CHROMIUM} not found — skipping (apt-get install chromium).`);
-}
+const available = chromiumAvailable("browser_test");
 
 Deno.test({
   name: "browser: /admin hydrates the HealthBadge island and it reports ok",
@@ -35,19 +22,7 @@ Deno.test({
       const app = await createApp(services, { logger: createLogger("error") });
       const handler = app.handler();
       const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, handler);
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage();
         const pageErrors: string[] = [];
