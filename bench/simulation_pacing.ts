@@ -17,7 +17,10 @@ import { createApp } from "../lib/app.ts";
 import { openServices } from "../lib/bootstrap.ts";
 import { testConfig } from "../lib/testing.ts";
 import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
-import { readPacketRecords } from "../lib/pipeline/simulation_packets.ts";
+import { readPacketRecords, type SimPacketRecord } from "../lib/pipeline/simulation_packets.ts";
+import { announcePacket } from "../lib/pipeline/packet_bus.ts";
+import { sseResponse } from "../lib/tasks/sse.ts";
+import { simulationEvents } from "../lib/pipeline/simulation_stream.ts";
 import { trainInWorker } from "../lib/ml/worker_train.ts";
 import { makeClassification } from "../lib/ml/synthetic.ts";
 import { seedSimulation } from "../tests/simulation_fixture.ts";
@@ -47,15 +50,69 @@ function fmt(name: string, s: ReturnType<typeof stats>, drift: number): string {
     `|dev| p50 ${f(s.devP50)}  p99 ${f(s.devP99)}  max ${f(s.devMax)}  drift ${f(drift)} ms`;
 }
 
+const t0 = performance.now();
+/** Phase timestamps on stderr: shows where the wall time goes (setup vs replay vs teardown). */
+const phase = (name: string) =>
+  console.error(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${name}`);
 const dir = await Deno.makeTempDir({ prefix: "qc-sim-bench-" });
 const services = await openServices(testConfig({ dataDir: dir, kvPath: `${dir}/kv.sqlite3` }));
 registerPipelineTasks(services);
+// SIM_BENCH_ANNOUNCE=1: stand-in for `announcePacket` after `writePacket`'s commit in simulate.ts
+// (the proposed hook), by wrapping the KV's atomic commits that store a packet.
+if (Deno.env.get("SIM_BENCH_ANNOUNCE") === "1") {
+  const raw = services.kv.raw;
+  const atomic = raw.atomic.bind(raw);
+  raw.atomic = () => {
+    const op = atomic();
+    const packets: [string, SimPacketRecord][] = [];
+    const set = op.set.bind(op);
+    op.set = (key, value, options) => {
+      if (key[0] === "sim_packets") packets.push([String(key[1]), value as SimPacketRecord]);
+      set(key, value, options);
+      return op;
+    };
+    const commit = op.commit.bind(op);
+    op.commit = async () => {
+      const res = await commit();
+      if (res.ok) { for (const [taskId, r] of packets) announcePacket(taskId, r); }
+      return res;
+    };
+    return op;
+  };
+}
 const app = await createApp(services);
 const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.handler());
 const base = `http://127.0.0.1:${server.addr.port}`;
 
+/**
+ * Reference stream: the previous design (wake on each task-record change via `tasks.watch`, then
+ * read the new packets with a cursor `list`), to compare with the route in the same run.
+ */
+async function* legacyEvents(taskId: string, signal: AbortSignal) {
+  let cursor = -1;
+  const drain = async function* () {
+    const page = await readPacketRecords(services.kv, taskId, { after: cursor, limit: 500 });
+    for (const r of page.records) yield r;
+    cursor = page.nextAfter;
+  };
+  for await (const _rec of services.tasks.watch(taskId, signal)) yield* drain();
+  yield* drain();
+}
+const legacyServer = Deno.serve(
+  { port: 0, hostname: "127.0.0.1", onListen() {} },
+  (req) =>
+    sseResponse((s) => legacyEvents(new URL(req.url).pathname.slice(1), s), {
+      event: "packet",
+      id: (r) => r.seq,
+      map: (r) => r.packet,
+      signal: req.signal,
+    }),
+);
+const legacyBase = `http://127.0.0.1:${legacyServer.addr.port}`;
+
 try {
   await seedSimulation(services, { simRows: INTERVALS + 1 });
+  phase("seeded");
 
   // Load: training in a worker with 2 threads.
   const trainData = makeClassification({ nRows: 200_000, nFeatures: 50, seed: 3 });
@@ -83,36 +140,62 @@ try {
     body: JSON.stringify({ rows_per_second: RATE, warmup_seconds: 2 }),
   });
   const { task_id: id } = await res.json();
+  phase("simulation started");
 
   // Reference: the naive "work, then sleep one period" loop, under the same load.
   const naive: number[] = [];
+  const kvSetMs: number[] = []; // how long one KV commit takes under this load
   const naiveLoop = (async () => {
     for (let i = 0; i <= INTERVALS; i++) {
       naive.push(performance.now());
+      const t = performance.now();
       await services.kv.set(["bench_naive", i], { i, at: Date.now() }, { expireIn: 60_000 });
+      kvSetMs.push(performance.now() - t);
       await new Promise((r) => setTimeout(r, PERIOD));
     }
   })();
 
-  // SSE client over HTTP: arrival time of each packet.
-  const arrivals: number[] = [];
-  const sse = await fetch(`${base}/simulation/${id}/events`);
-  const reader = sse.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buf = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    buf += value;
-    let k: number;
-    while ((k = buf.indexOf("\n\n")) >= 0) {
-      const block = buf.slice(0, k);
-      buf = buf.slice(k + 2);
-      if (block.includes("event: packet")) arrivals.push(performance.now());
+  // SSE clients over HTTP: arrival time of each packet, from the real route and, at the same
+  // time and under the same load, from the legacy stream served by a second server.
+  const wallById = new Map<number, number>(); // route client: wall-clock arrival per packet id
+  const readArrivals = async (url: string, byId?: Map<number, number>) => {
+    const arrivals: number[] = [];
+    const sse = await fetch(url);
+    const reader = sse.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buf = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buf += value;
+      let k: number;
+      while ((k = buf.indexOf("\n\n")) >= 0) {
+        const block = buf.slice(0, k);
+        buf = buf.slice(k + 2);
+        if (!block.includes("event: packet")) continue;
+        arrivals.push(performance.now());
+        byId?.set(Number(/^id: (\d+)/m.exec(block)?.[1]), Date.now());
+      }
     }
-  }
+    return arrivals;
+  };
+  // And the stream's own generator without HTTP: when the KV watch hands each packet over.
+  const yieldById = new Map<number, number>();
+  const direct = (async () => {
+    const ctl = new AbortController();
+    for await (const e of simulationEvents(services, id, -1, ctl.signal)) {
+      if (e.event === "packet") yieldById.set(e.id, Date.now());
+    }
+  })();
+  const [arrivals, legacyArrivals] = await Promise.all([
+    readArrivals(`${base}/simulation/${id}/events`, wallById),
+    readArrivals(`${legacyBase}/${id}`),
+    direct,
+  ]);
+  phase("SSE stream ended");
   await naiveLoop;
   stopTraining.abort();
   await training;
+  phase("training stopped");
 
   const { records } = await readPacketRecords(services.kv, id, { limit: 1000 });
   const emitted = records.map((r) => r.emitted_at);
@@ -121,15 +204,36 @@ try {
 
   const sEmit = stats(gaps(emitted));
   const sSse = stats(gaps(arrivals));
+  const sLegacy = stats(gaps(legacyArrivals));
   const sNaive = stats(gaps(naive));
+  // Latency from emission (emitted_at) to the watch handing the packet over, and to the client.
+  const lat = (m: Map<number, number>) => {
+    const l = records.filter((r) => m.has(r.seq)).map((r) => m.get(r.seq)! - r.emitted_at);
+    l.sort((a, b) => a - b);
+    return `p50 ${l[Math.floor(l.length / 2)]} p99 ${l[Math.floor(0.99 * l.length)]} max ${
+      l.at(-1)
+    }`;
+  };
   const load = Deno.loadavg().map((x) => x.toFixed(1)).join(" ");
-  console.log(`simulation pacing: ${INTERVALS} intervals at ${RATE} row/s, training in a worker`);
+  console.log(
+    `simulation pacing: ${INTERVALS} intervals at ${RATE} row/s, training in a worker; ` +
+      `in-process announce: ${Deno.env.get("SIM_BENCH_ANNOUNCE") === "1" ? "on" : "off"}`,
+  );
   console.log(`machine: ${navigator.hardwareConcurrency} cores, load average ${load} (1/5/15 min)`);
   console.log(
     `load: ${rounds} boosting rounds (${trainings} full trainings) of 200k × 50 during the run`,
   );
   console.log(fmt("packets (emitted_at)", sEmit, driftOf(emitted)));
   console.log(fmt("SSE client arrivals", sSse, driftOf(arrivals)));
+  console.log(fmt("SSE legacy (record watch)", sLegacy, driftOf(legacyArrivals)));
+  console.log(`latency emitted → stream yield (no HTTP): ${lat(yieldById)} ms`);
+  console.log(`latency emitted → SSE client (HTTP):     ${lat(wallById)} ms`);
+  const ks = [...kvSetMs].sort((a, b) => a - b);
+  console.log(
+    `one KV set under load: p50 ${ks[Math.floor(ks.length / 2)].toFixed(1)} p99 ${
+      ks[Math.floor(0.99 * ks.length)].toFixed(1)
+    } max ${ks.at(-1)!.toFixed(1)} ms`,
+  );
   console.log(fmt("reference: sleep(1 s) loop", sNaive, driftOf(naive)));
   console.log(
     `ratio drift naive / paced: ${
@@ -138,10 +242,18 @@ try {
       `p99 |dev| paced ${sEmit.devP99.toFixed(1)} ms (target ≤ 50): ${
         sEmit.devP99 <= 50 ? "OK" : "MISSED"
       }; ` +
-      `SSE ${sSse.devP99.toFixed(1)} ms: ${sSse.devP99 <= 50 ? "OK" : "MISSED"}`,
+      `SSE ${sSse.devP99.toFixed(1)} ms: ${sSse.devP99 <= 50 ? "OK" : "MISSED"}; ` +
+      `ratio SSE p99 |dev| legacy / route: ${
+        (sLegacy.devP99 / Math.max(1, sSse.devP99)).toFixed(1)
+      }×`,
   );
 } finally {
+  phase("teardown");
   await server.shutdown();
+  await legacyServer.shutdown();
   await services.close();
   await Deno.remove(dir, { recursive: true }).catch(() => {});
 }
+// Exit explicitly: an aborted `trainInWorker` with n_threads > 1 leaves its nested histogram
+// workers running (reported to ml-core), which otherwise keeps this process busy for minutes.
+Deno.exit(0);

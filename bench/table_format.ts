@@ -8,11 +8,14 @@
  * RSS) and repeated `--reps` times (median reported):
  * - write: ours (`writeColumnTable`, `LocalBlobStore` without fsync, like polars; plus one row
  *   with fsync, the service's default) vs polars typed arrays → DataFrame (NaN → null) →
- *   `writeParquet` with "uncompressed" (the JS default), "snappy" and "zstd";
+ *   `writeParquet` with "uncompressed" (the JS default), "snappy" and "zstd", and zstd through
+ *   `sinkParquet` with 64 Ki-row row groups + statistics (`polars-zstd-rg64k`: lets a filter on
+ *   the timestamp skip row groups);
  * - read one feature column fully into a `Float32Array` (NaN = missing);
  * - read all features for one day (~1/7 of the rows) into `Float32Array`s: ours = timestamp
  *   column + binary search + `readRows`; polars = `scanParquet` + filter on the timestamp +
- *   projection, nulls filled with NaN, `toTypedArray`;
+ *   projection, nulls filled with NaN, `toTypedArray`; and "dayslice": polars on our access
+ *   path (read the timestamp column, binary search, `scanParquet().slice()`);
  * - file size on disk.
  * Checksums (rows, non-NaN count, sum) of every read must agree across variants.
  *
@@ -21,6 +24,7 @@
  * all its features NaN → ~80 % NaN), values with 3 decimals like the Bosch data.
  *
  *     deno run -A bench/table_format.ts [--rows 1183747] [--features 100] [--reps 3] [--keep]
+ *       [--variants ours,polars-zstd,...]   # a subset (default: all)
  *
  * nodejs-polars is imported by npm specifier only in the child that needs it (not in deno.json);
  * it needs FFI (`-A`).
@@ -182,7 +186,15 @@ async function child(task: string, variant: string, dir: string, rows: number, n
         ...data.featureNames.map((n) => pl.col(n).fillNan(null)),
       );
       const t1 = performance.now();
-      df.writeParquet(parquet(variant), { compression });
+      const rg = /^(\w+)-rg(\d+)k$/.exec(compression);
+      if (rg) {
+        // Explicit row groups + min/max statistics, so a timestamp filter can skip groups.
+        df.lazy().sinkParquet(parquet(variant), {
+          compression: rg[1],
+          rowGroupSize: Number(rg[2]) * 1024,
+          statistics: true,
+        }).collectSync();
+      } else df.writeParquet(parquet(variant), { compression });
       const t2 = performance.now();
       res = {
         ms: { convert: t1 - t0, write: t2 - t1, total: t2 - t0 },
@@ -204,7 +216,7 @@ async function child(task: string, variant: string, dir: string, rows: number, n
     }
     const total = performance.now() - t0;
     res = { ms: { total }, baseMB: base, hwmMB: status().hwm, check: checksum([col]) };
-  } else if (task === "day") {
+  } else if (task === "day" || task === "dayslice") {
     const base = status().rss;
     const t0 = performance.now();
     let cols: Float32Array[];
@@ -215,10 +227,16 @@ async function child(task: string, variant: string, dir: string, rows: number, n
       const { start, end } = findRowRange(ts, from, to);
       cols = (await table.readRows(start, end, names)) as Float32Array[];
     } else {
-      const df = pl.scanParquet(parquet(variant))
-        .filter(pl.col(TS).gtEq(from).and(pl.col(TS).ltEq(to)))
-        .select(...names.map((n) => pl.col(n)))
-        .collectSync();
+      let lf = pl.scanParquet(parquet(variant));
+      if (task === "day") lf = lf.filter(pl.col(TS).gtEq(from).and(pl.col(TS).ltEq(to)));
+      else {
+        // Our access path in polars: timestamp column → binary search → row slice.
+        const ts = pl.readParquet(parquet(variant), { columns: [TS] }).getColumn(TS)
+          .toTypedArray() as Float64Array;
+        const { start, end } = findRowRange(ts, from, to);
+        lf = lf.slice(start, end - start);
+      }
+      const df = lf.select(...names.map((n) => pl.col(n))).collectSync();
       ms.toDataFrame = performance.now() - t0;
       const filled = df.select(...names.map((n) => pl.col(n).fillNull(NaN)));
       cols = names.map((n) => filled.getColumn(n).toTypedArray() as Float32Array);
@@ -290,9 +308,15 @@ async function main() {
   const load = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
   console.log(`table_format: ${rows} rows × ${nF} features, ${reps} reps, dir ${dir}`);
   console.log(`load average at start: ${load()}`);
-  const writers = ["ours", "ours-fsync", "polars-uncompressed", "polars-snappy", "polars-zstd"];
-  const readers = ["ours", "polars-uncompressed", "polars-snappy", "polars-zstd"];
-  const plan: [string, string[]][] = [["write", writers], ["column", readers], ["day", readers]];
+  const polars = ["polars-uncompressed", "polars-snappy", "polars-zstd", "polars-zstd-rg64k"];
+  const only = arg("variants", "").split(",").filter((v) => v);
+  const pick = (vs: string[]) => only.length ? vs.filter((v) => only.includes(v)) : vs;
+  const writers = pick(["ours", "ours-fsync", ...polars]);
+  const readers = pick(["ours", ...polars]);
+  const plan: [string, string[]][] = [["write", writers], ["column", readers], ["day", readers], [
+    "dayslice",
+    readers.filter((v) => v !== "ours"),
+  ]];
   const results: Row[] = [];
   const failedWrite = new Set<string>();
   try {
@@ -341,25 +365,28 @@ async function main() {
   console.log(`\nMedians of ${reps} (each run in its own process); load average now: ${load()}`);
   const pad = (s: string, n: number) => s.padEnd(n);
   console.log(
-    `${pad("task", 7)}${pad("variant", 21)}${pad("time ms", 10)}${pad("peak MB", 9)}` +
+    `${pad("task", 9)}${pad("variant", 21)}${pad("time ms", 10)}${pad("peak MB", 9)}` +
       `${pad("+MB", 7)}${pad("size MiB", 10)}phases`,
   );
   for (const r of results) {
     if (r.error) {
-      console.log(`${pad(r.task, 7)}${pad(r.variant, 21)}FAILED: ${r.error.split("\n")[0]}`);
+      console.log(`${pad(r.task, 9)}${pad(r.variant, 21)}FAILED: ${r.error.split("\n")[0]}`);
       continue;
     }
     const phases = Object.entries(r.ms).filter(([k]) => k !== "total")
       .map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ");
     console.log(
-      `${pad(r.task, 7)}${pad(r.variant, 21)}${pad(r.ms.total.toFixed(0), 10)}` +
+      `${pad(r.task, 9)}${pad(r.variant, 21)}${pad(r.ms.total.toFixed(0), 10)}` +
         `${pad(r.hwmMB.toFixed(0), 9)}${pad(r.deltaMB.toFixed(0), 7)}` +
         `${pad(r.bytes !== undefined ? (r.bytes / 2 ** 20).toFixed(1) : "", 10)}${phases}`,
     );
   }
   console.log("\nRatios ours / polars (< 1: ours is faster / smaller)");
-  for (const task of ["write", "column", "day"]) {
-    const ours = results.find((r) => r.task === task && r.variant === "ours" && !r.error);
+  for (const task of ["write", "column", "day", "dayslice"]) {
+    // Ours has one access path for a day (timestamp column + row range): "dayslice" compares it
+    // with polars doing the same instead of a filter.
+    const oursTask = task === "dayslice" ? "day" : task;
+    const ours = results.find((r) => r.task === oursTask && r.variant === "ours" && !r.error);
     if (!ours) continue;
     for (const r of results) {
       if (r.task !== task || !r.variant.startsWith("polars") || r.error) continue;
@@ -374,7 +401,7 @@ async function main() {
         const same = JSON.stringify(ours.check) === JSON.stringify(r.check);
         parts.push(same ? "same data" : `DATA DIFFERS ${JSON.stringify(r.check)}`);
       }
-      console.log(`${pad(task, 7)}ours vs ${pad(r.variant, 21)}${parts.join(", ")}`);
+      console.log(`${pad(task, 9)}ours vs ${pad(r.variant, 21)}${parts.join(", ")}`);
     }
   }
 }

@@ -23,7 +23,9 @@ import numpy as np
 import xgboost as xgb
 
 OUT = "lib/ml/testdata"
-DEFAULT_BOSCH = "/work/shared/data/bosch_numeric_700_ts.csv"
+DEFAULT_BOSCH = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "bosch_numeric_700_ts.csv"
+)
 PARAMS = {
     "objective": "binary:logistic",
     "tree_method": "hist",

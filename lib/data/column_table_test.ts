@@ -10,7 +10,7 @@ import {
 import { buildColumnTableInWorker } from "./column_table_worker.ts";
 import { CsvValidationError } from "./csv_header.ts";
 
-const NUMERIC = "/work/shared/data/bosch_numeric_700_ts.csv";
+const NUMERIC = new URL("../../../shared/data/bosch_numeric_700_ts.csv", import.meta.url).pathname;
 const enc = new TextEncoder();
 
 async function withStore(fn: (s: LocalBlobStore) => Promise<void>) {

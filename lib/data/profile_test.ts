@@ -3,8 +3,8 @@ import { CsvValidationError } from "./csv_header.ts";
 import { profileCsv } from "./profile.ts";
 import { profileInWorker } from "./profile_worker.ts";
 
-const NUMERIC = "/work/shared/data/bosch_numeric_700_ts.csv";
-const WIDE = "/work/shared/data/bosch_wide_50_ts.csv";
+const NUMERIC = new URL("../../../shared/data/bosch_numeric_700_ts.csv", import.meta.url).pathname;
+const WIDE = new URL("../../../shared/data/bosch_wide_50_ts.csv", import.meta.url).pathname;
 const enc = new TextEncoder();
 
 Deno.test("profile of the real 700-row Bosch file", async () => {

@@ -1,11 +1,13 @@
 /**
- * Main-thread side of `data_worker.ts`: start a worker for one job, forward progress, resolve
- * with the result (typed arrays arrive transferred), reject with the job's error — a
- * `CsvValidationError` comes back as one (line, column, status 422) — and terminate the worker
- * in every case. Aborting `signal` terminates it at once.
+ * Main-thread side of `data_worker.ts`, a thin layer over `runInWorker`: one fresh worker per
+ * job, progress forwarded, typed arrays of the result transferred (not copied), the worker
+ * terminated in every case and at once when `signal` aborts. A `CsvValidationError` thrown in
+ * the worker comes back as one (line, column, status 422) so routes can answer 422; any other
+ * failure rejects with `WorkerError`.
  *
  * @module
  */
+import { runInWorker, type WorkerErrorInfo } from "../tasks/run_in_worker.ts";
 import type { BuildTableOptions, ColumnTableData } from "./column_table.ts";
 import { CsvValidationError } from "./csv_header.ts";
 import type { ProfileOptions, ProfileResult } from "./profile.ts";
@@ -24,15 +26,6 @@ export interface JobProgress {
   rows: number;
 }
 
-/** A message from the data worker. */
-export type WorkerReply =
-  | ({ type: "progress" } & JobProgress)
-  | { type: "result"; value: unknown }
-  | {
-    type: "error";
-    error: { name: string; message: string; line: number | null; column: string | null };
-  };
-
 /** The distinct ArrayBuffers under the typed arrays of an object (one level + arrays). */
 export function transferablesOf(obj: object): ArrayBuffer[] {
   const set = new Set<ArrayBuffer>();
@@ -44,48 +37,30 @@ export function transferablesOf(obj: object): ArrayBuffer[] {
   return [...set];
 }
 
+/** Rebuild a worker-side `CsvValidationError` (other errors stay `WorkerError`). */
+export function reviveDataError(e: WorkerErrorInfo): Error | undefined {
+  if (e.name !== "CsvValidationError") return undefined;
+  const { line, column } = e.data;
+  return new CsvValidationError(
+    e.message,
+    typeof line === "number" ? line : null,
+    typeof column === "string" ? column : null,
+  );
+}
+
 /** Run one job in a fresh worker. */
 export function runDataJob<T>(
   job: DataJob,
   ctl: { onProgress?: (p: JobProgress) => void; signal?: AbortSignal } = {},
 ): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const { signal } = ctl;
-    if (signal?.aborted) return reject(signal.reason);
-    const worker = new Worker(new URL("./data_worker.ts", import.meta.url), { type: "module" });
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      worker.terminate();
-      signal?.removeEventListener("abort", onAbort);
-      fn();
-    };
-    const onAbort = () => finish(() => reject(signal!.reason));
-    signal?.addEventListener("abort", onAbort, { once: true });
-    worker.onmessage = (ev: MessageEvent<WorkerReply>) => {
-      const m = ev.data;
-      if (m.type === "progress") {
-        try {
-          ctl.onProgress?.({ bytes: m.bytes, totalBytes: m.totalBytes, rows: m.rows });
-        } catch { /* a progress callback must not kill the job */ }
-      } else if (m.type === "result") finish(() => resolve(m.value as T));
-      else {
-        const e = m.error;
-        finish(() =>
-          reject(
-            e.name === "CsvValidationError"
-              ? new CsvValidationError(e.message, e.line, e.column)
-              : Object.assign(new Error(e.message), { name: e.name }),
-          )
-        );
-      }
-    };
-    worker.onerror = (ev) => {
-      ev.preventDefault();
-      finish(() => reject(new Error(`Data worker failed: ${ev.message}`)));
-    };
-    worker.postMessage(job);
+  return runInWorker<DataJob, T, JobProgress>(new URL("./data_worker.ts", import.meta.url), job, {
+    signal: ctl.signal,
+    onProgress: ctl.onProgress,
+    reviveError: reviveDataError,
+    // A scan reports progress per chunk, but the sort after it is silent for seconds on a big
+    // file under load: no hang timeout (the task's own cancellation still applies).
+    hangTimeoutMs: 0,
+    name: `data-${job.kind}`,
   });
 }
 

@@ -16,18 +16,34 @@
  * `Last-Event-ID`) resumes after the last packet it got; `?after=N` does the same explicitly. The
  * status event carries the last row index as its id, so a reconnect after it repeats nothing.
  *
- * Packets are read from KV with a cursor, never from the task's `progress` (which only holds the
- * latest), so a slow consumer loses nothing. New packets are noticed through `tasks.watch` on the
- * task record, which changes with every packet (`ctx.progress`) — no polling interval.
+ * Packets come from their own KV keys (`["sim_packets", taskId, seq]`), never from the task's
+ * `progress` (which only holds the latest), so a slow consumer loses nothing. Live packets are
+ * pushed with one `kv.watch` on the task record plus the next `WINDOW` packet keys and emitted
+ * straight from the watch result: no wait for the task's progress write and no extra KV read per
+ * packet (that detour cost up to hundreds of ms per packet under load). A cursor read (`list`)
+ * is only used for the history at (re)connect, when the window is used up, and when a gap in the
+ * window shows a packet is missing (e.g. expired) — so every stored packet still goes out exactly
+ * once, in order. Packets announced in this process (`announcePacket`, see `packet_bus.ts`) go
+ * out as soon as they are committed, without waiting for the watch notification.
  *
  * @module
  */
 import type { Services } from "../services.ts";
+import { isFinal, taskKey } from "../tasks/records.ts";
 import { sseResponse } from "../tasks/sse.ts";
-import { readPacketRecords, type SimPacket } from "./simulation_packets.ts";
+import type { TaskRecord } from "../tasks/types.ts";
+import {
+  packetKey,
+  readPacketRecords,
+  type SimPacket,
+  type SimPacketRecord,
+} from "./simulation_packets.ts";
 import { getSimulationStatus, type SimulationStatus } from "./simulate.ts";
+import { onPacket } from "./packet_bus.ts";
 
 const PAGE = 500;
+/** Packet keys per watch: with the task record this is Deno KV's limit of 10 keys per watch. */
+const WINDOW = 9;
 
 /** One event of the stream. */
 export type SimulationEvent =
@@ -60,6 +76,7 @@ export async function* simulationEvents(
   after: number,
   signal: AbortSignal,
 ): AsyncGenerator<SimulationEvent> {
+  const raw = services.kv.raw;
   let cursor = after;
   async function* drain(): AsyncGenerator<SimulationEvent> {
     while (!signal.aborted) {
@@ -69,8 +86,75 @@ export async function* simulationEvents(
       if (page.records.length < PAGE) return;
     }
   }
-  // Each record change (a packet, a state change) wakes the loop; the watch ends once final.
-  for await (const _rec of services.tasks.watch(taskId, signal)) yield* drain();
+  // Packets announced in this process (see packet_bus.ts) arrive here before the watch sees them.
+  const announced: SimPacketRecord[] = [];
+  let wake: (() => void) | null = null;
+  const off = onPacket(taskId, (r) => {
+    announced.push(r);
+    wake?.();
+  });
+  try {
+    let ended = false; // the task is final or gone, or the watch stream ended (KV closing)
+    while (!ended && !signal.aborted) {
+      // Catch up by cursor (history on connect; whatever lies beyond a used-up window or a gap).
+      yield* drain();
+      if (signal.aborted) return;
+      const base = cursor;
+      const keys = [taskKey(taskId)];
+      for (let i = 1; i <= WINDOW; i++) keys.push(packetKey(taskId, base + i));
+      // The first read returns the current values, so nothing written since the drain is missed.
+      const reader = raw.watch(keys).getReader();
+      const onAbort = () => {
+        void reader.cancel().catch(() => {});
+        wake?.();
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      try {
+        let read = reader.read();
+        while (!signal.aborted) {
+          let gap = false;
+          for (const r of announced.splice(0)) {
+            if (r.seq === cursor + 1) {
+              yield { event: "packet", id: r.seq, data: r.packet };
+              cursor = r.seq;
+            } else if (r.seq > cursor + 1) gap = true; // the ones before are stored: drain
+          }
+          if (gap || cursor >= base + WINDOW) break;
+          const woken = new Promise<null>((resolve) => wake = () => resolve(null));
+          const next = await Promise.race([read, woken]);
+          wake = null;
+          if (next === null) continue; // an announcement (or an abort)
+          read = reader.read();
+          if (next.done) {
+            ended = true;
+            break;
+          }
+          const value = next.value;
+          const packets = value.slice(1).map((e) => e.value as SimPacketRecord | null);
+          let i = cursor - base; // window slot of packet cursor + 1
+          for (; i < WINDOW; i++) {
+            const r = packets[i];
+            if (!r) break;
+            yield { event: "packet", id: r.seq, data: r.packet };
+            cursor = r.seq;
+          }
+          const rec = value[0].value as TaskRecord | null;
+          if (!rec || isFinal(rec.state)) {
+            ended = true;
+            break;
+          }
+          // Window used up, or a later packet is there while the next is not (a gap): re-read
+          // by cursor and watch the following window.
+          if (i === WINDOW || packets.slice(i + 1).some((r) => r !== null)) break;
+        }
+      } finally {
+        signal.removeEventListener("abort", onAbort);
+        await reader.cancel().catch(() => {});
+      }
+    }
+  } finally {
+    off();
+  }
   if (signal.aborted) return;
   yield* drain();
   const status = await getSimulationStatus(services, taskId);

@@ -16,7 +16,9 @@
  *
  * @module
  */
-import type { RunMessage, WorkerMessage } from "./worker_protocol.ts";
+import type { RunMessage, WorkerErrorInfo, WorkerMessage } from "./worker_protocol.ts";
+
+export type { WorkerErrorInfo };
 
 /** Options of `runInWorker`. */
 export interface RunInWorkerOptions<P> {
@@ -33,11 +35,21 @@ export interface RunInWorkerOptions<P> {
   transfer?: Transferable[];
   /** Worker name (shows in stack traces / inspector). */
   name?: string;
+  /**
+   * Rebuild an error the worker threw as the caller's own class (e.g. a validation error with
+   * its `line`/`column` from `info.data`). Return undefined to get the default `WorkerError`.
+   */
+  reviveError?: (info: WorkerErrorInfo) => Error | undefined;
 }
 
 /** The worker failed: it threw, had an uncaught error, or sent an unreadable message. */
 export class WorkerError extends Error {
-  constructor(message: string, readonly workerStack?: string) {
+  constructor(
+    message: string,
+    readonly workerStack?: string,
+    /** What the worker threw (name and plain fields), when it threw. */
+    readonly info?: WorkerErrorInfo,
+  ) {
     super(message);
     this.name = "WorkerError";
   }
@@ -99,9 +111,16 @@ export function runInWorker<Req, Res, P = unknown>(
         case "result":
           settle(() => resolve(msg.result));
           break;
-        case "error":
-          settle(() => reject(new WorkerError(msg.message, msg.stack)));
+        case "error": {
+          const info: WorkerErrorInfo = {
+            name: msg.name,
+            message: msg.message,
+            stack: msg.stack,
+            data: msg.data ?? {},
+          };
+          settle(() => reject(revive(info, opts.reviveError)));
           break;
+        }
         default:
           settle(() => reject(new WorkerError("The worker sent an unknown message.")));
       }
@@ -122,4 +141,15 @@ export function runInWorker<Req, Res, P = unknown>(
       settle(() => reject(err));
     }
   });
+}
+
+/** The caller's error for a worker-side one; a failing reviver must not lose the error. */
+function revive(info: WorkerErrorInfo, reviver?: (info: WorkerErrorInfo) => Error | undefined) {
+  try {
+    const err = reviver?.(info);
+    if (err) return err;
+  } catch (err) {
+    console.error("runInWorker: reviveError failed:", err);
+  }
+  return new WorkerError(info.message, info.stack, info);
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { runInWorker, WorkerError, WorkerTimeoutError } from "./run_in_worker.ts";
-import type { TestRequest } from "./testdata/test_worker.ts";
+import { FieldError, type TestRequest } from "./testdata/test_worker.ts";
 
 const WORKER = new URL("./testdata/test_worker.ts", import.meta.url);
 
@@ -57,5 +57,32 @@ Deno.test("runInWorker: abort terminates a busy worker and rejects with the reas
   await assert.rejects(
     () => runInWorker(WORKER, { mode: "hang" }, { signal: ctl.signal }),
     /stop please/,
+  );
+});
+
+Deno.test("runInWorker: an error's name and plain fields cross; reviveError rebuilds it", async () => {
+  const req: TestRequest = { mode: "typed", line: 31 };
+  await assert.rejects(
+    () => runInWorker(WORKER, req),
+    (err) =>
+      err instanceof WorkerError && err.info?.name === "FieldError" &&
+      err.info.data.line === 31 && err.info.data.column === "Id" && err.info.data.status === 422,
+  );
+  await assert.rejects(
+    () =>
+      runInWorker(WORKER, req, {
+        reviveError: (e) =>
+          e.name === "FieldError"
+            ? new FieldError(e.message, e.data.line as number, e.data.column as string | null)
+            : undefined,
+      }),
+    (err) =>
+      err instanceof FieldError && err.line === 31 && err.column === "Id" &&
+      err.message === "bad value at line 31",
+  );
+  // A reviver that declines leaves the default WorkerError.
+  await assert.rejects(
+    () => runInWorker(WORKER, req, { reviveError: () => undefined }),
+    WorkerError,
   );
 });

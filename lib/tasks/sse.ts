@@ -37,7 +37,10 @@ export interface SseOptions<T> {
   heartbeatMs?: number;
   /** Client reconnection delay sent as `retry:` first, when given. */
   retryMs?: number;
-  /** Extra response headers. */
+  /**
+   * Extra response headers. They win over the defaults (`cache-control: no-cache, no-transform`,
+   * `x-accel-buffering: no`); `content-type` is always `text/event-stream; charset=utf-8`.
+   */
   headers?: HeadersInit;
 }
 
@@ -125,8 +128,10 @@ export function sseResponse<T>(
   });
 
   const headers = new Headers(opts.headers);
+  // The content type makes it SSE, so it is fixed; the other defaults yield to the caller's.
   headers.set("content-type", "text/event-stream; charset=utf-8");
-  headers.set("cache-control", "no-cache, no-transform");
-  headers.set("x-accel-buffering", "no"); // nginx: do not buffer the stream
+  if (!headers.has("cache-control")) headers.set("cache-control", "no-cache, no-transform");
+  // nginx: do not buffer the stream.
+  if (!headers.has("x-accel-buffering")) headers.set("x-accel-buffering", "no");
   return new Response(body, { headers });
 }

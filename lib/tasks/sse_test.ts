@@ -127,3 +127,14 @@ Deno.test("sse: formatEvent strips newlines from id and event", () => {
     "id: ab\nevent: xy\ndata: null\n\n",
   );
 });
+
+Deno.test("sse: caller headers win over the defaults, content type stays event-stream", async () => {
+  const res = sseResponse(values([1]), {
+    headers: { "cache-control": "private, max-age=0", "content-type": "text/plain", "x-a": "b" },
+  });
+  assert.equal(res.headers.get("cache-control"), "private, max-age=0");
+  assert.equal(res.headers.get("content-type"), "text/event-stream; charset=utf-8");
+  assert.equal(res.headers.get("x-accel-buffering"), "no");
+  assert.equal(res.headers.get("x-a"), "b");
+  await res.body!.cancel();
+});

@@ -26,12 +26,38 @@ export interface RunMessage<Req> {
   request: Req;
 }
 
+/**
+ * A worker-side error as it crosses to the main side: its class name, message, stack and its own
+ * plain fields (e.g. `line`, `column`, `status` of a validation error), so the caller can rebuild
+ * an error of the right class (`runInWorker`'s `reviveError`).
+ */
+export interface WorkerErrorInfo {
+  name: string;
+  message: string;
+  stack?: string;
+  /** Own enumerable fields of the error whose values are string, number, boolean or null. */
+  data: Record<string, string | number | boolean | null>;
+}
+
 /** Worker → main. */
 export type WorkerMessage<Res, P> =
   | { type: "progress"; progress: P }
   | { type: "heartbeat" }
   | { type: "result"; result: Res }
-  | { type: "error"; name: string; message: string; stack?: string };
+  | ({ type: "error" } & WorkerErrorInfo);
+
+/** Describe a thrown value for the main side (only plain fields: they must survive cloning). */
+export function errorInfo(err: unknown): WorkerErrorInfo {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const data: WorkerErrorInfo["data"] = {};
+  for (const [k, v] of Object.entries(e)) {
+    if (k === "name" || k === "message" || k === "stack") continue;
+    if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
+      data[k] = v;
+    }
+  }
+  return { name: e.name, message: e.message, stack: e.stack, data };
+}
 
 /** What a worker handler can report while it works. */
 export interface WorkerIO<P> {
@@ -48,7 +74,8 @@ interface WorkerScope {
 
 /**
  * Serve one handler inside a worker. Each `run` message is answered by a `result` (with the
- * buffers named by `transfer` moved, not copied) or an `error` message.
+ * buffers `transfer(result)` names moved, not copied — computed per result) or an `error`
+ * message carrying `errorInfo(err)`.
  */
 export function serveWorker<Req, Res, P = unknown>(
   handler: (request: Req, io: WorkerIO<P>) => Res | Promise<Res>,
@@ -68,8 +95,7 @@ export function serveWorker<Req, Res, P = unknown>(
       const result = await handler(msg.request, io);
       post({ type: "result", result }, opts.transfer?.(result));
     } catch (err) {
-      const e2 = err instanceof Error ? err : new Error(String(err));
-      post({ type: "error", name: e2.name, message: e2.message, stack: e2.stack });
+      post({ type: "error", ...errorInfo(err) });
     }
   };
 }

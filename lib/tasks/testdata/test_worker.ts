@@ -6,7 +6,17 @@ export type TestRequest =
   | { mode: "throw"; message: string }
   | { mode: "uncaught"; message: string }
   | { mode: "hang" }
-  | { mode: "bytes"; n: number };
+  | { mode: "bytes"; n: number }
+  | { mode: "typed"; line: number };
+
+/** An error class with plain fields, like a CSV validation error. */
+export class FieldError extends Error {
+  readonly status = 422;
+  constructor(message: string, readonly line: number, readonly column: string | null) {
+    super(message);
+    this.name = "FieldError";
+  }
+}
 
 serveWorker<TestRequest, { spins: number } | Uint8Array, { elapsed: number }>((req, io) => {
   switch (req.mode) {
@@ -38,5 +48,7 @@ serveWorker<TestRequest, { spins: number } | Uint8Array, { elapsed: number }>((r
       const out = new Uint8Array(req.n).fill(7);
       return out;
     }
+    case "typed":
+      throw new FieldError(`bad value at line ${req.line}`, req.line, "Id");
   }
 }, { transfer: (r) => (r instanceof Uint8Array ? [r.buffer] : []) });
