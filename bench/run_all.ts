@@ -20,6 +20,7 @@ const BENCHMARKS = [
   "train_vs_xgboost",
   "ingest",
   "ingest_select",
+  "table_format",
   "split_train",
   "simulation_pacing",
 ] as const;
