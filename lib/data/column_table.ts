@@ -8,16 +8,20 @@
  * - one blob per column `c<i>.<dtype>`: little-endian `Float32` features (NaN = missing),
  *   `Float64` Id, `Uint8` Response, `Float64` timestamp (ms UTC).
  * A column is read with one `getBytes` and viewed as a typed array without parsing; a row range
- * is a byte-range `get` (`rows × itemSize`). Parquet would need nodejs-polars (native, FFI,
- * ~1 GB RSS on a 1 GB CSV per DESIGN.md) for no gain on this access pattern.
+ * is a byte-range `get` (`rows × itemSize`).
+ *
+ * Why not Parquet through nodejs-polars (`deno run -A bench/table_format.ts`, 1,183,747 rows ×
+ * 100 features, medians of 5): ours writes 7–11× faster (0.34 s vs 2.4–4.0 s, polars also needs
+ * a 0.6 s NaN→null copy of the whole table), reads a column 4–5× faster (13 vs 54–72 ms) and a
+ * day of rows 2–2.8× faster with 3× less peak memory (+99 vs +400 MB). Parquet is 4–9× smaller
+ * on disk (54–112 MiB vs 471 MiB per dataset) — the one thing it would buy us.
  *
  * Memory while building: the columns of all rows (1.18 M rows × 100 features × 4 B ≈ 470 MB at
  * Bosch scale; pass `rowsHint` = profile rows to allocate exactly once) plus, only when the
  * input is out of time order, one column at a time while permuting.
  *
  * Measured: 1 GB generated Bosch file → 460,802 rows × (100 features + 3) in 6.2 s (worker scan +
- * sort check + writes), peak RSS 263 MB (≈ the 192 MB of columns + runtime). The Parquet route
- * was not re-measured here; DESIGN.md has nodejs-polars CSV → Parquet at 24–67 s and ~1 GB RSS.
+ * sort check + writes), peak RSS 263 MB (≈ the 192 MB of columns + runtime).
  *
  * @example
  * ```ts

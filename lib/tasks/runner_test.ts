@@ -186,12 +186,14 @@ for (const mode of MODES) {
         },
         revokedResult: () => ({ message: "stopped early" }),
       });
-      const rec = await runner.submit("never", {});
+      // The record is created without dispatching it, so the stop surely finds it PENDING (after
+      // `submit`, a fast queue delivery could claim it first); the delivery comes late.
+      const rec = await runner.store.create("never", {}, null);
       assert.equal(await runner.stop(rec.id), true);
       const done = await runner.waitFor(rec.id, { timeoutMs: 10_000 });
       assert.equal(done.state, "REVOKED");
       assert.deepEqual(done.result, { message: "stopped early" });
-      await sleep(50); // the pending delivery arrives and is ignored
+      await runner.deliver(rec.id); // the late delivery is ignored
       assert.equal(runs, 0);
     }));
 
