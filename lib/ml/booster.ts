@@ -165,8 +165,11 @@ async function createBuilder(
   data: TrainData,
   p: BoosterParams,
   mapper: BinMapper,
+  cancelFlag?: Int32Array,
 ): Promise<HistogramBuilder> {
-  if (p.n_threads > 1) return await createParallelBuilder(mapper, data, p.n_threads, p.max_depth);
+  if (p.n_threads > 1) {
+    return await createParallelBuilder(mapper, data, p.n_threads, p.max_depth, { cancelFlag });
+  }
   return new SerialHistogramBuilder(
     buildBinnedMatrix(mapper, data.columns, data.nRows),
     p.max_depth,
@@ -242,7 +245,7 @@ export async function train(
   opts.signal?.throwIfAborted();
 
   const mapper = fitBinMapper(data.columns, data.nRows, { maxBin: p.max_bin, seed: p.seed });
-  const builder = await createBuilder(data, p, mapper);
+  const builder = await createBuilder(data, p, mapper, opts.cancelFlag);
   try {
     return await boost(data, p, opts, evalSets, metrics, builder, mapper);
   } finally {
@@ -365,6 +368,9 @@ async function boost(
       // Let timers/abort events run between rounds when training in the calling thread.
       await new Promise((r) => setTimeout(r, 0));
       opts.signal.throwIfAborted();
+    }
+    if (opts.cancelFlag && Atomics.load(opts.cancelFlag, 0) !== 0) {
+      throw new DOMException("Training was cancelled.", "AbortError");
     }
     if (stop) break;
   }

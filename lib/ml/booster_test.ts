@@ -244,6 +244,26 @@ Deno.test("train: onRound per round and cancellation between rounds", async () =
   );
 });
 
+Deno.test("train: a shared-memory cancel flag stops between rounds, also with helper threads", async () => {
+  const d = sliceRows(noisy, 0, 2000);
+  for (const n_threads of [1, 2]) {
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    let rounds = 0;
+    await assert.rejects(
+      () =>
+        train(d, { n_estimators: 50, n_threads }, {
+          cancelFlag: flag,
+          onRound: (r) => {
+            rounds = r + 1;
+            if (r === 2) Atomics.store(flag, 0, 1);
+          },
+        }),
+      (err: Error) => err.name === "AbortError",
+    );
+    assert.equal(rounds, 3, `n_threads ${n_threads}`);
+  }
+});
+
 Deno.test("train: reaches a useful AUC on a signal set", async () => {
   const d = makeClassification({ nRows: 6000, nFeatures: 20, positiveRate: 0.1, seed: 2 });
   const tr = sliceRows(d, 0, 4500), te = sliceRows(d, 4500, 6000);

@@ -26,6 +26,7 @@ self.onmessage = (e: MessageEvent<HelperInit>) => {
   }));
   const set = new BlockSet(blocks, new Int32Array(m.rows), new Float32Array(m.ogh));
   const ctrl = new Int32Array(m.ctrl);
+  const cancel = m.cancel ? new Int32Array(m.cancel) : null;
   const views = new Map<number, Float64Array>();
   const scratch = m.scratch ? new Float64Array(m.scratch, 0, m.histLen) : null;
   // Read the sequence number BEFORE announcing readiness: the owner may issue its first
@@ -33,10 +34,15 @@ self.onmessage = (e: MessageEvent<HelperInit>) => {
   let seq = Atomics.load(ctrl, CTRL.SEQ);
   self.postMessage({ type: "ready" });
   for (;;) {
-    // Spin briefly (commands come in quick succession), then sleep.
+    // Spin briefly (commands come in quick succession), then sleep; wake every second to see
+    // whether the owner was cancelled (a terminated owner can no longer send EXIT).
     let spins = 0;
     while (Atomics.load(ctrl, CTRL.SEQ) === seq) {
-      if (++spins > 2000) Atomics.wait(ctrl, CTRL.SEQ, seq);
+      if (cancel && Atomics.load(cancel, 0) !== 0) {
+        self.close();
+        return;
+      }
+      if (++spins > 2000) Atomics.wait(ctrl, CTRL.SEQ, seq, cancel ? 1000 : undefined);
     }
     seq = Atomics.load(ctrl, CTRL.SEQ);
     const cmd = ctrl[CTRL.CMD];

@@ -124,6 +124,12 @@ export interface TrainOptions {
   ) => void | Promise<void>;
   /** Aborting stops training between rounds (rejects with the signal's reason). */
   signal?: AbortSignal;
+  /**
+   * Stop flag in shared memory (`Int32Array` on a SharedArrayBuffer; non-zero = stop) for an
+   * owner in another thread, where an AbortSignal cannot reach: checked between rounds, and the
+   * histogram helper threads exit on it even when this thread was terminated.
+   */
+  cancelFlag?: Int32Array;
 }
 
 /** What `train` returns. */

@@ -56,6 +56,8 @@ export interface HelperInit {
   scratch: SharedArrayBuffer | null;
   histLen: number;
   ctrl: SharedArrayBuffer;
+  /** The owner's stop flag (non-zero = exit), or null. */
+  cancel: SharedArrayBuffer | null;
 }
 
 /** Row slice [a, b) of thread t out of n for positions [start, end). */
@@ -188,7 +190,7 @@ export async function createParallelBuilder(
   data: TrainData,
   nThreads: number,
   maxDepth: number,
-  options: { maxBlockBins?: number } = {},
+  options: { maxBlockBins?: number; cancelFlag?: Int32Array } = {},
 ): Promise<HistogramBuilder> {
   const matrix = buildBinnedMatrix(mapper, data.columns, data.nRows, {
     shared: true,
@@ -242,6 +244,7 @@ export async function createParallelBuilder(
           scratch: mode === "rows" ? sab(scratch[k]) : null,
           histLen: pool.histLen,
           ctrl: sab(ctrl),
+          cancel: options.cancelFlag ? sab(options.cancelFlag) : null,
         };
         return new Promise<void>((resolve, reject) => {
           w.onmessage = (e) =>

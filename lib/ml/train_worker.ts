@@ -26,6 +26,7 @@ self.onmessage = async (e: MessageEvent<StartMessage>) => {
     const result = await train(data, msg.params, {
       evalSets,
       evalMetrics: msg.evalMetrics,
+      cancelFlag: new Int32Array(msg.cancel),
       onRound: (round, metrics) => post({ type: "round", round, metrics }),
     });
     const transfer: Transferable[] = [];

@@ -89,6 +89,8 @@ export interface StartMessage {
   params: Partial<BoosterParams>;
   evalSets: { name: string; data: PackedData | null; metrics?: TrainOptions["evalMetrics"] }[];
   evalMetrics?: TrainOptions["evalMetrics"];
+  /** Int32 stop flag set by the owner when it gives up on the worker (see `cancelFlag`). */
+  cancel: SharedArrayBuffer;
 }
 
 /** Worker → main. */

@@ -74,6 +74,7 @@ export async function trainInWorker(
       params,
       evalSets,
       evalMetrics: opts.evalMetrics,
+      cancel: new SharedArrayBuffer(4),
     };
   } catch (err) {
     throw new TypeError(`training data could not be prepared: ${(err as Error).message}`);
@@ -83,6 +84,7 @@ export async function trainInWorker(
 
   return new Promise<TrainResult>((resolve, reject) => {
     const worker = new Worker(new URL("./train_worker.ts", import.meta.url), { type: "module" });
+    const cancel = new Int32Array(start.cancel);
     let settled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     // onRound calls run one after another, in round order, even if they are async.
@@ -93,6 +95,8 @@ export async function trainInWorker(
       settled = true;
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
+      // Terminating the worker does not end the histogram helpers it started: they exit on this.
+      Atomics.store(cancel, 0, 1);
       worker.terminate();
       fn();
     };

@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { announcePacket } from "./packet_bus.ts";
 import type { KvStore } from "../kv.ts";
 
 /** The contract's live prediction (CONTRACT.md §4). */
@@ -119,6 +120,8 @@ export async function writePacket(
     .set(summaryKey(taskId), summary, { expireIn: expireInMs })
     .commit();
   if (!res.ok) throw new Error(`Could not store simulation packet ${record.seq} of ${taskId}`);
+  // Same-process streams get it now instead of waiting for their KV watch to notice.
+  announcePacket(taskId, record);
 }
 
 /** Store the summary alone (final state after the end, a stop or a failure). */
