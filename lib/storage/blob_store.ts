@@ -1,0 +1,46 @@
+/**
+ * Blob storage: the interface every backend implements (local files now, an S3-compatible
+ * object store later). Keys are relative, slash-separated (`datasets/<id>/source.csv`); they never
+ * contain `..`, empty segments, backslashes or a leading slash (see `assertValidKey`).
+ *
+ * @module
+ */
+
+/** What `stat` and `list` tell about a stored blob. */
+export interface BlobInfo {
+  key: string;
+  size: number;
+  /** Last modification time, ms since the epoch. */
+  mtime: number;
+}
+
+/** A blob store. Writes are atomic: a blob is visible only once completely written. */
+export interface BlobStore {
+  /**
+   * Write a blob from a stream. The data goes to a temporary name and is renamed to `key` only
+   * when the stream ends without error; on error or abort nothing is left behind.
+   * Resolves with the number of bytes written.
+   */
+  put(
+    key: string,
+    body: ReadableStream<Uint8Array> | Uint8Array,
+    opts?: { signal?: AbortSignal },
+  ): Promise<number>;
+  /** Read a blob as a stream (optionally a byte range [start, end) ). Throws `BlobNotFoundError`. */
+  get(key: string, range?: { start?: number; end?: number }): Promise<ReadableStream<Uint8Array>>;
+  /** Read a whole blob into memory (for small blobs: JSON, models). Throws `BlobNotFoundError`. */
+  getBytes(key: string): Promise<Uint8Array>;
+  /** Size and mtime, or null when absent. */
+  stat(key: string): Promise<BlobInfo | null>;
+  /** Blobs whose key starts with `prefix`, sorted by key. */
+  list(prefix: string): Promise<BlobInfo[]>;
+  /** Delete one blob (no error when absent). */
+  delete(key: string): Promise<void>;
+  /** Delete every blob under a prefix (`datasets/<id>/`). */
+  deletePrefix(prefix: string): Promise<void>;
+  /**
+   * A local filesystem path for the blob when the backend has one (local store), else null.
+   * Lets CPU-heavy workers read files directly with `Deno.open`.
+   */
+  localPath(key: string): string | null;
+}
