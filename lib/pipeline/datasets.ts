@@ -153,20 +153,26 @@ export async function updateDataset(
 }
 
 /**
- * Make a READY dataset active unless a NEWER dataset is already active (two uploads finishing
- * out of order must leave the newest one active). Version-checked, retried on races.
- * Resolves true when `id` is active afterwards.
+ * Store `rec` (typically just turned READY) and make it active in ONE atomic commit, so nobody
+ * sees a READY dataset that is not active yet (a client polling for READY splits at once) —
+ * unless a NEWER dataset is already active: uploads finishing out of order leave the newest one
+ * active, and then only the record is written. Version-checked, retried on races.
+ * Resolves true when `rec.id` is active afterwards.
  */
 export async function activateDataset(kv: KvStore, rec: DatasetRecord): Promise<boolean> {
   for (let attempt = 0; attempt < 32; attempt++) {
-    const entry = await kv.getEntry<string>(ACTIVE_DATASET_KEY);
-    if (entry.value === rec.id) return true;
-    if (entry.value) {
-      const cur = await getDataset(kv, entry.value);
-      if (cur && cur.state === "READY" && cur.created_at > rec.created_at) return false;
+    const [recEntry, activeEntry] = await kv.raw.getMany<[DatasetRecord, string]>([
+      datasetKey(rec.id),
+      ACTIVE_DATASET_KEY,
+    ]);
+    let activate = activeEntry.value !== rec.id;
+    if (activate && activeEntry.value) {
+      const cur = await getDataset(kv, activeEntry.value);
+      if (cur && cur.state === "READY" && cur.created_at > rec.created_at) activate = false;
     }
-    const res = await kv.raw.atomic().check(entry).set(ACTIVE_DATASET_KEY, rec.id).commit();
-    if (res.ok) return true;
+    const op = kv.raw.atomic().check(recEntry, activeEntry).set(datasetKey(rec.id), rec);
+    if (activate) op.set(ACTIVE_DATASET_KEY, rec.id);
+    if ((await op.commit()).ok) return activeEntry.value === rec.id || activate;
   }
   return false;
 }

@@ -179,14 +179,16 @@ export async function selectFeatures(
     }
 
     await report("save", 99, "Saving the feature list...");
-    const ready = await updateDataset(kv, id, () => ({
+    const cur = await getDataset(kv, id);
+    if (!cur) throw new Error(`Dataset ${id} was deleted during feature selection.`);
+    const active = await activateDataset(kv, {
+      ...cur,
       state: "READY",
       error: null,
       features: ranked,
       table_prefix: keys.table,
-    }));
-    if (!ready) throw new Error(`Dataset ${id} was deleted during feature selection.`);
-    const active = await activateDataset(kv, ready);
+      updated_at: new Date().toISOString(),
+    });
     return resultOf(id, ranked, manifest.rows, sampleRows, active, t0, withGain);
   } catch (err) {
     const reason = ctx.signal.aborted
