@@ -16,18 +16,10 @@
  *
  * @module
  */
+import type { ProfileSample } from "../data/profile.ts";
 
-/** A row sample, column-major (the shape of `ProfileSample` in lib/data/profile.ts). */
-export interface RowSample {
-  nRows: number;
-  featureNames: string[];
-  columns: Float32Array[];
-  labels: Uint8Array;
-  ids: Float64Array;
-  timestamps: Float64Array;
-  positiveFraction: number;
-  negativeFraction: number;
-}
+/** A row sample, column-major: the profile pass's sample as stored for feature selection. */
+export type RowSample = ProfileSample;
 
 const MAGIC = 0x31534351; // "QCS1" little-endian
 const pad8 = (n: number) => (n + 7) & ~7;

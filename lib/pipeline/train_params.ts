@@ -16,6 +16,7 @@
  * @module
  */
 import { z } from "zod";
+import type { BoosterParams } from "../ml/model.ts";
 
 /** Upper bound on rounds: keeps the per-round curves of a task result inside one KV value. */
 export const MAX_ROUNDS = 500;
@@ -48,25 +49,16 @@ export const trainOverridesSchema = z.strictObject({
 /** Parsed start-body overrides. */
 export type TrainOverrides = z.infer<typeof trainOverridesSchema>;
 
-/** Every training setting, resolved (what a train task runs with and records). */
-export interface TrainSettings {
-  n_estimators: number;
-  max_depth: number;
-  learning_rate: number;
-  min_child_weight: number;
-  reg_lambda: number;
-  reg_alpha: number;
-  gamma: number;
-  subsample: number;
-  colsample_bytree: number;
-  max_bin: number;
-  seed: number;
+/**
+ * Every training setting, resolved (what a train task runs with and records): the booster's
+ * parameters (the prior stays XGBoost's 0.5), with `scale_pos_weight` allowed to be "auto"
+ * (negatives / positives of the training part), plus the validation slice and threshold rule.
+ */
+export type TrainSettings = Omit<BoosterParams, "scale_pos_weight" | "base_score"> & {
   scale_pos_weight: number | "auto";
-  early_stopping_rounds: number;
   validation_fraction: number;
   threshold_metric: "mcc" | "f1";
-  n_threads: number;
-}
+};
 
 /** Defaults: the old service's hyperparameters plus the issue-6 fixes. */
 export const TRAIN_DEFAULTS: Omit<TrainSettings, "n_threads"> = {
