@@ -12,7 +12,8 @@ import { createApp } from "../lib/app.ts";
 import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
 import { withTestServices } from "../lib/testing.ts";
 import type { Services } from "../lib/services.ts";
-import { getActiveSplit, loadSplitSet } from "../lib/pipeline/split.ts";
+import { createSplit, getActiveSplit, loadSplitSet } from "../lib/pipeline/split.ts";
+import { installSyntheticDataset } from "../lib/pipeline/testdata/synthetic_dataset.ts";
 import { TRAIN_STEPS } from "../lib/pipeline/train.ts";
 import { classificationMetrics } from "../lib/ml/metrics.ts";
 import { OnnxScorer } from "../lib/ml/onnx_session.ts";
@@ -394,5 +395,41 @@ Deno.test("e2e: training without a split fails with a reason; unknown ids are 40
     assertShape(unknown.json, obj({ detail: "string" }), "404 body");
     assert.equal((await call(handler, "GET", `/tasks/${crypto.randomUUID()}`)).status, 404);
     assert.equal((await call(handler, "GET", "/models/active")).status, 404);
+  });
+});
+
+Deno.test("e2e: a training can be stopped → REVOKED, no model stored", async () => {
+  await withTestServices(async (services) => {
+    const handler = await setup(services);
+    const DAY = 86_400_000, T0 = Date.UTC(2025, 0, 1);
+    await installSyntheticDataset(services, { rows: 20_000, features: 20, cleanDays: [0] });
+    await createSplit(services, {
+      train: { start_ms: T0, end_ms: T0 + 4 * DAY - 1 },
+      test: { start_ms: T0 + 4 * DAY, end_ms: T0 + 5 * DAY - 1 },
+      simulation: { start_ms: T0 + 5 * DAY, end_ms: T0 + 7 * DAY - 1 },
+    });
+    const start = await call(
+      handler,
+      "POST",
+      "/process/train/start",
+      JSON.stringify({ n_estimators: 500, early_stopping_rounds: 0, n_threads: 2 }),
+      { "content-type": "application/json" },
+    );
+    assert.equal(start.status, 200, start.text);
+    const id = start.json.task_id as string;
+    // Stop once boosting is under way.
+    for (let i = 0;; i++) {
+      const s = await call(handler, "GET", `/process/train/status/${id}`);
+      if (s.json.progress?.round !== undefined || s.json.status === "SUCCESS") break;
+      assert.ok(i < 600, "training did not start boosting");
+      await sleep(50);
+    }
+    const stop = await call(handler, "POST", `/process/train/stop/${id}`);
+    assert.equal(stop.status, 200, stop.text);
+    assert.deepEqual(stop.json, { task_id: id, message: "Stop signal sent to training task." });
+    const done = await services.tasks.waitFor(id, { timeoutMs: 10_000 });
+    assert.equal(done.state, "REVOKED");
+    assert.equal((await call(handler, "GET", "/models")).json.models.length, 0);
+    assert.equal((await call(handler, "POST", "/process/train/stop/nope")).status, 404);
   });
 });

@@ -111,6 +111,19 @@ registerOperation({
   },
 });
 registerOperation({
+  method: "post",
+  path: "/process/train/stop/{task_id}",
+  summary: "Stop a running training (it ends REVOKED, no model is stored)",
+  tags: ["process"],
+  responses: {
+    200: {
+      description: "Stop requested",
+      schema: z.object({ task_id: z.string(), message: z.string() }),
+    },
+    404: notFound,
+  },
+});
+registerOperation({
   method: "get",
   path: "/models",
   summary: "Trained models, newest first, and the active model id",
