@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { LocalBlobStore } from "../storage/local_store.ts";
-import { receiveCsvUpload, UploadError } from "./multipart_upload.ts";
+import { boundaryOf, receiveCsvUpload, UploadError } from "./multipart_upload.ts";
 
 const enc = new TextEncoder();
 const BOUNDARY = "8d4e5a0c-1f2b-4c3d-9e8f-7a6b5c4d3e2f";
@@ -275,5 +275,36 @@ Deno.test("real server: client disconnect mid-upload leaves nothing, server keep
     assert.equal(await res.json(), enc.encode(CSV).length);
     ac.abort();
     await server.finished;
+  });
+});
+
+Deno.test("boundaryOf: quoted (.NET) and token forms, 1–70 characters", () => {
+  assert.equal(boundaryOf('multipart/form-data; boundary="a1b2-c3"'), "a1b2-c3");
+  assert.equal(boundaryOf("multipart/form-data; charset=utf-8; BOUNDARY=xyz"), "xyz");
+  assert.equal(boundaryOf("multipart/form-data"), null);
+  assert.equal(boundaryOf(`multipart/form-data; boundary=${"x".repeat(71)}`), null);
+});
+
+Deno.test("multipart: a second file part or a field before the file → 400", async () => {
+  await withStore(async (store, dir) => {
+    const opts = { maxBytes: 1e6 };
+    const file = (name: string) =>
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"; filename="a.csv"\r\n\r\n${CSV}\r\n`;
+    const twoFiles = enc.encode(file("file") + file("file") + `--${BOUNDARY}--\r\n`);
+    await expectError(
+      receiveCsvUpload(request(chunked(twoFiles, 333), MP), store, "k", opts),
+      400,
+      /exactly one form part/,
+    );
+    const fieldFirst = enc.encode(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi\r\n` +
+        file("file") + `--${BOUNDARY}--\r\n`,
+    );
+    await expectError(
+      receiveCsvUpload(request(fieldFirst, MP), store, "k", opts),
+      400,
+      /named 'file', got 'note'/,
+    );
+    assert.deepEqual(await filesUnder(dir), []);
   });
 });
