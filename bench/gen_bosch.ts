@@ -196,6 +196,23 @@ export async function generateBoschCsv(opts: GenOptions): Promise<GeneratedCsv> 
   };
 }
 
+/**
+ * Path of the seeded `gb`-GB file under bench/.data/, generated on first use and reused after
+ * (the benchmarks that read it measure the same bytes run after run).
+ */
+export async function ensureBoschCsv(gb: number): Promise<string> {
+  const dir = new URL("./.data/", import.meta.url).pathname;
+  await Deno.mkdir(dir, { recursive: true });
+  const path = `${dir}bosch_${gb}gb.csv`;
+  try {
+    await Deno.stat(path);
+  } catch {
+    console.log(`generating ${path} ...`);
+    await generateBoschCsv({ path, bytes: Math.round(gb * 2 ** 30), seed: 1 });
+  }
+  return path;
+}
+
 function arg(name: string): string | undefined {
   const i = Deno.args.indexOf(`--${name}`);
   return i >= 0 ? Deno.args[i + 1] : undefined;

@@ -27,7 +27,7 @@ import { receiveCsvUpload } from "../lib/data/multipart_upload.ts";
 import { profileCsv } from "../lib/data/profile.ts";
 import { profileInWorker } from "../lib/data/profile_worker.ts";
 import { LocalBlobStore } from "../lib/storage/local_store.ts";
-import { generateBoschCsv } from "./gen_bosch.ts";
+import { ensureBoschCsv } from "./gen_bosch.ts";
 
 /** Figures a phase reports (numbers are printed as is; `peakRssMb` is added by the runner). */
 export type Figures = Record<string, number | string>;
@@ -333,19 +333,7 @@ if (import.meta.main) {
       Deno.exit(1);
     }
   }
-  const gb = Number(arg("gb") ?? "1");
-  let path = arg("file");
-  if (!path) {
-    const dir = new URL("./.data/", import.meta.url).pathname;
-    await Deno.mkdir(dir, { recursive: true });
-    path = `${dir}bosch_${gb}gb.csv`;
-    try {
-      await Deno.stat(path);
-    } catch {
-      console.log(`generating ${path} ...`);
-      await generateBoschCsv({ path, bytes: Math.round(gb * 2 ** 30), seed: 1 });
-    }
-  }
+  const path = arg("file") ?? await ensureBoschCsv(Number(arg("gb") ?? "1"));
   const only = arg("only")?.split(",");
   const want = (p: string) => !only || only.includes(p);
   const size = await fileSize(path);

@@ -20,7 +20,7 @@ import { testConfig } from "../lib/testing.ts";
 import { registerIngestTasks } from "../lib/pipeline/feature_selection.ts";
 import { ingestUpload, SELECT_FEATURES_KIND } from "../lib/pipeline/ingest.ts";
 import { getDataset } from "../lib/pipeline/datasets.ts";
-import { generateBoschCsv } from "./gen_bosch.ts";
+import { ensureBoschCsv } from "./gen_bosch.ts";
 
 type Figures = Record<string, number | string>;
 
@@ -208,19 +208,7 @@ if (import.meta.main) {
     console.log(JSON.stringify({ ...figures, peakRssMb: peakRssMb() }));
     Deno.exit(0);
   }
-  const gb = Number(arg("gb") ?? "1");
-  let path = arg("file");
-  if (!path) {
-    const dir = new URL("./.data/", import.meta.url).pathname;
-    await Deno.mkdir(dir, { recursive: true });
-    path = `${dir}bosch_${gb}gb.csv`;
-    try {
-      await Deno.stat(path);
-    } catch {
-      console.log(`generating ${path} ...`);
-      await generateBoschCsv({ path, bytes: Math.round(gb * 2 ** 30), seed: 1 });
-    }
-  }
+  const path = arg("file") ?? await ensureBoschCsv(Number(arg("gb") ?? "1"));
   const f = (v: unknown, d = 1) => typeof v === "number" ? v.toFixed(d) : String(v);
   const cat = await runPhase("cat", path);
   if (Deno.args.includes("--ab")) {
