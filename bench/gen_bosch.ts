@@ -14,6 +14,7 @@
  * @module
  */
 import { mulberry32 } from "../lib/data/profile.ts";
+import { arg } from "./harness.ts";
 
 /** What `generateBoschCsv` wrote. */
 export interface GeneratedCsv {
@@ -211,11 +212,6 @@ export async function ensureBoschCsv(gb: number): Promise<string> {
     await generateBoschCsv({ path, bytes: Math.round(gb * 2 ** 30), seed: 1 });
   }
   return path;
-}
-
-function arg(name: string): string | undefined {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Deno.args[i + 1] : undefined;
 }
 
 if (import.meta.main) {

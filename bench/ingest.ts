@@ -28,27 +28,15 @@ import { profileCsv } from "../lib/data/profile.ts";
 import { profileInWorker } from "../lib/data/profile_worker.ts";
 import { LocalBlobStore } from "../lib/storage/local_store.ts";
 import { ensureBoschCsv } from "./gen_bosch.ts";
+import { arg, type Figures, peakRssMb, runPhase as runPhaseOf } from "./harness.ts";
 
-/** Figures a phase reports (numbers are printed as is; `peakRssMb` is added by the runner). */
-export type Figures = Record<string, number | string>;
+/** Run one of this file's phases in a subprocess. */
+const runPhase = (name: string, path: string) => runPhaseOf(import.meta.url, name, path);
+
 /** A phase runs in a fresh subprocess: `run(csvPath)` → figures. */
 export type Phase = (csvPath: string) => Promise<Figures>;
 
 const MB = 1e6;
-
-function arg(name: string): string | undefined {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Deno.args[i + 1] : undefined;
-}
-
-/** Peak resident set of this process so far, MB (Linux `VmHWM`). */
-export function peakRssMb(): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"));
-    if (m) return Number(m[1]) / 1024;
-  } catch { /* not Linux */ }
-  return Deno.memoryUsage().rss / 2 ** 20;
-}
 
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -300,18 +288,6 @@ async function uploadPhase(path: string, mode: "multipart" | "raw"): Promise<Fig
   const json = JSON.parse(out.slice(out.indexOf("{")));
   if (json.error) throw new Error(`${mode} upload failed: ${json.error}`);
   return { ...json, clientMs, clientMbps: size / MB / (clientMs / 1000), status };
-}
-
-/** Run one phase in a subprocess; returns its figures + peak RSS. */
-async function runPhase(name: string, path: string): Promise<Figures> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(import.meta.url).pathname, "--phase", name, "--file", path],
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  if (!out.success) throw new Error(`phase ${name} failed: ${text}`);
-  return JSON.parse(text.slice(text.indexOf("{")));
 }
 
 const fmt = (v: number | string | undefined, d = 0) =>

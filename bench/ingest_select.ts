@@ -21,22 +21,10 @@ import { registerIngestTasks } from "../lib/pipeline/feature_selection.ts";
 import { ingestUpload, SELECT_FEATURES_KIND } from "../lib/pipeline/ingest.ts";
 import { getDataset } from "../lib/pipeline/datasets.ts";
 import { ensureBoschCsv } from "./gen_bosch.ts";
+import { arg, type Figures, peakRssMb, runPhase as runPhaseOf } from "./harness.ts";
 
-type Figures = Record<string, number | string>;
-
-function arg(name: string): string | undefined {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Deno.args[i + 1] : undefined;
-}
-
-/** Peak resident set of this process so far, MB (Linux `VmHWM`). */
-function peakRssMb(): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"));
-    if (m) return Number(m[1]) / 1024;
-  } catch { /* not Linux */ }
-  return Deno.memoryUsage().rss / 2 ** 20;
-}
+/** Run one of this file's phases in a subprocess. */
+const runPhase = (name: string, path: string) => runPhaseOf(import.meta.url, name, path);
 
 /** CPU seconds of the whole process (all threads, workers included). */
 function cpuS(): number {
@@ -189,17 +177,6 @@ const LOCAL_PHASES: Record<string, Phase> = {
     return { mbps: n / 1e6 / s, s };
   },
 };
-
-async function runPhase(name: string, path: string): Promise<Figures> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(import.meta.url).pathname, "--phase", name, "--file", path],
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  if (!out.success) throw new Error(`phase ${name} failed: ${text}`);
-  return JSON.parse(text.slice(text.indexOf("{")));
-}
 
 if (import.meta.main) {
   const phase = arg("phase");
