@@ -23,7 +23,7 @@
 import process from "node:process";
 import { buildColumnTableInWorker } from "../lib/data/column_table_worker.ts";
 import { scanCsv } from "../lib/data/csv_scanner.ts";
-import { receiveCsvUpload } from "../lib/data/multipart_upload.ts";
+import { receiveCsvUpload } from "../lib/api/multipart_upload.ts";
 import { profileCsv } from "../lib/data/profile.ts";
 import { profileInWorker } from "../lib/data/profile_worker.ts";
 import { LocalBlobStore } from "../lib/storage/local_store.ts";

@@ -17,9 +17,9 @@
 import process from "node:process";
 import { openServices } from "../lib/bootstrap.ts";
 import { testConfig } from "../lib/testing.ts";
-import { registerIngestTasks } from "../lib/pipeline/feature_selection.ts";
-import { ingestUpload, SELECT_FEATURES_KIND } from "../lib/pipeline/ingest.ts";
-import { getDataset } from "../lib/pipeline/datasets.ts";
+import { registerIngestTasks } from "../lib/pipeline/ingest/feature_selection.ts";
+import { ingestUpload, SELECT_FEATURES_KIND } from "../lib/pipeline/ingest/ingest.ts";
+import { getDataset } from "../lib/pipeline/ingest/datasets.ts";
 import { ensureBoschCsv } from "./gen_bosch.ts";
 import { arg, type Figures, peakRssMb, runPhase as runPhaseOf } from "./harness.ts";
 

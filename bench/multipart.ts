@@ -32,7 +32,7 @@ import busboy from "busboy";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
 import type { BlobStore } from "../lib/storage/blob_store.ts";
-import { receiveCsvUpload } from "../lib/data/multipart_upload.ts";
+import { receiveCsvUpload } from "../lib/api/multipart_upload.ts";
 
 const CHUNK = 64 * 1024;
 const BLOCK = 4 * 1024 * 1024;

@@ -24,7 +24,7 @@ import { createApp } from "../lib/app.ts";
 import { openServices } from "../lib/bootstrap.ts";
 import { testConfig } from "../lib/testing.ts";
 import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
-import { installSyntheticDataset } from "../lib/pipeline/testdata/synthetic_dataset.ts";
+import { installSyntheticDataset } from "../lib/pipeline/train/testdata/synthetic_dataset.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,

@@ -3,9 +3,13 @@
  *
  * @module
  */
-import "../lib/pipeline/openapi_ingest.ts";
+import "../lib/api/openapi_ingest.ts";
 import { define } from "../utils.ts";
-import { ACTIVE_DATASET_KEY, listDatasets, reconcileDataset } from "../lib/pipeline/datasets.ts";
+import {
+  ACTIVE_DATASET_KEY,
+  listDatasets,
+  reconcileDataset,
+} from "../lib/pipeline/ingest/datasets.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -5,9 +5,9 @@
  * @module
  */
 import { HttpError } from "fresh";
-import "../lib/pipeline/openapi_ingest.ts";
+import "../lib/api/openapi_ingest.ts";
 import { define } from "../utils.ts";
-import { getActiveSplit } from "../lib/pipeline/split.ts";
+import { getActiveSplit } from "../lib/pipeline/split/split.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

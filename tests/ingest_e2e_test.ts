@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { createApp } from "../lib/app.ts";
 import { withTestServices } from "../lib/testing.ts";
 import type { Services } from "../lib/services.ts";
-import { registerIngestTasks, selectFeatures } from "../lib/pipeline/feature_selection.ts";
-import { SELECT_FEATURES_KIND } from "../lib/pipeline/ingest.ts";
-import { clearTimeIndexCache } from "../lib/pipeline/split.ts";
+import { registerIngestTasks, selectFeatures } from "../lib/pipeline/ingest/feature_selection.ts";
+import { SELECT_FEATURES_KIND } from "../lib/pipeline/ingest/ingest.ts";
+import { clearTimeIndexCache } from "../lib/pipeline/split/split.ts";
 import { dotnetBody, dotnetSplitBody, dotnetUpload, generateCsv } from "./ingest_fixtures.ts";
 
 const DATA = new URL("../../shared/data/", import.meta.url);

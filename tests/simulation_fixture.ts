@@ -12,10 +12,14 @@ import { makeClassification } from "../lib/ml/synthetic.ts";
 import { rankFeatures } from "../lib/ml/importance.ts";
 import { toOnnx } from "../lib/ml/onnx_export.ts";
 import { writeColumnTable } from "../lib/data/column_table.ts";
-import { activateDataset, type DatasetRecord, putDataset } from "../lib/pipeline/datasets.ts";
-import { createSplit, type SplitRecord } from "../lib/pipeline/split.ts";
-import { artifactKeys, type ModelRecord, saveModel } from "../lib/pipeline/models.ts";
-import { resolveTrainSettings } from "../lib/pipeline/train_params.ts";
+import {
+  activateDataset,
+  type DatasetRecord,
+  putDataset,
+} from "../lib/pipeline/ingest/datasets.ts";
+import { createSplit, type SplitRecord } from "../lib/pipeline/split/split.ts";
+import { artifactKeys, type ModelRecord, saveModel } from "../lib/pipeline/train/models.ts";
+import { resolveTrainSettings } from "../lib/pipeline/train/params.ts";
 
 /** What `seedSimulation` made. */
 export interface SimFixture {

@@ -13,11 +13,11 @@ import { openServices } from "../lib/bootstrap.ts";
 import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
 import { testConfig, withTestServices } from "../lib/testing.ts";
 import type { Services } from "../lib/services.ts";
-import { loadSplitSet } from "../lib/pipeline/split.ts";
+import { loadSplitSet } from "../lib/pipeline/split/split.ts";
 import { predictProba } from "../lib/ml/predictor.ts";
-import { readPacketRecords, type SimPacket } from "../lib/pipeline/simulation_packets.ts";
-import { INIT_MESSAGE, warmupMessage } from "../lib/pipeline/simulate.ts";
-import { saveModel } from "../lib/pipeline/models.ts";
+import { readPacketRecords, type SimPacket } from "../lib/pipeline/simulation/packets.ts";
+import { INIT_MESSAGE, warmupMessage } from "../lib/pipeline/simulation/simulate.ts";
+import { saveModel } from "../lib/pipeline/train/models.ts";
 import { seedSimulation } from "./simulation_fixture.ts";
 import { assertShape, obj, oneOf, rec, type Shape } from "./shape.ts";
 

@@ -10,10 +10,10 @@
  * @module
  */
 import type { Services } from "../services.ts";
-import { recoverInterruptedUploads } from "./datasets.ts";
-import { registerIngestTasks } from "./feature_selection.ts";
-import { registerSimulationTasks } from "./simulate.ts";
-import { registerTrainTasks } from "./train.ts";
+import { recoverInterruptedUploads } from "./ingest/datasets.ts";
+import { registerIngestTasks } from "./ingest/feature_selection.ts";
+import { registerSimulationTasks } from "./simulation/simulate.ts";
+import { registerTrainTasks } from "./train/train.ts";
 
 /** Register every pipeline task kind (each pipeline step adds its own line). */
 export function registerPipelineTasks(services: Services): void {

@@ -4,7 +4,6 @@
  * - `KvTaskRunner` (runner.ts) implements `TaskRunner` (types.ts); see its module doc for the
  *   life of a task, the concurrency rule (409 with the running task's id) and stop semantics.
  * - `runInWorker` / `serveWorker`: CPU-heavy handler work in Web Workers.
- * - `sseResponse`: push a task's status (or any async iterable) as Server-Sent Events.
  *
  * @module
  */
@@ -27,7 +26,6 @@ export {
   WorkerTimeoutError,
 } from "./run_in_worker.ts";
 export { serveWorker, type WorkerIO } from "./worker_protocol.ts";
-export { formatEvent, type SseOptions, sseResponse } from "./sse.ts";
 
 /**
  * `expireIn` (ms) for data a task owns (e.g. simulation packets under `["sim", taskId, seq]`),

@@ -13,9 +13,9 @@
  * @module
  */
 import type { Services } from "../services.ts";
-import { getActiveDataset, listDatasets, reconcileDataset } from "../pipeline/datasets.ts";
-import { getActiveModel, listModels, type ModelRecord } from "../pipeline/models.ts";
-import { getActiveSplit, getSplit, type SplitRecord } from "../pipeline/split.ts";
+import { getActiveDataset, listDatasets, reconcileDataset } from "../pipeline/ingest/datasets.ts";
+import { getActiveModel, listModels, type ModelRecord } from "../pipeline/train/models.ts";
+import { getActiveSplit, getSplit, type SplitRecord } from "../pipeline/split/split.ts";
 import { contractStatus } from "../pipeline/task_view.ts";
 import type { TaskRecord } from "../tasks/types.ts";
 import type { DatasetView, TaskStatus } from "./types.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import type { DatasetRecord, ModelRecord, SimPacket, SplitRecord, TrainResult } from "./types.ts";
-import { TRAIN_DEFAULTS } from "../pipeline/train_params.ts";
+import { TRAIN_DEFAULTS } from "../pipeline/train/params.ts";
 
 const DAY = 86_400_000;
 

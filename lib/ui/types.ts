@@ -4,14 +4,14 @@
  *
  * @module
  */
-import type { DatasetRecord } from "../pipeline/datasets.ts";
-import type { ChartPoint } from "../pipeline/train_report.ts";
+import type { DatasetRecord } from "../pipeline/ingest/datasets.ts";
+import type { ChartPoint } from "../pipeline/train/report.ts";
 
-export type { DatasetRecord, DatasetState, RankedFeature } from "../pipeline/datasets.ts";
-export type { ModelRecord } from "../pipeline/models.ts";
-export type { SimPacket, SimSummary } from "../pipeline/simulation_packets.ts";
-export type { SplitRecord, SplitResponse } from "../pipeline/split.ts";
-export type { ChartPoint } from "../pipeline/train_report.ts";
+export type { DatasetRecord, DatasetState, RankedFeature } from "../pipeline/ingest/datasets.ts";
+export type { ModelRecord } from "../pipeline/train/models.ts";
+export type { SimPacket, SimSummary } from "../pipeline/simulation/packets.ts";
+export type { SplitRecord, SplitResponse } from "../pipeline/split/split.ts";
+export type { ChartPoint } from "../pipeline/train/report.ts";
 
 /** `GET /dataset/{id}`: the record plus whether it is the active dataset. */
 export type DatasetView = DatasetRecord & { active?: boolean };
@@ -67,13 +67,13 @@ export interface TrainResult {
 /** `GET /models`. */
 export interface ModelsList {
   active_model_id: string | null;
-  models: import("../pipeline/models.ts").ModelRecord[];
+  models: import("../pipeline/train/models.ts").ModelRecord[];
 }
 
 /** `GET /simulation/{id}/packets`. */
 export interface PacketsPage {
   task_id: string;
-  packets: import("../pipeline/simulation_packets.ts").SimPacket[];
+  packets: import("../pipeline/simulation/packets.ts").SimPacket[];
   next_after: number;
   status: string;
 }

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createApp } from "../../lib/app.ts";
 import { withTestServices } from "../../lib/testing.ts";
 import type { Services } from "../../lib/services.ts";
-import { saveModel } from "../../lib/pipeline/models.ts";
+import { saveModel } from "../../lib/pipeline/train/models.ts";
 import {
   fixtureDataset,
   fixtureModel,

@@ -6,13 +6,13 @@
  * @module
  */
 import { HttpError } from "fresh";
-import "../../lib/pipeline/openapi_ingest.ts";
+import "../../lib/api/openapi_ingest.ts";
 import { define } from "../../utils.ts";
 import {
   getActiveDataset,
   getNewestDataset,
   reconcileDataset,
-} from "../../lib/pipeline/datasets.ts";
+} from "../../lib/pipeline/ingest/datasets.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -8,7 +8,7 @@
  */
 import { HttpError } from "fresh";
 import { define } from "../../utils.ts";
-import { IngestError, ingestUpload } from "../../lib/pipeline/ingest.ts";
+import { IngestError, ingestUpload } from "../../lib/pipeline/ingest/ingest.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {

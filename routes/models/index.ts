@@ -3,9 +3,9 @@
  *
  * @module
  */
-import "../../lib/pipeline/openapi_train.ts";
+import "../../lib/api/openapi_train.ts";
 import { define } from "../../utils.ts";
-import { listModels } from "../../lib/pipeline/models.ts";
+import { listModels } from "../../lib/pipeline/train/models.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -16,8 +16,8 @@ import {
   type SetName,
   SplitError,
   type TimeWindow,
-} from "../../lib/pipeline/split.ts";
-import { checkWindows } from "../../lib/pipeline/split_math.ts";
+} from "../../lib/pipeline/split/split.ts";
+import { checkWindows } from "../../lib/pipeline/split/windows.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {

@@ -15,8 +15,8 @@
  */
 import { define } from "../../utils.ts";
 import { parseJsonBody } from "../../lib/api/validation.ts";
-import { SimulationStartError, startSimulation } from "../../lib/pipeline/simulate.ts";
-import { SimulationStartSchema } from "../../lib/pipeline/openapi_simulation.ts";
+import { SimulationStartError, startSimulation } from "../../lib/pipeline/simulation/simulate.ts";
+import { SimulationStartSchema } from "../../lib/api/openapi_simulation.ts";
 
 /** Largest body read (the options are a few dozen bytes). */
 const MAX_BODY_BYTES = 16 * 1024;

@@ -6,9 +6,9 @@
  * @module
  */
 import { HttpError } from "fresh";
-import "../../../lib/pipeline/openapi_ingest.ts";
+import "../../../lib/api/openapi_ingest.ts";
 import { define } from "../../../utils.ts";
-import { ACTIVE_DATASET_KEY, getDataset } from "../../../lib/pipeline/datasets.ts";
+import { ACTIVE_DATASET_KEY, getDataset } from "../../../lib/pipeline/ingest/datasets.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import "../../../lib/pipeline/openapi_train.ts";
+import "../../../lib/api/openapi_train.ts";
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
-import { getActiveModel, getModel } from "../../../lib/pipeline/models.ts";
+import { getActiveModel, getModel } from "../../../lib/pipeline/train/models.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

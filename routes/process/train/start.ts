@@ -9,11 +9,11 @@
  *
  * @module
  */
-import "../../../lib/pipeline/openapi_train.ts";
+import "../../../lib/api/openapi_train.ts";
 import { define } from "../../../utils.ts";
 import { parseJsonBody } from "../../../lib/api/validation.ts";
-import { startTraining } from "../../../lib/pipeline/train.ts";
-import { trainOverridesSchema } from "../../../lib/pipeline/train_params.ts";
+import { startTraining } from "../../../lib/pipeline/train/train.ts";
+import { trainOverridesSchema } from "../../../lib/pipeline/train/params.ts";
 import { TaskConflictError } from "../../../lib/tasks/types.ts";
 
 /** Largest override body accepted (a few hundred bytes in practice). */

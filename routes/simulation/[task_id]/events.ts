@@ -8,10 +8,10 @@
  */
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
-import "../../../lib/pipeline/openapi_simulation.ts";
+import "../../../lib/api/openapi_simulation.ts";
 import { RequestValidationError } from "../../../lib/api/validation.ts";
-import { SIMULATE_KIND } from "../../../lib/pipeline/simulate.ts";
-import { parseCursor, simulationEventResponse } from "../../../lib/pipeline/simulation_stream.ts";
+import { SIMULATE_KIND } from "../../../lib/pipeline/simulation/simulate.ts";
+import { parseCursor, simulationEventResponse } from "../../../lib/api/simulation_stream.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -8,8 +8,8 @@
  */
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
-import "../../../lib/pipeline/openapi_simulation.ts";
-import { getSimulationSummary } from "../../../lib/pipeline/simulate.ts";
+import "../../../lib/api/openapi_simulation.ts";
+import { getSimulationSummary } from "../../../lib/pipeline/simulation/simulate.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import "../../../lib/pipeline/openapi_train.ts";
+import "../../../lib/api/openapi_train.ts";
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
-import { sseResponse } from "../../../lib/tasks/sse.ts";
+import { sseResponse } from "../../../lib/api/sse.ts";
 import { taskView } from "../../../lib/pipeline/task_view.ts";
 
 export const handler = define.handlers({

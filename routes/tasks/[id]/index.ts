@@ -3,7 +3,7 @@
  *
  * @module
  */
-import "../../../lib/pipeline/openapi_train.ts";
+import "../../../lib/api/openapi_train.ts";
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
 import { taskView } from "../../../lib/pipeline/task_view.ts";

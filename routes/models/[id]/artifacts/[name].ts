@@ -5,7 +5,7 @@
  *
  * @module
  */
-import "../../../../lib/pipeline/openapi_train.ts";
+import "../../../../lib/api/openapi_train.ts";
 import { HttpError } from "fresh";
 import { define } from "../../../../utils.ts";
 import {
@@ -13,7 +13,7 @@ import {
   getActiveModel,
   getModel,
   isArtifactName,
-} from "../../../../lib/pipeline/models.ts";
+} from "../../../../lib/pipeline/train/models.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import "../../../../lib/pipeline/openapi_train.ts";
+import "../../../../lib/api/openapi_train.ts";
 import { HttpError } from "fresh";
 import { define } from "../../../../utils.ts";
-import { TRAIN_KIND } from "../../../../lib/pipeline/train.ts";
+import { TRAIN_KIND } from "../../../../lib/pipeline/train/train.ts";
 import { contractStatus } from "../../../../lib/pipeline/task_view.ts";
 
 export const handler = define.handlers({

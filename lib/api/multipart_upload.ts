@@ -1,0 +1,421 @@
+/**
+ * Receive a dataset upload straight into blob storage, validating while streaming.
+ *
+ * Accepts `multipart/form-data` (what .NET sends: quoted boundary, one part named `file`, a
+ * Content-Length) or a raw `text/csv` body. Multipart is parsed by npm `busboy` (a well-kept
+ * library; `bench/multipart.ts` measured our own parser at parity speed and +20–30 % RSS). The file bytes flow chunk by chunk from the socket
+ * into `store.put` (backpressure end to end, so memory stays flat — never `req.formData()`,
+ * which buffers the whole file). Before the first byte is handed to the store the CSV header
+ * line is checked (`Id`, `Response`, a timestamp column): a bad file is refused with 422 without
+ * ever creating a blob. Oversize (413), truncated multipart, a client that disconnects, or an
+ * abort make the stream fail, and `BlobStore.put` then removes its temp file: nothing is left.
+ *
+ * Measured (1 GB, curl client like .NET: Content-Length, quoted boundary; fsync included, disk
+ * ~160 MB/s with sync, machine loaded): multipart 100 MB/s vs raw pipe-to-file 98 MB/s in the
+ * same run (1.02×), server peak RSS 135 MB (with the former in-house parser; busboy parses at
+ * ~1.1 GiB/s in `bench/multipart.ts`, far above that disk rate).
+ *
+ * Errors are `UploadError { status, detail }`; routes answer `{"detail": detail}` with `status`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   const up = await receiveCsvUpload(ctx.req, storage, `datasets/${id}/source.csv`, {
+ *     maxBytes: config.maxUploadBytes, signal: ctx.req.signal,
+ *   });
+ *   // up.bytes, up.filename, up.header.featureNames ...
+ * } catch (e) {
+ *   if (e instanceof UploadError) return Response.json({ detail: e.detail }, { status: e.status });
+ *   throw e;
+ * }
+ * ```
+ *
+ * @module
+ */
+import type { BlobStore } from "../storage/blob_store.ts";
+import {
+  type CsvHeader,
+  CsvValidationError,
+  type HeaderOptions,
+  parseHeader,
+} from "../data/csv_header.ts";
+import busboy from "busboy";
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
+
+/** An upload refused or failed; `status` is the HTTP status to answer. */
+export class UploadError extends Error {
+  constructor(readonly status: number, readonly detail: string) {
+    super(detail);
+    this.name = "UploadError";
+  }
+}
+
+/** Options of `receiveCsvUpload`. */
+export interface UploadOptions extends HeaderOptions {
+  /** Largest accepted file (the CSV itself, not the multipart framing). */
+  maxBytes: number;
+  /** E.g. `req.signal`: aborting stops the upload and removes the partial blob. */
+  signal?: AbortSignal;
+  /** Longest accepted header line (default 8 MiB). */
+  maxHeaderBytes?: number;
+}
+
+/** What was stored. */
+export interface UploadResult {
+  key: string;
+  /** Bytes of the CSV stored. */
+  bytes: number;
+  /** The client's file name (multipart), else null. */
+  filename: string | null;
+  /** Header column names. */
+  columns: string[];
+  /** The resolved header (roles, feature columns). */
+  header: CsvHeader;
+}
+
+/** Content types accepted as a raw CSV body. */
+const RAW_TYPES = new Set([
+  "text/csv",
+  "application/csv",
+  "text/plain",
+  "application/octet-stream",
+]);
+/** Allowance for multipart framing when checking Content-Length against maxBytes. */
+const FRAMING_SLACK = 64 * 1024;
+
+/**
+ * Stream the upload in `req` to `store.put(key, …)`. Resolves once the blob is completely
+ * stored; rejects with `UploadError` (400 / 413 / 415 / 422) and leaves nothing behind otherwise.
+ */
+export async function receiveCsvUpload(
+  req: Request,
+  store: BlobStore,
+  key: string,
+  opts: UploadOptions,
+): Promise<UploadResult> {
+  const contentType = req.headers.get("content-type") ?? "";
+  const mediaType = contentType.split(";")[0].trim().toLowerCase();
+  const isMultipart = mediaType === "multipart/form-data";
+  if (!isMultipart && !RAW_TYPES.has(mediaType)) {
+    await req.body?.cancel().catch(() => {});
+    throw new UploadError(
+      415,
+      `Unsupported Content-Type '${mediaType || "(none)"}': send multipart/form-data with a part ` +
+        `named 'file', or a text/csv body`,
+    );
+  }
+  const lengthHeader = req.headers.get("content-length");
+  const length = lengthHeader === null ? null : Number(lengthHeader);
+  if (!req.body || length === 0) {
+    await req.body?.cancel().catch(() => {});
+    throw new UploadError(400, "The request body is empty: no file was uploaded");
+  }
+  if (length !== null && length > opts.maxBytes + (isMultipart ? FRAMING_SLACK : 0)) {
+    await req.body.cancel().catch(() => {});
+    throw new UploadError(413, tooLarge(opts.maxBytes));
+  }
+
+  let pull: () => Promise<Uint8Array | null>;
+  let cancel: (reason?: unknown) => Promise<void>;
+  let filename: string | null = null;
+  if (isMultipart) {
+    if (!boundaryOf(contentType)) {
+      await req.body.cancel().catch(() => {});
+      throw new UploadError(400, "multipart/form-data without a valid boundary parameter");
+    }
+    const mp = await openMultipart(req.body, contentType, opts.maxBytes);
+    pull = mp.pull;
+    cancel = mp.cancel;
+    filename = mp.filename;
+  } else {
+    const reader = req.body.getReader();
+    cancel = (r) => reader.cancel(r).catch(() => {});
+    pull = async () => {
+      const r = await reader.read();
+      return r.done ? null : r.value;
+    };
+  }
+
+  // Read up to the end of the CSV header line and validate it before storing anything.
+  const maxHeader = opts.maxHeaderBytes ?? 8 * 1024 * 1024;
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  let header: CsvHeader;
+  let sawData = false; // any byte after the header line other than CR/LF
+  let total = 0;
+  try {
+    let lf = -1;
+    for (;;) {
+      const c = await readSafely(pull);
+      if (c === null) break;
+      if (c.length === 0) continue;
+      total += c.length;
+      if (total > opts.maxBytes) throw new UploadError(413, tooLarge(opts.maxBytes));
+      head.push(c);
+      const i = c.indexOf(10);
+      if (i >= 0) {
+        lf = headBytes + i;
+        headBytes += c.length;
+        break;
+      }
+      headBytes += c.length;
+      if (headBytes > maxHeader) {
+        throw new UploadError(422, `The first line (CSV header) is longer than ${maxHeader} bytes`);
+      }
+    }
+    if (headBytes === 0) throw new UploadError(400, "The uploaded file is empty");
+    const all = concat(head, headBytes);
+    header = parseHeader(all.subarray(0, lf >= 0 ? lf : headBytes), opts);
+    if (lf >= 0) sawData = hasData(all, lf + 1, all.length);
+  } catch (err) {
+    await cancel(err);
+    throw toUploadError(err);
+  }
+
+  let failure: UploadError | null = null;
+  let cancelled = false;
+  let queued: Uint8Array[] | null = head;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        if (queued) {
+          for (const c of queued) controller.enqueue(c);
+          queued = null;
+          return;
+        }
+        const c = await readSafely(pull);
+        if (cancelled) return;
+        if (c === null) {
+          if (!sawData) throw new UploadError(422, "The CSV has a header line but no data rows");
+          controller.close();
+          return;
+        }
+        total += c.length;
+        if (total > opts.maxBytes) throw new UploadError(413, tooLarge(opts.maxBytes));
+        if (!sawData) sawData = hasData(c, 0, c.length);
+        controller.enqueue(c);
+      } catch (err) {
+        if (cancelled) return;
+        failure = toUploadError(err);
+        controller.error(failure);
+        await cancel(failure);
+      }
+    },
+    async cancel(reason) {
+      cancelled = true;
+      await cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+
+  let bytes: number;
+  try {
+    bytes = await store.put(key, stream, { signal: opts.signal });
+  } catch (err) {
+    await cancel(err);
+    if (opts.signal?.aborted) throw new UploadError(400, "The upload was aborted");
+    if (failure) throw failure;
+    throw err;
+  }
+  return { key, bytes, filename, columns: header.names, header };
+}
+
+/**
+ * The `boundary` parameter of a multipart Content-Type — quoted (`boundary="<guid>"`, as .NET
+ * sends it) or a plain token — or null when absent / invalid (RFC 2046: 1–70 characters).
+ *
+ * @example
+ * ```ts
+ * boundaryOf('multipart/form-data; boundary="a1b2"'); // "a1b2"
+ * ```
+ */
+export function boundaryOf(contentType: string): string | null {
+  const m = /;\s*boundary\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s;]+))/i.exec(contentType);
+  if (!m) return null;
+  const b = m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2];
+  return b.length >= 1 && b.length <= 70 ? b : null;
+}
+
+/** The single `file` part of a multipart body, as a pull source. */
+interface MultipartFile {
+  filename: string | null;
+  /** Next chunk of the file, null at its end (after the closing boundary was parsed). */
+  pull: () => Promise<Uint8Array | null>;
+  /** Stop: destroys busboy and the source (cancelling the request body). */
+  cancel: (reason?: unknown) => Promise<void>;
+}
+
+const ONE_PART = "Expected exactly one form part (named 'file')";
+
+/** A part under the wrong name (`undefined`: no name parameter). */
+function wrongPart(name: string | undefined): UploadError {
+  return new UploadError(
+    400,
+    `Expected the file in a form part named 'file', got ${
+      name === undefined || name === "" ? "a part without a name" : `'${name}'`
+    }`,
+  );
+}
+
+/** busboy's errors → 400 with a message saying what is wrong with the body. */
+function multipartError(err: unknown): UploadError {
+  if (err instanceof UploadError) return err;
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/^Unexpected end of (form|file)$/.test(msg)) {
+    return new UploadError(
+      400,
+      "Multipart body ended before the closing boundary (truncated upload)",
+    );
+  }
+  return new UploadError(400, `Malformed multipart body: ${msg}`);
+}
+
+/**
+ * Pipe `body` through busboy and wait for the first part, which must be a file named `file`.
+ * The file stream is read with its async iterator (`read()` on demand): busboy holds its write
+ * callback while the file stream is full, so backpressure reaches the request body.
+ */
+async function openMultipart(
+  body: ReadableStream<Uint8Array>,
+  contentType: string,
+  maxBytes: number,
+): Promise<MultipartFile> {
+  const src = Readable.fromWeb(body as unknown as NodeWebReadableStream<Uint8Array>);
+  const srcClosed = new Promise<void>((r) => src.once("close", () => r()));
+  let bb: busboy.Busboy;
+  try {
+    bb = busboy({
+      headers: { "content-type": contentType },
+      // fileSize: busboy stops at one byte over the limit; our own count then answers 413.
+      limits: { files: 1, fileSize: maxBytes + 1 },
+      defParamCharset: "utf8",
+    });
+  } catch (err) {
+    src.destroy();
+    await srcClosed;
+    throw multipartError(err);
+  }
+  let file: Readable | null = null;
+  let filename: string | null = null;
+  let failure: UploadError | null = null;
+  let onFirst!: { resolve: () => void; reject: (e: UploadError) => void };
+  const first = new Promise<void>((resolve, reject) => onFirst = { resolve, reject });
+  let onDone!: { resolve: () => void; reject: (e: UploadError) => void };
+  const done = new Promise<void>((resolve, reject) => onDone = { resolve, reject });
+  done.catch(() => {}); // only awaited after the file's end; failures surface there or in pull
+  const fail = (err: unknown) => {
+    if (failure) return;
+    failure = multipartError(err);
+    onFirst.reject(failure);
+    onDone.reject(failure);
+    // Propagates to the file stream, so a pending read rejects too.
+    if (!bb.destroyed) bb.destroy(failure);
+    file?.destroy(failure);
+  };
+  const cancel = async () => {
+    fail(new UploadError(400, "The upload was cancelled"));
+    src.unpipe(bb);
+    src.destroy();
+    await srcClosed;
+  };
+
+  // A failing body (client gone) does not travel through pipe(): report it ourselves.
+  src.on("error", (err) => {
+    fail(
+      new UploadError(
+        400,
+        `The upload was interrupted: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    );
+  });
+  bb.on("error", fail);
+  bb.on("file", (name, stream, info) => {
+    stream.on("error", () => {}); // errors are read through `failure` / the iterator
+    if (file !== null || name !== "file") {
+      stream.resume();
+      fail(file !== null ? new UploadError(400, ONE_PART) : wrongPart(name));
+      return;
+    }
+    file = stream;
+    filename = info.filename ?? null;
+    onFirst.resolve();
+  });
+  bb.on("filesLimit", () => fail(new UploadError(400, ONE_PART)));
+  bb.on("field", (name) => fail(file !== null ? new UploadError(400, ONE_PART) : wrongPart(name)));
+  bb.on("close", () => {
+    if (file === null) {
+      fail(new UploadError(400, "The multipart body has no parts: no file was uploaded"));
+    }
+    onDone.resolve();
+  });
+  src.pipe(bb);
+
+  try {
+    await first;
+  } catch (err) {
+    await cancel();
+    throw multipartError(err);
+  }
+  const fileStream = file as unknown as Readable;
+  const it = fileStream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  return {
+    filename,
+    async pull() {
+      let r: IteratorResult<Uint8Array>;
+      try {
+        r = await it.next();
+      } catch (err) {
+        throw failure ?? multipartError(err);
+      }
+      if (!r.done) return r.value;
+      // End of the file part: wait until busboy has parsed the rest (closing boundary, or an
+      // extra part → 400).
+      await done;
+      if (failure) throw failure;
+      return null;
+    },
+    cancel,
+  };
+}
+
+function tooLarge(max: number): string {
+  return `The file is larger than the limit of ${max} bytes (${(max / 2 ** 20).toFixed(0)} MiB)`;
+}
+
+/** Read from the body; a failing body (client gone) becomes a 400 UploadError. */
+async function readSafely(pull: () => Promise<Uint8Array | null>): Promise<Uint8Array | null> {
+  try {
+    return await pull();
+  } catch (err) {
+    if (err instanceof UploadError) throw err;
+    throw new UploadError(
+      400,
+      `The upload was interrupted: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
+
+function toUploadError(err: unknown): UploadError {
+  if (err instanceof UploadError) return err;
+  if (err instanceof CsvValidationError) return new UploadError(422, err.message);
+  return new UploadError(
+    400,
+    `The upload failed: ${err instanceof Error ? err.message : String(err)}`,
+  );
+}
+
+function concat(chunks: Uint8Array[], n: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+function hasData(b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (b[i] !== 10 && b[i] !== 13) return true;
+  return false;
+}

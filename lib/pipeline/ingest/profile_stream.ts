@@ -1,0 +1,215 @@
+/**
+ * Profile an upload WHILE it is being received: the bytes going to `BlobStore.put` are also
+ * fed to a worker running `profileCsv`, so the validation pass overlaps the network read and
+ * the disk write instead of re-reading the stored file afterwards. On two cores this turns
+ * `upload + profile` into about `max(upload, profile)`.
+ *
+ * Backpressure: at most `MAX_INFLIGHT_BYTES` are handed to the worker and not yet consumed by
+ * its scanner; beyond that the upload stream waits, so memory stays flat whatever the file size
+ * (a plain `ReadableStream.tee()` would buffer the faster branch without bound).
+ *
+ * A validation error found mid-upload does not cut the upload short (the client keeps sending
+ * and gets its 422 once the body is read, which HTTP clients handle far better than a reset);
+ * the worker simply stops being fed. A worker failure of any other kind is reported as such so
+ * the caller can fall back to profiling the stored file.
+ *
+ * @example
+ * ```ts
+ * const profiler = new StreamingProfiler({ seed: 42 });
+ * await receiveCsvUpload(req, profiler.wrapStore(storage), key, opts);
+ * const { profile, sample } = await profiler.finish();
+ * ```
+ *
+ * @module
+ */
+import type { BlobStore } from "../../storage/blob_store.ts";
+import { CsvValidationError } from "../../data/csv_header.ts";
+import type { ProfileOptions, ProfileResult } from "../../data/profile.ts";
+
+/** Bytes handed to the worker and not yet taken by its scanner before the upload waits. */
+export const MAX_INFLIGHT_BYTES = 32 * 1024 * 1024;
+
+/** Size of the batches posted to the worker. */
+const BATCH_BYTES = 4 << 20;
+
+/** The worker ended for a reason other than the CSV content (crash, startup failure). */
+export class ProfilerFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ProfilerFailure";
+  }
+}
+
+type Out =
+  | { type: "ack"; bytes: number }
+  | { type: "result"; value: ProfileResult }
+  | {
+    type: "error";
+    error: { name: string; message: string; line: number | null; column: string | null };
+  };
+
+/** One upload's streaming profile. Create one per upload; `finish` or `abort` it. */
+export class StreamingProfiler {
+  #worker: Worker | null = null;
+  #inflight = 0;
+  #waiters: (() => void)[] = [];
+  #done = false;
+  #result: Promise<ProfileResult>;
+  #resolve!: (r: ProfileResult) => void;
+  #reject!: (e: unknown) => void;
+  #fed = 0;
+  #stage = new Uint8Array(BATCH_BYTES);
+  #stageLen = 0;
+
+  constructor(readonly opts: Omit<ProfileOptions, "onProgress" | "signal"> = {}) {
+    this.#result = new Promise<ProfileResult>((res, rej) => {
+      this.#resolve = res;
+      this.#reject = rej;
+    });
+    this.#result.catch(() => {}); // observed through finish()
+  }
+
+  /** Bytes fed so far. */
+  get bytesFed(): number {
+    return this.#fed;
+  }
+
+  #start(): Worker {
+    if (this.#worker) return this.#worker;
+    const w = new Worker(new URL("./profile_stream_worker.ts", import.meta.url), {
+      type: "module",
+    });
+    w.onmessage = (ev: MessageEvent<Out>) => {
+      const m = ev.data;
+      if (m.type === "ack") {
+        this.#inflight -= m.bytes;
+        this.#release();
+      } else if (m.type === "result") this.#settle(() => this.#resolve(m.value));
+      else {
+        const e = m.error;
+        this.#settle(() =>
+          this.#reject(
+            e.name === "CsvValidationError"
+              ? new CsvValidationError(e.message, e.line, e.column)
+              : new ProfilerFailure(`Profile worker failed: ${e.message}`),
+          )
+        );
+      }
+    };
+    w.onerror = (ev) => {
+      ev.preventDefault();
+      this.#settle(() =>
+        this.#reject(new ProfilerFailure(`Profile worker crashed: ${ev.message}`))
+      );
+    };
+    w.postMessage({ type: "start", opts: this.opts });
+    this.#worker = w;
+    return w;
+  }
+
+  #release(): void {
+    if (this.#inflight > MAX_INFLIGHT_BYTES && !this.#done) return;
+    const ws = this.#waiters;
+    this.#waiters = [];
+    for (const r of ws) r();
+  }
+
+  #settle(fn: () => void): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#worker?.terminate();
+    this.#release();
+    fn();
+  }
+
+  /**
+   * Feed a chunk. It is copied into a staging buffer (the caller keeps using the chunk) that is
+   * posted — transferred — once `BATCH_BYTES` are collected: network chunks are small, and one
+   * message per megabyte keeps the per-message cost negligible. Waits while the worker is behind.
+   */
+  async push(chunk: Uint8Array): Promise<void> {
+    if (this.#done || chunk.byteLength === 0) return;
+    this.#fed += chunk.byteLength;
+    let off = 0;
+    while (off < chunk.byteLength) {
+      const n = Math.min(BATCH_BYTES - this.#stageLen, chunk.byteLength - off);
+      this.#stage.set(chunk.subarray(off, off + n), this.#stageLen);
+      this.#stageLen += n;
+      off += n;
+      if (this.#stageLen === BATCH_BYTES) this.#flush();
+    }
+    while (this.#inflight > MAX_INFLIGHT_BYTES && !this.#done) {
+      await new Promise<void>((r) => this.#waiters.push(r));
+    }
+  }
+
+  #flush(): void {
+    if (this.#stageLen === 0 || this.#done) return;
+    const w = this.#start();
+    const out = this.#stageLen === BATCH_BYTES ? this.#stage : this.#stage.slice(0, this.#stageLen);
+    this.#inflight += out.byteLength;
+    w.postMessage({ type: "chunk", bytes: out }, [out.buffer]);
+    this.#stage = new Uint8Array(BATCH_BYTES);
+    this.#stageLen = 0;
+  }
+
+  /** The input is complete. */
+  end(): void {
+    if (this.#done) return;
+    this.#flush();
+    this.#start().postMessage({ type: "end" });
+  }
+
+  /** Stop the worker (upload failed); `finish` then rejects. Idempotent. */
+  abort(reason = "The upload did not complete."): void {
+    this.#settle(() => this.#reject(new ProfilerFailure(reason)));
+  }
+
+  /** The profile, once `end` was called and the worker finished. */
+  finish(): Promise<ProfileResult> {
+    if (!this.#worker && !this.#done) {
+      this.abort("No data was received.");
+    }
+    return this.#result;
+  }
+
+  /**
+   * A view of `store` whose `put` also feeds this profiler (every other method is the store's).
+   * Only the first `put` is profiled.
+   */
+  wrapStore(store: BlobStore): BlobStore {
+    let used = false;
+    const put: BlobStore["put"] = (key, body, opts) => {
+      if (used || body instanceof Uint8Array) return store.put(key, body, opts);
+      used = true;
+      const reader = body.getReader();
+      const piped = new ReadableStream<Uint8Array>({
+        pull: async (c) => {
+          const r = await reader.read();
+          if (r.done) {
+            this.end();
+            c.close();
+            return;
+          }
+          await this.push(r.value);
+          c.enqueue(r.value);
+        },
+        cancel: (reason) => {
+          this.abort();
+          return reader.cancel(reason);
+        },
+      }, { highWaterMark: 0 });
+      return store.put(key, piped, opts);
+    };
+    return {
+      put,
+      get: (k, range) => store.get(k, range),
+      getBytes: (k) => store.getBytes(k),
+      stat: (k) => store.stat(k),
+      list: (p) => store.list(p),
+      delete: (k) => store.delete(k),
+      deletePrefix: (p) => store.deletePrefix(p),
+      localPath: (k) => store.localPath(k),
+    };
+  }
+}

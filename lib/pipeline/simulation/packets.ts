@@ -1,0 +1,168 @@
+/**
+ * The simulation's packet history and summary in Deno KV.
+ *
+ * - `["sim_packets", taskId, seq]` → `SimPacketRecord`: one per replayed row, `seq` =
+ *   `current_row_index` (0-based, contiguous), so a cursor is simply "the last seq seen". Written
+ *   with `expireIn` = the task retention, so the history outlives the task by as long as the
+ *   task record itself and then disappears on its own.
+ * - `["sim_summary", taskId]` → `SimSummary`: running totals (written with every packet, in the
+ *   same atomic commit) and kept after the end or a stop.
+ *
+ * Writing a packet twice (a resumed task redoing the row it had not checkpointed) overwrites the
+ * same key with the same content, so readers never see duplicates or gaps.
+ *
+ * @example
+ * ```ts
+ * const { packets, nextAfter } = await readPackets(kv, taskId, { after: -1, limit: 100 });
+ * ```
+ *
+ * @module
+ */
+import { announcePacket } from "./packet_bus.ts";
+import type { KvStore } from "../../kv.ts";
+
+/** The contract's live prediction (CONTRACT.md §4). */
+export interface LivePrediction {
+  timestamp: string;
+  sample_id: string;
+  prediction: "Pass" | "Fail";
+  confidence: number;
+  /** Values of the model's 3 most important features for this row; missing → null. */
+  top_features: Record<string, number | null>;
+}
+
+/** The contract's running statistics. */
+export interface LiveStats {
+  total_predictions: number;
+  pass_count: number;
+  fail_count: number;
+  average_confidence: number;
+}
+
+/** One contract packet: the task's `progress` during the replay. */
+export interface SimPacket {
+  current_row_index: number;
+  total_rows: number;
+  quality_score: number;
+  live_prediction: LivePrediction;
+  live_stats: LiveStats;
+}
+
+/** What is stored per row: the contract packet plus what tests, benches and summaries need. */
+export interface SimPacketRecord {
+  seq: number;
+  packet: SimPacket;
+  /** Unrounded P(fail) from the ONNX session. */
+  p_fail: number;
+  /** The row's true `Response` (0 pass, 1 fail), or null when unknown. */
+  actual: 0 | 1 | null;
+  /** Wall-clock ms when the packet was produced. */
+  emitted_at: number;
+}
+
+/** Confusion matrix of the replayed predictions against the true `Response` (positive = fail). */
+export interface SimConfusion {
+  true_positives: number;
+  false_positives: number;
+  true_negatives: number;
+  false_negatives: number;
+}
+
+/** Summary of one simulation (running while it replays, final afterwards). */
+export interface SimSummary {
+  task_id: string;
+  model_id: string;
+  split_id: string;
+  dataset_id: string;
+  /** Celery-style state at the time of writing (PROGRESS until final). */
+  status: string;
+  final: boolean;
+  total_rows: number;
+  processed: number;
+  pass_count: number;
+  fail_count: number;
+  /** pass_count / processed (0 when nothing processed). */
+  pass_rate: number;
+  /** Running mean of quality_score, 2 decimals. */
+  average_confidence: number;
+  /** Decision threshold on P(fail) used for `prediction`. */
+  threshold: number;
+  confusion_matrix: SimConfusion;
+  /** Share of rows whose prediction matched the true Response (null before any row). */
+  accuracy: number | null;
+  rows_per_second: number;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+/** Key of packet `seq` of a task. */
+export const packetKey = (taskId: string, seq: number): Deno.KvKey => ["sim_packets", taskId, seq];
+/** Key of a task's summary. */
+export const summaryKey = (taskId: string): Deno.KvKey => ["sim_summary", taskId];
+
+/** Largest page `readPackets` returns. */
+export const MAX_PAGE = 1000;
+
+/**
+ * Store a packet and the running summary in one atomic commit (so the summary never counts a
+ * packet that is not stored), both expiring after `expireInMs`.
+ */
+export async function writePacket(
+  kv: KvStore,
+  taskId: string,
+  record: SimPacketRecord,
+  summary: SimSummary,
+  expireInMs: number,
+): Promise<void> {
+  const res = await kv.raw.atomic()
+    .set(packetKey(taskId, record.seq), record, { expireIn: expireInMs })
+    .set(summaryKey(taskId), summary, { expireIn: expireInMs })
+    .commit();
+  if (!res.ok) throw new Error(`Could not store simulation packet ${record.seq} of ${taskId}`);
+  // Same-process streams get it now instead of waiting for their KV watch to notice.
+  announcePacket(taskId, record);
+}
+
+/** Store the summary alone (final state after the end, a stop or a failure). */
+export async function writeSummary(
+  kv: KvStore,
+  summary: SimSummary,
+  expireInMs: number,
+): Promise<void> {
+  await kv.set(summaryKey(summary.task_id), summary, { expireIn: expireInMs });
+}
+
+/** The summary, or null. */
+export function readSummary(kv: KvStore, taskId: string): Promise<SimSummary | null> {
+  return kv.get<SimSummary>(summaryKey(taskId));
+}
+
+/**
+ * Stored packet records with `seq > after`, in order, at most `limit` (1..MAX_PAGE, default 100).
+ * `nextAfter` is the last seq returned (or `after` when none): pass it back as the next cursor.
+ */
+export async function readPacketRecords(
+  kv: KvStore,
+  taskId: string,
+  opts: { after?: number; limit?: number } = {},
+): Promise<{ records: SimPacketRecord[]; nextAfter: number }> {
+  const after = Math.max(-1, Math.floor(opts.after ?? -1));
+  const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(opts.limit ?? 100)));
+  const rows = await kv.list<SimPacketRecord>(["sim_packets", taskId], {
+    start: packetKey(taskId, after + 1),
+    limit,
+  });
+  const records = rows.map((r) => r.value);
+  return { records, nextAfter: records.length ? records[records.length - 1].seq : after };
+}
+
+/** Like `readPacketRecords`, returning only the contract packets. */
+export async function readPackets(
+  kv: KvStore,
+  taskId: string,
+  opts: { after?: number; limit?: number } = {},
+): Promise<{ packets: SimPacket[]; nextAfter: number }> {
+  const { records, nextAfter } = await readPacketRecords(kv, taskId, opts);
+  return { packets: records.map((r) => r.packet), nextAfter };
+}

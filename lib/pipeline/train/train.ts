@@ -1,0 +1,318 @@
+/**
+ * The training step (task kind `train`): load the active split's training and test sets, cut a
+ * time-ordered validation slice off the end of the training window, train the GBDT in a Web
+ * Worker with early stopping on that slice, tune the decision threshold on it, evaluate on the
+ * test set, and store the model (ONNX, XGBoost JSON) with its curves, metrics and test-set
+ * predictions under `models/<id>/`.
+ *
+ * Progress follows CONTRACT.md §3: "Loading and preparing data..." → "Training XGBoost model..."
+ * (with `round`, `rounds`, `percent`) → "Evaluating model on test set..." → "Processing and saving
+ * results...". Every failure (no split, one class, empty test set, worker crash) throws a
+ * readable message, which the task runner turns into FAILURE with `progress.status` = reason.
+ *
+ * @example
+ * ```ts
+ * registerTrainTasks(services);
+ * const task = await startTraining(services, { max_depth: 6 }); // TaskConflictError → 409
+ * ```
+ *
+ * @module
+ */
+import type { Services } from "../../services.ts";
+import type { GbdtModel, TrainData } from "../../ml/model.ts";
+import {
+  type JsonObject,
+  type TaskContext,
+  type TaskRecord,
+  TaskRevokedError,
+} from "../../tasks/types.ts";
+import { trainInWorker } from "../../ml/worker_train.ts";
+import { featureImportance } from "../../ml/importance.ts";
+import { toOnnx } from "../../ml/onnx_export.ts";
+import { stringifyXgboostJson, toXgboostJson } from "../../ml/xgboost_json.ts";
+import { getActiveSplit, getSplit, loadSplitSet } from "../split/split.ts";
+import { evaluateInWorker } from "./evaluate.ts";
+import { artifactKeys, type ModelRecord, saveModel } from "./models.ts";
+import { resolveTrainSettings, type TrainOverrides, type TrainSettings } from "./params.ts";
+import { classCounts, thinChart, trainingChart, validationCut } from "./report.ts";
+
+/** Task kind name. */
+export const TRAIN_KIND = "train";
+
+/** The contract's progress messages, in order. */
+export const TRAIN_STEPS = [
+  "Loading and preparing data...",
+  "Training XGBoost model...",
+  "Evaluating model on test set...",
+  "Processing and saving results...",
+] as const;
+
+/** Minimum time between two per-round progress writes (KV writes are not free). */
+const PROGRESS_INTERVAL_MS = 250;
+/** Chart points per curve kept in the task result (60 KiB record limit); curves.json has all. */
+const MAX_CHART_POINTS = 400;
+
+/** Parameters recorded in the task (snake_case: served by `GET /tasks/{id}`). */
+export interface TrainTaskParams extends JsonObject {
+  dataset_id: string | null;
+  split_id: string | null;
+  settings: TrainSettings;
+}
+
+/**
+ * Submit a training task on the active split. Without a split the task is still submitted and
+ * ends FAILURE with a readable reason (the contract wants failures as 200 + FAILURE). Throws
+ * `TaskConflictError` when a training of the same dataset is still running.
+ */
+export async function startTraining(
+  services: Services,
+  overrides: TrainOverrides = {},
+): Promise<TaskRecord> {
+  const split = await getActiveSplit(services.kv);
+  const settings = resolveTrainSettings(overrides, {
+    defaultThreads: services.config.trainThreads,
+  });
+  const params: TrainTaskParams = {
+    dataset_id: split?.dataset_id ?? null,
+    split_id: split?.id ?? null,
+    settings,
+  };
+  return await services.tasks.submit(TRAIN_KIND, params);
+}
+
+/** Register the `train` task kind (called by `registerPipelineTasks`). */
+export function registerTrainTasks(services: Services): void {
+  services.tasks.register<TrainTaskParams, JsonObject>({
+    kind: TRAIN_KIND,
+    lockKey: (p) => (p.dataset_id ? `train:${p.dataset_id}` : null),
+    run: (ctx) => runTraining(services, ctx),
+  });
+}
+
+/** Column-major rows `[start, end)` of a set, as views (`trainInWorker` copies what it posts). */
+function sliceData(
+  set: { columns: Float32Array[]; labels: Uint8Array; featureNames: string[] },
+  start: number,
+  end: number,
+): TrainData {
+  return {
+    nRows: end - start,
+    featureNames: set.featureNames,
+    columns: set.columns.map((c) => c.subarray(start, end)),
+    labels: set.labels.subarray(start, end),
+  };
+}
+
+/** The task body. Exported for tests; use `registerTrainTasks` in the service. */
+export async function runTraining(
+  services: Services,
+  ctx: TaskContext<TrainTaskParams>,
+): Promise<JsonObject> {
+  const { kv, storage } = services;
+  const { settings } = ctx.params;
+  const checkStop = () => {
+    if (ctx.signal.aborted) throw ctx.signal.reason ?? new TaskRevokedError();
+  };
+
+  // 1. Load and prepare.
+  await ctx.progress({ status: TRAIN_STEPS[0] });
+  const split = ctx.params.split_id ? await getSplit(kv, ctx.params.split_id) : null;
+  if (!split) {
+    throw new Error(
+      ctx.params.split_id
+        ? `The split ${ctx.params.split_id} no longer exists; run /process/split-data again.`
+        : "No split yet: call /process/split-data before training.",
+    );
+  }
+  const trainSet = await loadSplitSet(services, split, "train");
+  checkStop();
+  if (trainSet.nRows === 0) {
+    throw new Error("The training set is empty: no rows in the training window.");
+  }
+  const all = classCounts(trainSet.labels);
+  if (all.pos === 0 || all.neg === 0) {
+    const only = all.pos ? "1 (fail)" : "0 (pass)";
+    throw new Error(
+      `The training set has only one class: all ${trainSet.nRows} rows have Response ${only}. ` +
+        "Choose a training window with both passing and failing parts.",
+    );
+  }
+  const testSet = await loadSplitSet(services, split, "test");
+  checkStop();
+  if (testSet.nRows === 0) throw new Error("The test set is empty: no rows in the test window.");
+
+  const { nTrain, nValid } = validationCut(trainSet.labels, settings.validation_fraction);
+  const trainPart = sliceData(trainSet, 0, nTrain);
+  const validPart = nValid > 0 ? sliceData(trainSet, nTrain, nTrain + nValid) : null;
+  const counts = classCounts(trainPart.labels);
+  const spw = settings.scale_pos_weight === "auto"
+    ? counts.neg / counts.pos
+    : settings.scale_pos_weight;
+
+  // 2. Train in a worker, reporting rounds at most every PROGRESS_INTERVAL_MS.
+  const rounds = settings.n_estimators;
+  await ctx.progress({ status: TRAIN_STEPS[1], round: 0, rounds, percent: 0 });
+  let lastReport = performance.now();
+  let trained;
+  try {
+    trained = await trainInWorker(
+      trainPart,
+      {
+        n_estimators: rounds,
+        max_depth: settings.max_depth,
+        learning_rate: settings.learning_rate,
+        min_child_weight: settings.min_child_weight,
+        reg_lambda: settings.reg_lambda,
+        reg_alpha: settings.reg_alpha,
+        gamma: settings.gamma,
+        subsample: settings.subsample,
+        colsample_bytree: settings.colsample_bytree,
+        max_bin: settings.max_bin,
+        seed: settings.seed,
+        scale_pos_weight: spw,
+        // Early stopping needs the validation slice (the LAST eval set drives it).
+        early_stopping_rounds: validPart ? settings.early_stopping_rounds : 0,
+        n_threads: settings.n_threads,
+      },
+      {
+        evalSets: [
+          { name: "train", data: trainPart },
+          ...(validPart ? [{ name: "validation", data: validPart }] : []),
+        ],
+        evalMetrics: ["logloss", "error"],
+        signal: ctx.signal,
+        onRound: async (round) => {
+          const now = performance.now();
+          if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+          lastReport = now;
+          await ctx.progress({
+            status: TRAIN_STEPS[1],
+            round: round + 1,
+            rounds,
+            percent: Math.round(((round + 1) / rounds) * 100),
+          });
+        },
+      },
+    );
+  } catch (err) {
+    if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
+    throw new Error(`Training failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  checkStop();
+
+  // Keep only the trees up to the best round, so every artifact is the model we evaluate.
+  const full = trained.model;
+  const roundsTrained = full.trees.length;
+  const best = Math.min(Math.max(0, full.bestIteration), roundsTrained - 1);
+  const model: GbdtModel = { ...full, trees: full.trees.slice(0, best + 1), bestIteration: best };
+
+  // 3. Threshold on the validation slice, metrics on the test set (in a worker: seconds of CPU).
+  await ctx.progress({ status: TRAIN_STEPS[2] });
+  let ev;
+  try {
+    ev = await evaluateInWorker(
+      { model, valid: validPart, test: testSet, metric: settings.threshold_metric },
+      { signal: ctx.signal },
+    );
+  } catch (err) {
+    if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
+    throw new Error(`Evaluation failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const { threshold, threshold_source: thresholdSource, at_threshold: atT, at_0_5: at05 } = ev;
+  checkStop();
+
+  // 4. Save artifacts and the model record.
+  await ctx.progress({ status: TRAIN_STEPS[3] });
+  const id = crypto.randomUUID();
+  const keys = artifactKeys(id);
+  const gain = featureImportance(model, "gain");
+  const importance = model.featureNames
+    .map((name) => ({ name, importance: gain[name] ?? 0 }))
+    .sort((a, b) => b.importance - a.importance);
+  const fullChart = trainingChart(trained.history, { round: false });
+  const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+  const metricsDoc = {
+    threshold,
+    threshold_source: thresholdSource,
+    metrics: { ...atT, auc_roc: ev.auc_roc, auc_pr: ev.auc_pr, log_loss: ev.log_loss },
+    metrics_at_0_5: at05,
+    best_iteration: best,
+    rounds_trained: roundsTrained,
+    n_train: nTrain,
+    n_valid: nValid,
+    n_test: testSet.nRows,
+  };
+  try {
+    await storage.put(keys.onnx, toOnnx(model, { metadata: { threshold: String(threshold) } }));
+    await storage.put(
+      keys.xgboost_json,
+      new TextEncoder().encode(stringifyXgboostJson(toXgboostJson(model))),
+    );
+    await storage.put(keys.curves, enc({ ...fullChart, best_iteration: best }));
+    await storage.put(keys.metrics, enc(metricsDoc));
+    await storage.put(keys.predictions, ev.predictions_json);
+  } catch (err) {
+    await storage.deletePrefix(`models/${id}/`).catch(() => {});
+    throw err;
+  }
+
+  const record: ModelRecord = {
+    id,
+    created_at: new Date().toISOString(),
+    dataset_id: split.dataset_id,
+    split_id: split.id,
+    task_id: ctx.id,
+    params: { ...settings, scale_pos_weight_used: spw },
+    best_iteration: best,
+    rounds_trained: roundsTrained,
+    threshold,
+    metrics: { ...atT, auc_roc: ev.auc_roc, auc_pr: ev.auc_pr, log_loss: ev.log_loss },
+    metrics_at_0_5: at05,
+    n_train: nTrain,
+    n_valid: nValid,
+    n_test: testSet.nRows,
+    feature_names: model.featureNames,
+    importance,
+    artifacts: keys,
+  };
+  checkStop();
+  await saveModel(kv, record);
+
+  const chart = thinChart(trainingChart(trained.history), MAX_CHART_POINTS, [best]);
+  return {
+    metrics: {
+      accuracy: atT.accuracy,
+      precision: atT.precision,
+      recall: atT.recall,
+      f1_score: atT.f1_score,
+    },
+    training_chart: { ...chart },
+    confusion_matrix: { ...atT.confusion_matrix },
+    model_path: keys.onnx,
+    curves_path: keys.curves,
+    // Extras (the .NET side ignores unknown keys).
+    model_id: id,
+    threshold,
+    threshold_source: thresholdSource,
+    mcc: atT.mcc,
+    auc_roc: ev.auc_roc,
+    auc_pr: ev.auc_pr,
+    log_loss: ev.log_loss,
+    metrics_at_0_5: {
+      accuracy: at05.accuracy,
+      precision: at05.precision,
+      recall: at05.recall,
+      f1_score: at05.f1_score,
+      mcc: at05.mcc,
+      confusion_matrix: { ...at05.confusion_matrix },
+    },
+    best_iteration: best,
+    rounds_trained: roundsTrained,
+    scale_pos_weight: spw,
+    feature_importance: importance.slice(0, 20),
+    n_train: nTrain,
+    n_valid: nValid,
+    n_test: testSet.nRows,
+    artifacts: { ...keys },
+  };
+}

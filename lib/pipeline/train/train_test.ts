@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { withTestServices } from "../../testing.ts";
+import { TaskConflictError } from "../../tasks/types.ts";
+import { createSplit } from "../split/split.ts";
+import { getActiveModel } from "./models.ts";
+import { registerTrainTasks, startTraining, TRAIN_STEPS } from "./train.ts";
+import { installSyntheticDataset } from "./testdata/synthetic_dataset.ts";
+import type { Services } from "../../services.ts";
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2025, 0, 1);
+const win = (d0: number, d1: number) => ({ start_ms: T0 + d0 * DAY, end_ms: T0 + d1 * DAY - 1 });
+
+async function prepare(services: Services, rows = 4000) {
+  registerTrainTasks(services);
+  await installSyntheticDataset(services, { rows, features: 12, cleanDays: [0] });
+  return await createSplit(services, { train: win(0, 4), test: win(4, 5), simulation: win(5, 7) });
+}
+
+Deno.test("train task: SUCCESS with contract result, model record and artifacts", async () => {
+  await withTestServices(async (services) => {
+    const { split } = await prepare(services);
+    const task = await startTraining(services, { n_estimators: 60, early_stopping_rounds: 10 });
+    // A second start for the same dataset while the first runs is refused.
+    await assert.rejects(() => startTraining(services), TaskConflictError);
+    const seen: string[] = [];
+    for await (const rec of services.tasks.watch(task.id)) {
+      const s = rec.progress?.status;
+      if (rec.state === "PROGRESS" && typeof s === "string" && seen.at(-1) !== s) seen.push(s);
+    }
+    const done = await services.tasks.waitFor(task.id, { timeoutMs: 30_000 });
+    assert.equal(done.state, "SUCCESS", done.error ?? "");
+    assert.ok(seen.every((s) => (TRAIN_STEPS as readonly string[]).includes(s)), String(seen));
+    // deno-lint-ignore no-explicit-any
+    const r = done.result as Record<string, any>;
+    assert.deepEqual(Object.keys(r.metrics).sort(), [
+      "accuracy",
+      "f1_score",
+      "precision",
+      "recall",
+    ]);
+    const cm = r.confusion_matrix;
+    assert.equal(
+      cm.true_positives + cm.false_positives + cm.true_negatives + cm.false_negatives,
+      split.rows.test,
+    );
+    assert.equal(r.n_train + r.n_valid, split.rows.train);
+    assert.equal(r.n_valid, Math.floor(split.rows.train * 0.15));
+    assert.ok(r.training_chart.train_loss.length <= 60);
+    assert.ok(r.best_iteration < r.training_chart.train_loss.length);
+    assert.ok(r.scale_pos_weight > 5, `spw ${r.scale_pos_weight}`);
+    const model = await getActiveModel(services.kv);
+    assert.equal(model?.id, r.model_id);
+    assert.equal(model?.threshold, r.threshold);
+    for (const key of Object.values(model!.artifacts)) {
+      assert.ok(await services.storage.stat(key), `missing ${key}`);
+    }
+    const xgb = JSON.parse(new TextDecoder().decode(
+      await services.storage.getBytes(model!.artifacts.xgboost_json),
+    ));
+    assert.equal(xgb.learner.gradient_booster.model.trees.length, r.best_iteration + 1);
+  });
+});
+
+Deno.test("train task: failures end as FAILURE with a reason", async () => {
+  await withTestServices(async (services) => {
+    registerTrainTasks(services);
+    const noSplit = await startTraining(services);
+    const f1 = await services.tasks.waitFor(noSplit.id, { timeoutMs: 10_000 });
+    assert.equal(f1.state, "FAILURE");
+    assert.match(f1.error ?? "", /No split yet/);
+    assert.deepEqual(f1.progress, { status: f1.error });
+
+    await installSyntheticDataset(services, { rows: 2000, features: 6, cleanDays: [0] });
+    await createSplit(services, { train: win(0, 1), test: win(1, 2), simulation: win(2, 3) });
+    const oneClass = await services.tasks.waitFor((await startTraining(services)).id);
+    assert.equal(oneClass.state, "FAILURE");
+    assert.match(oneClass.error ?? "", /only one class/);
+
+    await createSplit(services, { train: win(1, 4), test: win(9, 10), simulation: win(4, 5) });
+    const noTest = await services.tasks.waitFor((await startTraining(services)).id);
+    assert.equal(noTest.state, "FAILURE");
+    assert.match(noTest.error ?? "", /test set is empty/);
+    assert.equal(await getActiveModel(services.kv), null);
+  });
+});
+
+Deno.test("train task: a stop request ends the run as REVOKED", async () => {
+  await withTestServices(async (services) => {
+    await prepare(services, 20_000);
+    const task = await startTraining(services, { n_estimators: 500, early_stopping_rounds: 0 });
+    for await (const rec of services.tasks.watch(task.id)) {
+      if (rec.progress?.status === TRAIN_STEPS[1]) break;
+    }
+    assert.equal(await services.tasks.stop(task.id), true);
+    const done = await services.tasks.waitFor(task.id, { timeoutMs: 10_000 });
+    assert.equal(done.state, "REVOKED");
+    assert.equal(await getActiveModel(services.kv), null);
+  });
+});
