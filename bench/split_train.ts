@@ -15,7 +15,7 @@
  * no lag means the time went to KV / disk (or the OS scheduler), not to work on the thread.
  *
  *   deno run -A bench/split_train.ts [--rows 1183747] [--features 100] [--threads 2]
- *     [--task-mode queue|inprocess] [--kv file|memory]
+ *     [--task-mode queue|inprocess] [--kv file|memory] [--also-train '{"refit":true}' ...]
  *
  * @module
  */
@@ -34,6 +34,8 @@ const { values: args } = parseArgs({
     threads: { type: "string", default: "2" },
     "task-mode": { type: "string", default: "queue" },
     kv: { type: "string", default: "file" },
+    // Train again with these start bodies (JSON) after the default run: time ratios side by side.
+    "also-train": { type: "string", multiple: true, default: [] },
   },
 });
 const ROWS = Number(args.rows), FEATURES = Number(args.features), THREADS = Number(args.threads);
@@ -222,6 +224,25 @@ try {
     console.log(
       `        server event-loop lag: max ${f1(l.length ? Math.max(...l) : 0)} ms, ` +
         `${l.filter((ms) => ms > 50).length} stalls > 50 ms`,
+    );
+  }
+  for (const body of args["also-train"] as string[]) {
+    const t1 = performance.now();
+    const res = await fetch(`${base}/process/train/start`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    const started = await res.json();
+    if (res.status !== 200) throw new Error(`train start ${body}: ${JSON.stringify(started)}`);
+    const other = await services.tasks.waitFor(started.task_id, { timeoutMs: 7_200_000 });
+    const ms = performance.now() - t1;
+    // deno-lint-ignore no-explicit-any
+    const o = other.result as any;
+    console.log(
+      `training with ${body}: ${f1(ms / 1000)} s (${(ms / trainMs).toFixed(2)}× the default ` +
+        `run), ${other.state}, MCC ${o?.mcc?.toFixed(3)} (default ${r.mcc.toFixed(3)}), ` +
+        `rounds ${o?.rounds_trained}, refit_rounds ${o?.refit_rounds}`,
     );
   }
 } finally {

@@ -14,7 +14,9 @@
  * @module
  */
 import type { GbdtModel } from "../../ml/model.ts";
-import { aucPr, aucRoc, bestThreshold, logLoss } from "../../ml/metrics.ts";
+import { aucPr, aucRoc, logLoss } from "../../ml/metrics.ts";
+import { chooseThreshold } from "../../ml/threshold.ts";
+import { thinCurve } from "./recipe.ts";
 import { predictProbaColumns } from "../../ml/predictor.ts";
 import { runInWorker } from "../../tasks/run_in_worker.ts";
 import type { ModelMetrics } from "./models.ts";
@@ -35,6 +37,10 @@ export interface EvaluateRequest {
   valid: EvalSet | null;
   test: EvalSet;
   metric: "mcc" | "f1";
+  /** Half-width in logits of the moving average over the validation curve (0 = exact). */
+  smoothing?: number;
+  /** Model scoring the validation slice (the early-stopped one when `model` is a refit). */
+  thresholdModel?: GbdtModel;
 }
 
 /** The evaluation. */
@@ -42,6 +48,13 @@ export interface Evaluation {
   threshold: number;
   /** `validation_mcc` / `validation_f1`, or `default` when the slice could not tune it. */
   threshold_source: string;
+  /** Validation metric at the threshold, raw and smoothed, and its curve (thinned); or null. */
+  validation: {
+    metric: "mcc" | "f1";
+    value: number;
+    smoothed_value: number;
+    curve: { threshold: number; value: number }[];
+  } | null;
   at_threshold: ModelMetrics;
   at_0_5: ModelMetrics;
   auc_roc: number | null;
@@ -56,15 +69,24 @@ export interface Evaluation {
 /** Evaluate in the calling thread (the worker runs this; tests may too). */
 export function evaluateModel(req: EvaluateRequest): Evaluation {
   const { model, valid, test, metric } = req;
+  const smoothing = req.smoothing ?? 0;
   let threshold = 0.5;
   let source = "default";
+  let validation: Evaluation["validation"] = null;
   if (valid && valid.nRows > 0) {
     const c = classCounts(valid.labels);
     // With one class in the slice no threshold is better than another: keep 0.5.
     if (c.pos > 0 && c.neg > 0) {
-      const vp = predictProbaColumns(model, valid.columns, valid.nRows);
-      threshold = bestThreshold(valid.labels, vp, metric).threshold;
-      source = `validation_${metric}`;
+      const vp = predictProbaColumns(req.thresholdModel ?? model, valid.columns, valid.nRows);
+      const choice = chooseThreshold(valid.labels, vp, { metric, smoothing });
+      threshold = choice.threshold;
+      source = `validation_${metric}${smoothing > 0 ? "_smoothed" : ""}`;
+      validation = {
+        metric,
+        value: choice.value,
+        smoothed_value: choice.smoothed_value,
+        curve: thinCurve(choice.curve),
+      };
     }
   }
   const probs = predictProbaColumns(model, test.columns, test.nRows);
@@ -80,6 +102,7 @@ export function evaluateModel(req: EvaluateRequest): Evaluation {
   return {
     threshold,
     threshold_source: source,
+    validation,
     at_threshold: metricsAt(test.labels, probs, threshold),
     at_0_5: metricsAt(test.labels, probs, 0.5),
     auc_roc: finiteOrNull(aucRoc(test.labels, probs)),
@@ -123,6 +146,8 @@ export async function evaluateInWorker(
     valid: req.valid ? await compact(req.valid, transfer) : null,
     test: await compact(req.test, transfer),
     metric: req.metric,
+    smoothing: req.smoothing,
+    thresholdModel: req.thresholdModel,
   };
   return await runInWorker<EvaluateRequest, Evaluation>(
     new URL("./evaluate_worker.ts", import.meta.url),

@@ -12,6 +12,7 @@
  */
 import type { KvStore } from "../../kv.ts";
 import type { TrainSettings } from "./params.ts";
+import type { TrainRecipe } from "./recipe.ts";
 
 /** Contract metrics (at one decision threshold) plus extras. */
 export interface ModelMetrics {
@@ -68,6 +69,8 @@ export interface ModelRecord {
   /** Gain importance, descending. */
   importance: { name: string; importance: number }[];
   artifacts: ModelArtifacts;
+  /** What the recipe chose and why (records older than issue 11 lack it). */
+  recipe?: TrainRecipe;
 }
 
 /** Artifact file names served by `GET /models/{id}/artifacts/{name}`, with their media types. */

@@ -34,8 +34,25 @@ export const trainOverridesSchema = z.strictObject({
   colsample_bytree: z.number().gt(0).max(1).optional(),
   max_bin: z.int().min(2).max(256).optional(),
   seed: z.int().min(0).max(2 ** 31 - 1).optional(),
-  /** `"auto"` (default) = negatives / positives of the training part; 1 = no reweighting. */
+  /**
+   * Explicit positive-class weight; overrides `class_weighting`. `"auto"` = negatives / positives
+   * of the training part (the old default, same as `class_weighting: "balanced"`).
+   */
   scale_pos_weight: z.union([z.literal("auto"), z.number().gt(0).max(1e6)]).optional(),
+  /** Positive-class weight rule: none (1), balanced (neg/pos) or sqrt (√(neg/pos)). */
+  class_weighting: z.enum(["none", "balanced", "sqrt"]).optional(),
+  /**
+   * Half-width (logit units) of the moving average over the validation MCC curve before its
+   * arg-max is taken; 0 = the exact arg-max.
+   */
+  threshold_smoothing: z.number().min(0).max(5).optional(),
+  /** Retrain on the whole training window with the rounds early stopping chose. */
+  refit: z.boolean().optional(),
+  /**
+   * With a positive-class weight ≠ 1, shift the model's base margin by −log(weight) so the
+   * probabilities are P(fail) again (prior-shift correction); false keeps the weighted scores.
+   */
+  calibrate: z.boolean().optional(),
   /** Rounds without improvement of the validation logloss before stopping; 0 = off. */
   early_stopping_rounds: z.int().min(0).max(MAX_ROUNDS).optional(),
   /** Share of the training window (its END, in time order) held out for early stopping. */
@@ -55,9 +72,14 @@ export type TrainOverrides = z.infer<typeof trainOverridesSchema>;
  * (negatives / positives of the training part), plus the validation slice and threshold rule.
  */
 export type TrainSettings = Omit<BoosterParams, "scale_pos_weight" | "base_score"> & {
-  scale_pos_weight: number | "auto";
+  /** null = follow `class_weighting`. */
+  scale_pos_weight: number | "auto" | null;
+  class_weighting: "none" | "balanced" | "sqrt";
   validation_fraction: number;
   threshold_metric: "mcc" | "f1";
+  threshold_smoothing: number;
+  refit: boolean;
+  calibrate: boolean;
 };
 
 /** Defaults: the old service's hyperparameters plus the issue-6 fixes. */
@@ -73,10 +95,14 @@ export const TRAIN_DEFAULTS: Omit<TrainSettings, "n_threads"> = {
   colsample_bytree: 1,
   max_bin: 256,
   seed: 0,
-  scale_pos_weight: "auto",
+  scale_pos_weight: null,
+  class_weighting: "none",
   early_stopping_rounds: 30,
   validation_fraction: 0.15,
   threshold_metric: "mcc",
+  threshold_smoothing: 0.25,
+  refit: false,
+  calibrate: true,
 };
 
 /** Fill the defaults in (`defaultThreads` comes from the config). */

@@ -54,7 +54,8 @@ Deno.test("train overrides: defaults, strict keys, ranges", () => {
   assert.equal(s.n_estimators, 200);
   assert.equal(s.max_depth, 5);
   assert.equal(s.learning_rate, 0.1);
-  assert.equal(s.scale_pos_weight, "auto");
+  assert.equal(s.scale_pos_weight, null);
+  assert.equal(s.class_weighting, "none");
   assert.equal(s.n_threads, 2);
   const o = resolveTrainSettings(
     trainOverridesSchema.parse({ max_depth: 3, scale_pos_weight: 1, threshold_metric: "f1" }),
@@ -68,4 +69,14 @@ Deno.test("train overrides: defaults, strict keys, ranges", () => {
   assert.equal(trainOverridesSchema.safeParse({ n_estimators: 2.5 }).success, false);
   assert.equal(trainOverridesSchema.safeParse({ validation_fraction: 0.9 }).success, false);
   assert.equal(trainOverridesSchema.safeParse({ scale_pos_weight: "x" }).success, false);
+  assert.equal(trainOverridesSchema.safeParse({ class_weighting: "x" }).success, false);
+  assert.equal(trainOverridesSchema.safeParse({ threshold_smoothing: -1 }).success, false);
+  // The old service's recipe stays reachable through the body.
+  const old = trainOverridesSchema.parse({
+    scale_pos_weight: "auto",
+    threshold_smoothing: 0,
+    calibrate: false,
+    refit: false,
+  });
+  assert.equal(resolveTrainSettings(old, { defaultThreads: 1 }).scale_pos_weight, "auto");
 });

@@ -35,6 +35,13 @@ import { evaluateInWorker } from "./evaluate.ts";
 import { artifactKeys, type ModelRecord, saveModel } from "./models.ts";
 import { resolveTrainSettings, type TrainOverrides, type TrainSettings } from "./params.ts";
 import { classCounts, thinChart, trainingChart, validationCut } from "./report.ts";
+import {
+  calibrateWeighted,
+  positiveWeight,
+  refitRounds,
+  type TrainRecipe,
+  weightingName,
+} from "./recipe.ts";
 
 /** Task kind name. */
 export const TRAIN_KIND = "train";
@@ -144,35 +151,46 @@ export async function runTraining(
   const { nTrain, nValid } = validationCut(trainSet.labels, settings.validation_fraction);
   const trainPart = sliceData(trainSet, 0, nTrain);
   const validPart = nValid > 0 ? sliceData(trainSet, nTrain, nTrain + nValid) : null;
-  const counts = classCounts(trainPart.labels);
-  const spw = settings.scale_pos_weight === "auto"
-    ? counts.neg / counts.pos
-    : settings.scale_pos_weight;
+  const spw = positiveWeight(settings, classCounts(trainPart.labels));
 
   // 2. Train in a worker, reporting rounds at most every PROGRESS_INTERVAL_MS.
   const rounds = settings.n_estimators;
   await ctx.progress({ status: TRAIN_STEPS[1], round: 0, rounds, percent: 0 });
   let lastReport = performance.now();
+  const onRound = (total: number) => async (round: number) => {
+    const now = performance.now();
+    if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+    lastReport = now;
+    await ctx.progress({
+      status: TRAIN_STEPS[1],
+      round: round + 1,
+      rounds: total,
+      percent: Math.round(((round + 1) / total) * 100),
+    });
+  };
+  const boosterParams = {
+    max_depth: settings.max_depth,
+    learning_rate: settings.learning_rate,
+    min_child_weight: settings.min_child_weight,
+    reg_lambda: settings.reg_lambda,
+    reg_alpha: settings.reg_alpha,
+    gamma: settings.gamma,
+    subsample: settings.subsample,
+    colsample_bytree: settings.colsample_bytree,
+    max_bin: settings.max_bin,
+    seed: settings.seed,
+    scale_pos_weight: spw,
+    n_threads: settings.n_threads,
+  };
   let trained;
   try {
     trained = await trainInWorker(
       trainPart,
       {
+        ...boosterParams,
         n_estimators: rounds,
-        max_depth: settings.max_depth,
-        learning_rate: settings.learning_rate,
-        min_child_weight: settings.min_child_weight,
-        reg_lambda: settings.reg_lambda,
-        reg_alpha: settings.reg_alpha,
-        gamma: settings.gamma,
-        subsample: settings.subsample,
-        colsample_bytree: settings.colsample_bytree,
-        max_bin: settings.max_bin,
-        seed: settings.seed,
-        scale_pos_weight: spw,
         // Early stopping needs the validation slice (the LAST eval set drives it).
         early_stopping_rounds: validPart ? settings.early_stopping_rounds : 0,
-        n_threads: settings.n_threads,
       },
       {
         evalSets: [
@@ -181,17 +199,7 @@ export async function runTraining(
         ],
         evalMetrics: ["logloss", "error"],
         signal: ctx.signal,
-        onRound: async (round) => {
-          const now = performance.now();
-          if (now - lastReport < PROGRESS_INTERVAL_MS) return;
-          lastReport = now;
-          await ctx.progress({
-            status: TRAIN_STEPS[1],
-            round: round + 1,
-            rounds,
-            percent: Math.round(((round + 1) / rounds) * 100),
-          });
-        },
+        onRound: onRound(rounds),
       },
     );
   } catch (err) {
@@ -204,14 +212,41 @@ export async function runTraining(
   const full = trained.model;
   const roundsTrained = full.trees.length;
   const best = Math.min(Math.max(0, full.bestIteration), roundsTrained - 1);
-  const model: GbdtModel = { ...full, trees: full.trees.slice(0, best + 1), bestIteration: best };
+  const calibrated = settings.calibrate && spw !== 1;
+  const calibrate = (m: GbdtModel) => (calibrated ? calibrateWeighted(m, spw) : m);
+  const stopped = calibrate({ ...full, trees: full.trees.slice(0, best + 1), bestIteration: best });
+  // Refit: the same number of trees on the whole window (its last days matter most under drift);
+  // the threshold stays chosen on the early-stopped model's out-of-sample validation scores.
+  const refitN = settings.refit && validPart ? refitRounds(best) : 0;
+  let model = stopped;
+  if (refitN > 0) {
+    try {
+      const refit = await trainInWorker(
+        sliceData(trainSet, 0, trainSet.nRows),
+        { ...boosterParams, n_estimators: refitN, early_stopping_rounds: 0 },
+        { signal: ctx.signal, onRound: onRound(refitN) },
+      );
+      model = calibrate({ ...refit.model, bestIteration: refitN - 1 });
+    } catch (err) {
+      if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
+      throw new Error(`Refit failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    checkStop();
+  }
 
   // 3. Threshold on the validation slice, metrics on the test set (in a worker: seconds of CPU).
   await ctx.progress({ status: TRAIN_STEPS[2] });
   let ev;
   try {
     ev = await evaluateInWorker(
-      { model, valid: validPart, test: testSet, metric: settings.threshold_metric },
+      {
+        model,
+        thresholdModel: stopped,
+        valid: validPart,
+        test: testSet,
+        metric: settings.threshold_metric,
+        smoothing: settings.threshold_smoothing,
+      },
       { signal: ctx.signal },
     );
   } catch (err) {
@@ -220,6 +255,22 @@ export async function runTraining(
   }
   const { threshold, threshold_source: thresholdSource, at_threshold: atT, at_0_5: at05 } = ev;
   checkStop();
+  // What was chosen and why (extras: the .NET side ignores them; the model record keeps them).
+  const recipe: TrainRecipe = {
+    class_weighting: weightingName(settings),
+    scale_pos_weight: spw,
+    probabilities: spw === 1
+      ? "unweighted"
+      : calibrated
+      ? "prior_shift_calibrated"
+      : "uncalibrated",
+    threshold_source: thresholdSource,
+    threshold_smoothing: settings.threshold_smoothing,
+    validation_metric: ev.validation,
+    early_stopping_rounds: validPart ? settings.early_stopping_rounds : 0,
+    refit: refitN > 0,
+    refit_rounds: refitN,
+  };
 
   // 4. Save artifacts and the model record.
   await ctx.progress({ status: TRAIN_STEPS[3] });
@@ -241,6 +292,7 @@ export async function runTraining(
     n_train: nTrain,
     n_valid: nValid,
     n_test: testSet.nRows,
+    recipe,
   };
   try {
     await storage.put(keys.onnx, toOnnx(model, { metadata: { threshold: String(threshold) } }));
@@ -274,6 +326,7 @@ export async function runTraining(
     feature_names: model.featureNames,
     importance,
     artifacts: keys,
+    recipe,
   };
   checkStop();
   await saveModel(kv, record);
@@ -309,6 +362,11 @@ export async function runTraining(
     best_iteration: best,
     rounds_trained: roundsTrained,
     scale_pos_weight: spw,
+    class_weighting: recipe.class_weighting,
+    probabilities: recipe.probabilities,
+    refit: recipe.refit,
+    refit_rounds: refitN,
+    validation_metric: ev.validation,
     feature_importance: importance.slice(0, 20),
     n_train: nTrain,
     n_valid: nValid,

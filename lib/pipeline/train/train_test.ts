@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { withTestServices } from "../../testing.ts";
 import { TaskConflictError } from "../../tasks/types.ts";
-import { createSplit } from "../split/split.ts";
+import { createSplit, loadSplitSet } from "../split/split.ts";
+import { train } from "../../ml/booster.ts";
+import { predictProbaColumns } from "../../ml/predictor.ts";
 import { getActiveModel } from "./models.ts";
 import { registerTrainTasks, startTraining, TRAIN_STEPS } from "./train.ts";
 import { installSyntheticDataset } from "./testdata/synthetic_dataset.ts";
@@ -48,7 +50,10 @@ Deno.test("train task: SUCCESS with contract result, model record and artifacts"
     assert.equal(r.n_valid, Math.floor(split.rows.train * 0.15));
     assert.ok(r.training_chart.train_loss.length <= 60);
     assert.ok(r.best_iteration < r.training_chart.train_loss.length);
-    assert.ok(r.scale_pos_weight > 5, `spw ${r.scale_pos_weight}`);
+    // Defaults: no class weighting, so the scores are P(fail) as trained.
+    assert.equal(r.scale_pos_weight, 1);
+    assert.equal(r.class_weighting, "none");
+    assert.equal(r.probabilities, "unweighted");
     const model = await getActiveModel(services.kv);
     assert.equal(model?.id, r.model_id);
     assert.equal(model?.threshold, r.threshold);
@@ -59,6 +64,41 @@ Deno.test("train task: SUCCESS with contract result, model record and artifacts"
       await services.storage.getBytes(model!.artifacts.xgboost_json),
     ));
     assert.equal(xgb.learner.gradient_booster.model.trees.length, r.best_iteration + 1);
+  });
+});
+
+Deno.test("train task: refit = the same rounds retrained on the whole window", async () => {
+  await withTestServices(async (services) => {
+    const { split } = await prepare(services);
+    const settings = { n_estimators: 40, early_stopping_rounds: 10, refit: true, n_threads: 1 };
+    const task = await startTraining(services, settings);
+    const done = await services.tasks.waitFor(task.id, { timeoutMs: 30_000 });
+    assert.equal(done.state, "SUCCESS", done.error ?? "");
+    // deno-lint-ignore no-explicit-any
+    const r = done.result as Record<string, any>;
+    assert.equal(r.refit, true);
+    assert.equal(r.refit_rounds, r.best_iteration + 1);
+    assert.match(r.threshold_source, /^validation_mcc/);
+    const model = await getActiveModel(services.kv);
+    assert.equal(model?.recipe?.refit_rounds, r.refit_rounds);
+    assert.ok(model!.recipe!.validation_metric!.curve.length > 1);
+    // The oracle: train() on all rows of the window with refit_rounds rounds, no early stopping.
+    const window = await loadSplitSet(services, split, "train");
+    const test = await loadSplitSet(services, split, "test");
+    const { model: direct } = await train(window, {
+      n_estimators: r.refit_rounds,
+      max_depth: 5,
+      learning_rate: 0.1,
+      n_threads: 1,
+    });
+    const expected = predictProbaColumns(direct, test.columns, test.nRows);
+    const preds = JSON.parse(new TextDecoder().decode(
+      await services.storage.getBytes(model!.artifacts.predictions),
+    ));
+    assert.equal(preds.probabilities.length, test.nRows);
+    for (let i = 0; i < test.nRows; i++) {
+      assert.ok(Math.abs(preds.probabilities[i] - expected[i]) < 1e-6, `row ${i}`);
+    }
   });
 });
 

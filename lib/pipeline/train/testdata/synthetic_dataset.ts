@@ -72,7 +72,6 @@ export async function installSyntheticDataset(
   const labels = new Uint8Array(n);
   const timestamps = new Float64Array(n);
   const stepS = (days * 86_400) / n;
-  let positives = 0;
   for (let i = 0; i < n; i++) {
     const t = startMs + Math.floor(i * stepS) * 1000;
     timestamps[i] = t;
@@ -87,9 +86,29 @@ export async function installSyntheticDataset(
     const day = Math.floor((t - startMs) / 86_400_000);
     const y = !clean.has(day) && rand() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
     labels[i] = y;
-    positives += y;
   }
+  return await installColumnsDataset(services, { features, featureNames, labels, timestamps, ids });
+}
 
+/** Columns of a dataset given in memory (rows in time order). */
+export interface ColumnsDataset {
+  features: Float32Array[];
+  featureNames: string[];
+  labels: Uint8Array;
+  /** ms UTC, ascending. */
+  timestamps: Float64Array;
+  ids: Float64Array;
+}
+
+/** Store in-memory columns as a READY dataset and activate it (rows must be in time order). */
+export async function installColumnsDataset(
+  services: Services,
+  data: ColumnsDataset,
+): Promise<DatasetRecord> {
+  const { features, featureNames, labels, timestamps, ids } = data;
+  const n = labels.length, nf = features.length;
+  let positives = 0;
+  for (let i = 0; i < n; i++) positives += labels[i];
   const id = crypto.randomUUID();
   const keys = datasetBlobKeys(id);
   await writeColumnTable(services.storage, keys.table, {
