@@ -18,6 +18,7 @@ const BENCHMARKS = [
   "onnx_scoring",
   "parity_vs_xgboost",
   "train_vs_xgboost",
+  "model_quality",
   "multipart",
   "ingest",
   "ingest_select",

@@ -91,9 +91,10 @@ registerOperation({
   path: "/process/train/start",
   summary: "Start training on the current split",
   description: "No body (as .NET sends it) uses the defaults: 200 rounds, depth 5, eta 0.1, " +
-    "scale_pos_weight = negatives/positives, early stopping on the last 15 % of the training " +
-    "window, threshold tuned for MCC. Without a split the task is still created and ends " +
-    "FAILURE with the reason (read it from the status).",
+    "no class weighting, early stopping on the last 15 % of the training window, threshold at " +
+    "the arg-max of the smoothed validation MCC curve (chosen on bench/model_quality.ts). The " +
+    "old recipe stays reachable: {scale_pos_weight: 'auto', threshold_smoothing: 0, calibrate: " +
+    "false}. Without a split the task is still created and ends FAILURE with the reason.",
   tags: ["process"],
   requestBody: {
     contentType: "application/json",
