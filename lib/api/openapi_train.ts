@@ -60,6 +60,16 @@ export const ModelSchema = namedSchema(
       metrics: z.string(),
       predictions: z.string(),
     }),
+    /** What the training recipe chose and why (lib/pipeline/train/recipe.ts `TrainRecipe`). */
+    recipe: z.looseObject({
+      class_weighting: z.string(),
+      scale_pos_weight: z.number(),
+      probabilities: z.string(),
+      threshold_source: z.string(),
+      threshold_smoothing: z.number(),
+      refit: z.boolean(),
+      refit_rounds: z.int(),
+    }).optional(),
   }),
 );
 
