@@ -15,7 +15,10 @@
 export interface Config {
   /** `PORT`, default 8000. */
   port: number;
-  /** `HOSTNAME`, default `0.0.0.0`. */
+  /**
+   * `LISTEN_HOST`, default `0.0.0.0`. Not `HOSTNAME`: containers and shells export that with the
+   * machine's name, which must not change the bind address.
+   */
   hostname: string;
   /** `DATA_DIR`: local blob storage root, default `./storage`. */
   dataDir: string;
@@ -43,6 +46,20 @@ export interface Config {
   simulationRowsPerSecond: number;
   /** `TRAIN_THREADS`: worker threads for histogram building, default 2. */
   trainThreads: number;
+  /** `OPERATOR_PASSWORD`: admin login password (default: the `API_TOKEN`). */
+  operatorPassword: string | null;
+  /** `SESSION_SECRET`: HMAC key of admin sessions (default: derived from the password/token). */
+  sessionSecret: string | null;
+  /** `SESSION_TTL_HOURS`: admin session lifetime, default 12. */
+  sessionTtlHours: number;
+  /** `TRUST_PROXY`: honour `X-Forwarded-Proto`/`-Host` (behind a TLS proxy), default false. */
+  trustProxy: boolean;
+  /** `UPLOAD_IDLE_TIMEOUT_SECONDS`: an upload receiving no byte for this long fails, default 120. */
+  uploadIdleTimeoutSeconds: number;
+  /** `MAX_CONCURRENT_UPLOADS`: uploads received at once; more get 503, default 4. */
+  maxConcurrentUploads: number;
+  /** `TASK_MAX_ATTEMPTS`: runs of a resumable task before it ends as FAILURE, default 3. */
+  taskMaxAttempts: number;
 }
 
 /** A configuration value is invalid; the message names the variable and the accepted values. */
@@ -68,7 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   const dataDir = get("DATA_DIR") ?? "./storage";
   return {
     port: integer(get, "PORT", 8000, 0, 65535),
-    hostname: get("HOSTNAME") ?? "0.0.0.0",
+    hostname: get("LISTEN_HOST") ?? "0.0.0.0",
     dataDir,
     kvPath: get("KV_PATH") ?? `${dataDir.replace(/\/+$/, "")}/kv.sqlite3`,
     apiToken: get("API_TOKEN") ?? null,
@@ -90,6 +107,16 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       max: 100_000,
     }),
     trainThreads: integer(get, "TRAIN_THREADS", 2, 1, 256),
+    operatorPassword: get("OPERATOR_PASSWORD") ?? null,
+    sessionSecret: get("SESSION_SECRET") ?? null,
+    sessionTtlHours: number(get, "SESSION_TTL_HOURS", 12, { min: 0, exclusiveMin: true }),
+    trustProxy: boolean(get, "TRUST_PROXY", false),
+    uploadIdleTimeoutSeconds: number(get, "UPLOAD_IDLE_TIMEOUT_SECONDS", 120, {
+      min: 0,
+      exclusiveMin: true,
+    }),
+    maxConcurrentUploads: integer(get, "MAX_CONCURRENT_UPLOADS", 4, 1, 10_000),
+    taskMaxAttempts: integer(get, "TASK_MAX_ATTEMPTS", 3, 1, 1000),
   };
 }
 
@@ -131,6 +158,15 @@ function number(
     );
   }
   return value;
+}
+
+function boolean(get: Getter, name: string, fallback: boolean): boolean {
+  const raw = get(name);
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  if (["1", "true", "yes", "on"].includes(value)) return true;
+  if (["0", "false", "no", "off"].includes(value)) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
 }
 
 function oneOf<T extends string>(
