@@ -30,6 +30,7 @@ import { createOperatorAccess, operatorAuth } from "./api/operator_auth.ts";
 import { csrfGuard } from "./api/csrf.ts";
 import { securityHeaders } from "./api/security_headers.ts";
 import { pathGuard } from "./api/path_guard.ts";
+import { uploadLimit } from "./api/upload_limit.ts";
 import { TaskConflictError } from "./tasks/types.ts";
 
 /** Options for tests and tools. */
@@ -59,6 +60,7 @@ export async function createApp(
     .use(staticFiles())
     .use(csrfGuard({ trustProxy: services.config.trustProxy }))
     .use(operatorAuth(access))
+    .use(uploadLimit(services.config.maxConcurrentUploads))
     .fsRoutes();
   await app.ready();
   return app;

@@ -100,6 +100,7 @@ export async function ingestUpload(
       maxBytes: config.maxUploadBytes,
       signal: req.signal,
       timestampColumn: config.timestampColumn,
+      idleTimeoutMs: config.uploadIdleTimeoutSeconds * 1000,
     });
   } catch (err) {
     profiler.abort();

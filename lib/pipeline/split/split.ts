@@ -203,6 +203,31 @@ export async function splittableDataset(services: Services): Promise<DatasetReco
   return active;
 }
 
+/**
+ * 422 naming the first window that holds no rows (nothing to train on, evaluate or replay); the
+ * active split stays as it was.
+ */
+function refuseEmptyWindows(
+  rows: Record<SetName, number>,
+  windows: Record<SetName, TimeWindow>,
+  timestamps: ArrayLike<number>,
+): void {
+  for (const name of SET_NAMES) {
+    if (rows[name] > 0) continue;
+    const w = windows[name];
+    const span = timestamps.length > 0
+      ? ` (the dataset spans ${new Date(timestamps[0]).toISOString()} to ` +
+        `${new Date(timestamps[timestamps.length - 1]).toISOString()})`
+      : "";
+    throw new SplitError(
+      422,
+      `The ${name} window ${new Date(w.start_ms).toISOString()} to ` +
+        `${new Date(w.end_ms).toISOString()} holds no rows${span}`,
+      { window: name },
+    );
+  }
+}
+
 function isProcessing(d: DatasetRecord): boolean {
   return d.state === "UPLOADED" || d.state === "PROFILING" || d.state === "SELECTING_FEATURES";
 }
@@ -231,6 +256,7 @@ export async function createSplit(
   if (fraction < 1) {
     const kept = sampleRows(timestamps.length, fraction, SPLIT_SEED);
     for (const name of SET_NAMES) rows[name] = countIn(kept, ranges[name]);
+    refuseEmptyWindows(rows, windows, timestamps);
     distribution = dailyDistribution(timestamps, kept);
     sampleKey = `${prefix}/sample_rows.u32`;
     await services.storage.put(
@@ -239,6 +265,7 @@ export async function createSplit(
     );
   } else {
     for (const name of SET_NAMES) rows[name] = ranges[name][1] - ranges[name][0];
+    refuseEmptyWindows(rows, windows, timestamps);
   }
   const paths = {} as Record<SetName, string>;
   for (const name of SET_NAMES) paths[name] = `${prefix}/${name}`;
