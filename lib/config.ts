@@ -54,7 +54,7 @@ export interface Config {
   sessionTtlHours: number;
   /** `TRUST_PROXY`: honour `X-Forwarded-Proto`/`-Host` (behind a TLS proxy), default false. */
   trustProxy: boolean;
-  /** `UPLOAD_IDLE_TIMEOUT_SECONDS`: an upload receiving no byte for this long fails, default 120. */
+  /** `UPLOAD_IDLE_SECONDS`: an upload receiving no byte for this long fails, default 120. */
   uploadIdleTimeoutSeconds: number;
   /** `MAX_CONCURRENT_UPLOADS`: uploads received at once; more get 503, default 4. */
   maxConcurrentUploads: number;
@@ -111,7 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     sessionSecret: get("SESSION_SECRET") ?? null,
     sessionTtlHours: number(get, "SESSION_TTL_HOURS", 12, { min: 0, exclusiveMin: true }),
     trustProxy: boolean(get, "TRUST_PROXY", false),
-    uploadIdleTimeoutSeconds: number(get, "UPLOAD_IDLE_TIMEOUT_SECONDS", 120, {
+    uploadIdleTimeoutSeconds: number(get, "UPLOAD_IDLE_SECONDS", 120, {
       min: 0,
       exclusiveMin: true,
     }),

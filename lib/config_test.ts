@@ -107,7 +107,7 @@ Deno.test("loadConfig: security and limit settings", () => {
     SESSION_SECRET: "s".repeat(32),
     SESSION_TTL_HOURS: "0.5",
     TRUST_PROXY: "true",
-    UPLOAD_IDLE_TIMEOUT_SECONDS: "30",
+    UPLOAD_IDLE_SECONDS: "30",
     MAX_CONCURRENT_UPLOADS: "2",
     TASK_MAX_ATTEMPTS: "5",
   });
