@@ -28,10 +28,9 @@ import {
 } from "../../tasks/types.ts";
 import { trainInWorker } from "../../ml/worker_train.ts";
 import { featureImportance } from "../../ml/importance.ts";
-import { toOnnx } from "../../ml/onnx_export.ts";
-import { stringifyXgboostJson, toXgboostJson } from "../../ml/xgboost_json.ts";
 import { getActiveSplit, getSplit, loadSplitSet } from "../split/split.ts";
 import { evaluateInWorker } from "./evaluate.ts";
+import { exportInWorker } from "./export.ts";
 import { artifactKeys, type ModelRecord, saveModel } from "./models.ts";
 import { resolveTrainSettings, type TrainOverrides, type TrainSettings } from "./params.ts";
 import { classCounts, thinChart, trainingChart, validationCut } from "./report.ts";
@@ -242,12 +241,16 @@ export async function runTraining(
     n_valid: nValid,
     n_test: testSet.nRows,
   };
+  let artifacts;
   try {
-    await storage.put(keys.onnx, toOnnx(model, { metadata: { threshold: String(threshold) } }));
-    await storage.put(
-      keys.xgboost_json,
-      new TextEncoder().encode(stringifyXgboostJson(toXgboostJson(model))),
-    );
+    artifacts = await exportInWorker(model, threshold, { signal: ctx.signal });
+  } catch (err) {
+    if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
+    throw new Error(`Model export failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    await storage.put(keys.onnx, artifacts.onnx);
+    await storage.put(keys.xgboost_json, artifacts.xgboost_json);
     await storage.put(keys.curves, enc({ ...fullChart, best_iteration: best }));
     await storage.put(keys.metrics, enc(metricsDoc));
     await storage.put(keys.predictions, ev.predictions_json);
