@@ -88,8 +88,38 @@ export interface DocumentOptions {
   title?: string;
   version?: string;
   description?: string;
-  /** Adds the bearer security scheme and requires it where `auth !== false`. */
+  /**
+   * Adds the bearer security scheme and requires it where `auth !== false`; without it every
+   * operation declares `security: []` (the service runs open).
+   */
   bearerAuth?: boolean;
+  /** `servers[0].url`; default `/` (the document's own origin). */
+  serverUrl?: string;
+}
+
+/** The error body every 4xx carries (`{"detail": ...}`). */
+const ERROR_BODY: JsonSchema = {
+  type: "object",
+  properties: { detail: { description: "What is wrong (a string, or a list for 422)" } },
+  required: ["detail"],
+};
+
+/**
+ * Responses every operation may give besides its own: 401 where the token is required, 403 / 415
+ * on writes (cross-origin or wrong Content-Type), and a generic 4XX so each lists a client error.
+ */
+function implicitResponses(op: OperationSpec, bearerAuth: boolean): Record<string, ResponseSpec> {
+  const out: Record<string, ResponseSpec> = {};
+  if (bearerAuth && op.auth !== false) {
+    out["401"] = { description: "Missing or wrong API token", schema: ERROR_BODY };
+  }
+  if (!["get", "head", "options"].includes(op.method)) {
+    out["403"] = { description: "Cross-origin request refused", schema: ERROR_BODY };
+    out["415"] = { description: "Unsupported Content-Type", schema: ERROR_BODY };
+  }
+  const has4xx = [...Object.keys(op.responses), ...Object.keys(out)].some((k) => /^4/.test(k));
+  if (!has4xx) out["4XX"] = { description: "Client error", schema: ERROR_BODY };
+  return out;
 }
 
 /** A set of operations that renders to one OpenAPI document. */
@@ -167,7 +197,10 @@ export class OpenApiRegistry {
         ...(parameters.length ? { parameters } : {}),
         ...(op.deprecated ? { deprecated: true } : {}),
         responses: Object.fromEntries(
-          Object.entries(op.responses).map(([status, r]) => [String(status), {
+          Object.entries({
+            ...implicitResponses(op, opts.bearerAuth ?? false),
+            ...op.responses,
+          }).sort(([a], [b]) => a.localeCompare(b)).map(([status, r]) => [String(status), {
             description: r.description,
             ...(r.headers
               ? {
@@ -201,7 +234,7 @@ export class OpenApiRegistry {
           },
         };
       }
-      if (opts.bearerAuth && op.auth === false) operation.security = [];
+      operation.security = opts.bearerAuth && op.auth !== false ? [{ bearerAuth: [] }] : [];
       (paths[op.path] ??= {})[op.method] = operation;
     }
     return {
@@ -211,13 +244,22 @@ export class OpenApiRegistry {
         version: opts.version ?? "1.0.0",
         ...(opts.description ? { description: opts.description } : {}),
       },
+      servers: [{ url: opts.serverUrl ?? "/", description: "This service" }],
       paths,
       components: {
         schemas: Object.fromEntries(
           Object.entries(components).sort(([a], [b]) => a.localeCompare(b)),
         ),
         ...(opts.bearerAuth
-          ? { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } }
+          ? {
+            securitySchemes: {
+              bearerAuth: {
+                type: "http",
+                scheme: "bearer",
+                description: "`Authorization: Bearer <API_TOKEN>` (the admin pages use a session)",
+              },
+            },
+          }
           : {}),
       },
       ...(opts.bearerAuth ? { security: [{ bearerAuth: [] }] } : {}),
