@@ -210,6 +210,19 @@ Deno.test(
       }));
       assert.ok(![403, 415].includes(same.status), String(same.status));
       await same.body?.cancel();
+      // Behind a TLS proxy (page https, request URL http): same host, accepted.
+      const proxied = await h(req("/process/train/stop/" + crypto.randomUUID(), {
+        method: "POST",
+        headers: { origin: "https://localhost" },
+      }));
+      assert.equal(proxied.status, 404);
+      await proxied.body?.cancel();
+      const otherHost = await h(req("/process/train/stop/" + crypto.randomUUID(), {
+        method: "POST",
+        headers: { origin: "http://localhost.evil.example" },
+      }));
+      assert.equal(otherHost.status, 403);
+      await otherHost.body?.cancel();
       // A text/plain upload no longer replaces anything.
       const upload = await h(req("/dataset/store", {
         method: "POST",

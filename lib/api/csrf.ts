@@ -37,6 +37,20 @@ export function expectedOrigin(req: Request, url: URL, trustProxy: boolean): str
   return `${proto || url.protocol.slice(0, -1)}://${host || url.host}`;
 }
 
+/**
+ * Whether `origin` names the host the client addressed. The scheme is not compared: behind a TLS
+ * proxy without `TRUST_PROXY` the page is https while the request URL here is http.
+ */
+function sameHost(origin: string, req: Request, url: URL, opts: { trustProxy: boolean }): boolean {
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return false; // "null" (sandboxed frames, some redirects) or garbage
+  }
+  return host === new URL(expectedOrigin(req, url, opts.trustProxy)).host;
+}
+
 /** Whether the request carries a body (by its framing headers). */
 function hasBody(req: Request): boolean {
   const length = req.headers.get("content-length");
@@ -51,10 +65,7 @@ export function csrfGuard<S>(opts: { trustProxy: boolean }) {
     if (SAFE_METHODS.has(req.method)) return ctx.next();
     const site = req.headers.get("sec-fetch-site")?.toLowerCase();
     const origin = req.headers.get("origin");
-    if (
-      site === "cross-site" ||
-      (origin !== null && origin !== expectedOrigin(req, ctx.url, opts.trustProxy))
-    ) {
+    if (site === "cross-site" || (origin !== null && !sameHost(origin, req, ctx.url, opts))) {
       throw new HttpError(403, "Cross-origin request refused");
     }
     const contentType = req.headers.get("content-type");
