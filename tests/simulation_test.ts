@@ -34,7 +34,11 @@ async function call(
   headers: Record<string, string> = {},
 ): Promise<{ status: number; json: Json; text: string }> {
   const init: RequestInit = { method, headers };
-  if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
+  if (body !== undefined) {
+    init.body = typeof body === "string" ? body : JSON.stringify(body);
+    // JSON routes accept only application/json (issue 13: no text/plain cross-site writes).
+    init.headers = { "content-type": "application/json", ...headers };
+  }
   const res = await handler(new Request(`http://localhost${path}`, init));
   const text = await res.text();
   let json: Json = null;

@@ -30,8 +30,12 @@ export interface ModelArtifacts {
   xgboost_json: Uint8Array;
 }
 
+/** Calls of `exportModel` in this thread (the worker has its own count): for tests. */
+export const exportStats = { inThisThread: 0 };
+
 /** Build both artifacts in the calling thread (the worker runs this; tests may too). */
 export function exportModel({ model, threshold }: ExportRequest): ModelArtifacts {
+  exportStats.inThisThread++;
   return {
     onnx: toOnnx(model, { metadata: { threshold: String(threshold) } }),
     xgboost_json: new TextEncoder().encode(stringifyXgboostJson(toXgboostJson(model))),
