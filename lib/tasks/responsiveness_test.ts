@@ -11,6 +11,17 @@ import type { TestRequest } from "./testdata/test_worker.ts";
 const WORKER = new URL("./testdata/test_worker.ts", import.meta.url);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Wait until the task has left PENDING/STARTED (a loaded machine may even finish it first). */
+async function untilRunning(read: () => Promise<{ state: string } | null>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const state = (await read())?.state;
+    if (state && state !== "PENDING" && state !== "STARTED") return;
+    assert.ok(Date.now() < deadline, `task still ${state} after 30 s`);
+    await sleep(10);
+  }
+}
+
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
@@ -41,7 +52,7 @@ Deno.test("responsiveness: status reads stay fast while a worker burns CPU", () 
     });
     const rec = await tasks.submit("cpu", { ms: 1500 });
     const baseline = await wave(() => tasks.get(rec.id), 50);
-    while ((await tasks.get(rec.id))?.state !== "PROGRESS") await sleep(10);
+    await untilRunning(() => tasks.get(rec.id));
     const during: number[] = [];
     for (let i = 0; i < 5; i++) {
       during.push(...await wave(() => tasks.get(rec.id), 50));
@@ -75,7 +86,7 @@ Deno.test("responsiveness: stopping a CPU task terminates its worker → REVOKED
         ),
     });
     const rec = await tasks.submit("cpu", { ms: 30_000 });
-    while ((await tasks.get(rec.id))?.state !== "PROGRESS") await sleep(10);
+    await untilRunning(() => tasks.get(rec.id));
     const t0 = performance.now();
     await tasks.stop(rec.id);
     const done = await tasks.waitFor(rec.id, { timeoutMs: 10_000 });
