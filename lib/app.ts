@@ -21,8 +21,8 @@
  *
  * @module
  */
-import { App, type Context, type FreshConfig, HttpError, staticFiles } from "fresh";
-import { freshConfig } from "../fresh.config.ts";
+import { App, type Context, HttpError, staticFiles } from "fresh";
+import { attachBuild, modeFromEnv } from "./app_build.ts";
 import { createLogger, type Logger } from "./api/logging.ts";
 import { RequestValidationError } from "./api/validation.ts";
 import type { Services, State } from "./services.ts";
@@ -30,8 +30,8 @@ import { TaskConflictError } from "./tasks/types.ts";
 
 /** Options for tests and tools. */
 export interface CreateAppOptions {
-  /** Overrides of `fresh.config.ts` (e.g. `mode`). */
-  fresh?: Partial<FreshConfig>;
+  /** `production` serves the prebuilt `_fresh/` (default: from `DENO_ENV` / `NODE_ENV`). */
+  mode?: "development" | "production";
   /** Logger (default: one at `config.logLevel`). */
   logger?: Logger;
 }
@@ -42,7 +42,7 @@ export async function createApp(
   opts: CreateAppOptions = {},
 ): Promise<App<State>> {
   const log = opts.logger ?? createLogger(services.config.logLevel);
-  const app = new App<State>({ ...freshConfig, ...opts.fresh })
+  const app = new App<State>()
     .use((ctx) => {
       ctx.state.services = services;
       return ctx.next();
@@ -52,7 +52,7 @@ export async function createApp(
     .use(staticFiles())
     .use(bearerAuth(services.config.apiToken))
     .fsRoutes();
-  await app.ready();
+  await attachBuild(app, opts.mode ?? modeFromEnv(), log);
   return app;
 }
 

@@ -3,17 +3,11 @@
  * splitting (shared chunks, one Preact instance). Bare imports go through the project's
  * `deno.json` import map; `npm:` packages resolve from `node_modules/` (`nodeModulesDir`).
  *
- * Also the production build: `writeBuild` puts the bundles under `<buildDir>/js/<buildId>/`
- * next to `manifest.json` (routes and islands), which `App` loads instead of crawling.
- *
  * @module
  */
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type FreshConfig, resolveConfig } from "./context.ts";
-import { crawlIslandFiles, crawlRouteFiles } from "./fs_routes.ts";
-import { IslandRegistry } from "./islands.ts";
-import type { IslandAssets } from "./render.ts";
+import type { IslandAssets } from "../render.ts";
 
 /** Bundles of one build, in memory. */
 export interface BuildOutput extends IslandAssets {
@@ -21,21 +15,7 @@ export interface BuildOutput extends IslandAssets {
   files: Map<string, Uint8Array>;
 }
 
-/** What the production manifest records. Paths are relative, with `/` separators. */
-export interface BuildManifest {
-  version: 1;
-  buildId: string;
-  client: string;
-  /** Route files relative to the routes folder. */
-  routes: string[];
-  /** Island files relative to the islands folder, with their entry and bundle names. */
-  islands: { file: string; entry: string; js: string }[];
-}
-
-/** Name of the manifest file inside the build dir. */
-export const MANIFEST_FILE = "manifest.json";
-
-const CLIENT_ENTRY = fileURLToPath(new URL("./client.ts", import.meta.url));
+const CLIENT_ENTRY = fileURLToPath(new URL("../client.ts", import.meta.url));
 
 // esbuild runs one child process per JS process; builds are serialized so that `stop()` after a
 // build never kills another build in flight (and leaves no child process behind for tests).
@@ -186,68 +166,4 @@ function importMapPlugin(
       });
     },
   };
-}
-
-/** Write a production build: bundles under `js/<buildId>/` and `manifest.json`. */
-export async function writeBuild(
-  buildDir: string,
-  output: BuildOutput,
-  routes: string[],
-  islands: { file: string; entry: string }[],
-): Promise<BuildManifest> {
-  await Deno.remove(buildDir, { recursive: true }).catch((err) => {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  });
-  const jsDir = join(buildDir, "js", output.buildId);
-  await Deno.mkdir(jsDir, { recursive: true });
-  for (const [name, bytes] of output.files) await Deno.writeFile(join(jsDir, name), bytes);
-  const manifest: BuildManifest = {
-    version: 1,
-    buildId: output.buildId,
-    client: output.client,
-    routes,
-    islands: islands.map((i) => ({ ...i, js: output.entries.get(i.entry) ?? `${i.entry}.js` })),
-  };
-  await Deno.writeTextFile(join(buildDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
-  return manifest;
-}
-
-/** Read `<buildDir>/manifest.json`, or null when absent. */
-export async function readManifest(buildDir: string): Promise<BuildManifest | null> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(join(buildDir, MANIFEST_FILE));
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw err;
-  }
-  const manifest = JSON.parse(text) as BuildManifest;
-  if (manifest.version !== 1 || typeof manifest.buildId !== "string") {
-    throw new Error(`${join(buildDir, MANIFEST_FILE)}: unsupported manifest, run deno task build`);
-  }
-  return manifest;
-}
-
-/**
- * The production build (`deno task build`): crawl routes and islands, bundle the islands
- * minified, and write `<buildDir>/js/<buildId>/` plus `manifest.json`.
- */
-export async function buildProject(config: Partial<FreshConfig> = {}): Promise<BuildManifest> {
-  const resolved = resolveConfig(config);
-  const routes = await crawlRouteFiles(resolve(resolved.root, resolved.routesDir));
-  const islandsDir = resolve(resolved.root, resolved.islandsDir);
-  const registry = new IslandRegistry();
-  const islands: { file: string; entry: string }[] = [];
-  for (const rel of await crawlIslandFiles(islandsDir)) {
-    // Entry names come from the same registry logic the app uses in development.
-    const file = join(islandsDir, rel);
-    registry.register(file, {});
-    islands.push({ file: rel, entry: registry.entries().get(file)! });
-  }
-  const output = await bundleIslands({
-    root: resolved.root,
-    islands: new Map(islands.map((i) => [join(islandsDir, i.file), i.entry])),
-    minify: true,
-  });
-  return await writeBuild(resolve(resolved.root, resolved.buildDir), output, routes, islands);
 }
