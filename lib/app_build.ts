@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { App } from "fresh";
 import { Builder, type BuildOptions } from "fresh/dev";
-import { type BuildSnapshot, ProdBuildCache, setBuildCache } from "fresh/internal";
+import { ProdBuildCache, setBuildCache } from "fresh/internal";
 import type { Logger } from "./api/logging.ts";
 
 /** The project's build options (Fresh 2 defaults: `routes/`, `islands/`, `static/`, `_fresh/`). */
@@ -39,7 +39,7 @@ export async function attachBuild<State>(
     const file = join(builder.config.outDir, "snapshot.js");
     const found = await Deno.stat(file).then(() => true, () => false);
     if (found) {
-      const snapshot = await import(pathToFileURL(file).href) as BuildSnapshot;
+      const snapshot = await import(pathToFileURL(file).href);
       setBuildCache(app, new ProdBuildCache<State>(builder.config.root, snapshot), "production");
       return;
     }

@@ -10,4 +10,4 @@
  *
  * @module
  */
-export { type BuildSnapshot, ProdBuildCache, setBuildCache } from "./build_cache.ts";
+export { ProdBuildCache, setBuildCache } from "./build_cache.ts";
