@@ -33,8 +33,9 @@ export async function attachBuild<State>(
   app: App<State>,
   mode: "development" | "production",
   log: Logger,
+  options: BuildOptions = BUILD_OPTIONS,
 ): Promise<void> {
-  const builder = new Builder<State>(BUILD_OPTIONS);
+  const builder = new Builder<State>(options);
   if (mode === "production") {
     const file = join(builder.config.outDir, "snapshot.js");
     const found = await Deno.stat(file).then(() => true, () => false);
