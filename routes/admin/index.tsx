@@ -8,6 +8,7 @@
 import { page } from "fresh";
 import { define } from "../../utils.ts";
 import { Layout } from "../../components/Layout.tsx";
+import { Card } from "../../components/Card.tsx";
 import { StatusPill } from "../../components/StatusPill.tsx";
 import HealthBadge from "../../islands/HealthBadge.tsx";
 import { type DatasetRecord, getActiveDataset } from "../../lib/pipeline/ingest/datasets.ts";
@@ -91,11 +92,7 @@ export default define.page<typeof handler>(function Dashboard({ data, config: we
         </div>
       )}
       <div class="qc-grid">
-        <section class="qc-card">
-          <div class="qc-card-head">
-            <h2>Active dataset</h2>
-            <a href={`${base}/admin/datasets`}>Datasets →</a>
-          </div>
+        <Card heading="Active dataset" aside={<a href={`${base}/admin/datasets`}>Datasets →</a>}>
           {dataset
             ? (
               <dl class="qc-facts">
@@ -116,12 +113,8 @@ export default define.page<typeof handler>(function Dashboard({ data, config: we
               </dl>
             )
             : <p class="qc-muted">No dataset yet. Upload a CSV on the Datasets page.</p>}
-        </section>
-        <section class="qc-card">
-          <div class="qc-card-head">
-            <h2>Active model</h2>
-            <a href={`${base}/admin/training`}>Training →</a>
-          </div>
+        </Card>
+        <Card heading="Active model" aside={<a href={`${base}/admin/training`}>Training →</a>}>
           {model
             ? (
               <dl class="qc-facts">
@@ -142,11 +135,8 @@ export default define.page<typeof handler>(function Dashboard({ data, config: we
               </dl>
             )
             : <p class="qc-muted">No model yet. Split the data, then start a training.</p>}
-        </section>
-        <section class="qc-card">
-          <div class="qc-card-head">
-            <h2>Configuration</h2>
-          </div>
+        </Card>
+        <Card heading="Configuration" aside={null}>
           <dl class="qc-facts">
             <dt>Tasks</dt>
             <dd>{config.taskMode}</dd>
@@ -165,12 +155,9 @@ export default define.page<typeof handler>(function Dashboard({ data, config: we
             <dt>Log level</dt>
             <dd>{config.logLevel}</dd>
           </dl>
-        </section>
+        </Card>
       </div>
-      <section class="qc-card">
-        <div class="qc-card-head">
-          <h2>Recent tasks</h2>
-        </div>
+      <Card heading="Recent tasks" aside={null}>
         {tasks.length === 0 ? <p class="qc-muted">No tasks yet.</p> : (
           <table class="qc-table">
             <thead>
@@ -205,7 +192,7 @@ export default define.page<typeof handler>(function Dashboard({ data, config: we
             </tbody>
           </table>
         )}
-      </section>
+      </Card>
     </Layout>
   );
 });
