@@ -10,6 +10,8 @@ import { DatasetsTable } from "./DatasetsTable.tsx";
 import { Alert, EmptyState } from "./Notice.tsx";
 import { Card } from "./Card.tsx";
 import { NumberField } from "./NumberField.tsx";
+import { Layout } from "./Layout.tsx";
+import { Table } from "./Table.tsx";
 
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
 
@@ -189,4 +191,35 @@ Deno.test("NumberField: the text as typed, its limits and label", () => {
       '<input type="number" min="0" max="3600" step="1" name="warmup_seconds" value="10" disabled/>' +
       "</label>",
   );
+});
+
+Deno.test("Layout: the load error above the content, nothing when there is none", () => {
+  const failed = render(
+    <Layout title="Training" current="/admin/training" loadError="KV is gone">
+      <p>content</p>
+    </Layout>,
+  );
+  assert.match(
+    failed,
+    /<\/div><div class="qc-alert qc-alert-error" role="alert"><strong class="qc-alert-title">Some data could not be loaded<\/strong><div class="qc-alert-body">KV is gone<\/div><\/div><p>content<\/p>/,
+  );
+  assert.doesNotMatch(render(<Layout title="T" loadError={null} />), /qc-alert/);
+});
+
+Deno.test("Table: header titles (numeric ones right aligned), body rows, optional wrapper", () => {
+  const html = render(
+    <Table columns={[{ label: "File" }, { label: "Rows", num: true }]}>
+      <tr>
+        <td>a.csv</td>
+        <td class="qc-num">3</td>
+      </tr>
+    </Table>,
+  );
+  assert.equal(
+    html,
+    '<div class="qc-table-wrap"><table class="qc-table"><thead><tr><th scope="col">File</th>' +
+      '<th scope="col" class="qc-num">Rows</th></tr></thead><tbody><tr><td>a.csv</td>' +
+      '<td class="qc-num">3</td></tr></tbody></table></div>',
+  );
+  assert.match(render(<Table columns={[]} wrap={false} />), /^<table class="qc-table">/);
 });

@@ -6,7 +6,7 @@
  * @module
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { useHydrated } from "../lib/ui/hooks.ts";
+import { useIslandMarks } from "../lib/ui/hooks.ts";
 import { apiGet, errorText, listen } from "../lib/ui/api_client.ts";
 import { fmtBytes, fmtDateTime, fmtInt, fmtPct, shortId } from "../lib/ui/format.ts";
 import { COLORS } from "../lib/ui/palette.ts";
@@ -25,7 +25,7 @@ export interface DatasetOverviewProps {
 
 /** The profile card. */
 export default function DatasetOverview(props: DatasetOverviewProps) {
-  const hydrated = useHydrated();
+  const island = useIslandMarks("DatasetOverview");
   const [dataset, setDataset] = useState<DatasetView | null>(props.dataset);
   const [error, setError] = useState<string | null>(null);
   const [allFeatures, setAllFeatures] = useState(false);
@@ -50,8 +50,7 @@ export default function DatasetOverview(props: DatasetOverviewProps) {
       <Card
         heading="Active dataset"
         headingId="overview-title"
-        island="DatasetOverview"
-        hydrated={hydrated}
+        {...island}
       >
         {error && <Alert kind="error">{error}</Alert>}
         <EmptyState title="No dataset yet">
@@ -71,8 +70,7 @@ export default function DatasetOverview(props: DatasetOverviewProps) {
       heading="Active dataset"
       headingId="overview-title"
       aside={<StatusPill status={dataset.state} />}
-      island="DatasetOverview"
-      hydrated={hydrated}
+      {...island}
     >
       {error && <Alert kind="warning">Could not refresh: {error}</Alert>}
       <p class="qc-muted">

@@ -8,7 +8,7 @@
  */
 import { useRef, useState } from "preact/hooks";
 import { apiGet, describeDetail, errorText, notify, uploadFile } from "../lib/ui/api_client.ts";
-import { useHydrated, usePolling } from "../lib/ui/hooks.ts";
+import { useIslandMarks, usePolling } from "../lib/ui/hooks.ts";
 import { fmtBytes, fmtInt } from "../lib/ui/format.ts";
 import type { DatasetView, UploadAccepted } from "../lib/ui/types.ts";
 import { Card } from "../components/Card.tsx";
@@ -49,7 +49,7 @@ const FINAL = new Set(["READY", "FAILED", "SUCCESS", "FAILURE", "REVOKED"]);
 
 /** The upload form and its status. */
 export default function DatasetUpload({ pending = null }: DatasetUploadProps) {
-  const hydrated = useHydrated();
+  const island = useIslandMarks("DatasetUpload");
   const [file, setFile] = useState<File | null>(null);
   const [phase, setPhase] = useState<Phase>(
     pending ? { kind: "tracking", reply: null, seconds: null } : { kind: "idle" },
@@ -177,8 +177,7 @@ export default function DatasetUpload({ pending = null }: DatasetUploadProps) {
     <Card
       heading="Upload a dataset"
       headingId="upload-title"
-      island="DatasetUpload"
-      hydrated={hydrated}
+      {...island}
     >
       <p class="qc-muted">
         CSV with an <code>Id</code>, a <code>Response</code>{" "}

@@ -5,7 +5,7 @@
  * @module
  */
 import { useEffect, useState } from "preact/hooks";
-import { useHydrated } from "../lib/ui/hooks.ts";
+import { useIslandMarks } from "../lib/ui/hooks.ts";
 import { apiGet, errorText, listen } from "../lib/ui/api_client.ts";
 import type { ModelsList as ModelsListData } from "../lib/ui/types.ts";
 import { Card } from "../components/Card.tsx";
@@ -20,7 +20,7 @@ export interface ModelsListProps {
 
 /** The models card. */
 export default function ModelsList({ list: initial }: ModelsListProps) {
-  const hydrated = useHydrated();
+  const island = useIslandMarks("ModelsList");
   const [list, setList] = useState(initial);
   const [error, setError] = useState<string | null>(null);
 
@@ -40,8 +40,7 @@ export default function ModelsList({ list: initial }: ModelsListProps) {
       heading="Models"
       headingId="models-title"
       aside={<span class="qc-muted qc-small">{list.models.length} stored</span>}
-      island="ModelsList"
-      hydrated={hydrated}
+      {...island}
     >
       {error && <Alert kind="warning">Could not refresh the list: {error}</Alert>}
       <ModelsTable models={list.models} activeId={list.active_model_id} />

@@ -5,7 +5,7 @@
  * @module
  */
 import { useEffect, useState } from "preact/hooks";
-import { useHydrated } from "../lib/ui/hooks.ts";
+import { useIslandMarks } from "../lib/ui/hooks.ts";
 import { apiGet, errorText, listen } from "../lib/ui/api_client.ts";
 import { type DatasetRow, datasetRow } from "../lib/ui/dataset_row.ts";
 import type { DatasetRecord } from "../lib/ui/types.ts";
@@ -21,7 +21,7 @@ export interface RecentUploadsProps {
 
 /** The uploads card. */
 export default function RecentUploads({ rows: initial, limit = 10 }: RecentUploadsProps) {
-  const hydrated = useHydrated();
+  const island = useIslandMarks("RecentUploads");
   const [rows, setRows] = useState(initial);
   const [error, setError] = useState<string | null>(null);
 
@@ -46,8 +46,7 @@ export default function RecentUploads({ rows: initial, limit = 10 }: RecentUploa
       heading="Recent uploads"
       headingId="recent-title"
       aside={null}
-      island="RecentUploads"
-      hydrated={hydrated}
+      {...island}
     >
       {error && <Alert kind="warning">Could not refresh the list: {error}</Alert>}
       <DatasetsTable rows={rows} />

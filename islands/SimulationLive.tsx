@@ -10,7 +10,7 @@
  * @module
  */
 import { useState } from "preact/hooks";
-import { useHydrated } from "../lib/ui/hooks.ts";
+import { useIslandMarks } from "../lib/ui/hooks.ts";
 import { apiPost, errorText } from "../lib/ui/api_client.ts";
 import { fmtInt, fmtNum, fmtPct, shortId } from "../lib/ui/format.ts";
 import { useSimulationFeed } from "../lib/ui/simulation_feed.ts";
@@ -33,7 +33,7 @@ export type SimulationLiveProps = SimulationPageData;
 
 /** The live view. */
 export default function SimulationLive(props: SimulationLiveProps) {
-  const hydrated = useHydrated();
+  const island = useIslandMarks("SimulationLive");
   const { model, blocked, defaults } = props;
   const feed = useSimulationFeed(props.task);
   const [rate, setRate] = useState(String(defaults.rows_per_second));
@@ -76,7 +76,7 @@ export default function SimulationLive(props: SimulationLiveProps) {
 
   if (!model) {
     return (
-      <Card island="SimulationLive" hydrated={hydrated}>
+      <Card {...island}>
         <EmptyState
           title="Nothing to simulate yet"
           action={{ href: "/admin/training", label: "Go to Training" }}
@@ -93,8 +93,7 @@ export default function SimulationLive(props: SimulationLiveProps) {
         heading="Replay the simulation window"
         headingId="sim-control"
         aside={task && <StatusPill status={task.status} />}
-        island="SimulationLive"
-        hydrated={hydrated}
+        {...island}
       >
         <p class="qc-muted">
           Model <code title={model.id}>{shortId(model.id)}</code> (F1{" "}
@@ -125,7 +124,7 @@ export default function SimulationLive(props: SimulationLiveProps) {
       </Card>
 
       {!task && (
-        <Card island="SimulationLive" hydrated={hydrated}>
+        <Card {...island}>
           <EmptyState title="No simulation has run yet">
             Start one above: each row of the simulation window is scored by the model, one packet
             per row, in time order.

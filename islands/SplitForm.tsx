@@ -8,7 +8,7 @@
  * @module
  */
 import { useMemo, useState } from "preact/hooks";
-import { useHydrated } from "../lib/ui/hooks.ts";
+import { useIslandMarks } from "../lib/ui/hooks.ts";
 import { ApiError, apiPost, notify } from "../lib/ui/api_client.ts";
 import { fmtDateTime, fmtInt } from "../lib/ui/format.ts";
 import { COLORS } from "../lib/ui/palette.ts";
@@ -73,7 +73,7 @@ function initialInputs(dataset: SplitDatasetInfo | null, split: SplitInfo | null
 
 /** The split form and result. */
 export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
-  const hydrated = useHydrated();
+  const island = useIslandMarks("SplitForm");
   const [inputs, setInputs] = useState<WindowInputs>(() => initialInputs(dataset, split));
   const [result, setResult] = useState<SplitResult | null>(
     split ? { rows: split.rows, daily: split.daily_distribution, at: split.created_at } : null,
@@ -162,8 +162,7 @@ export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
       aside={result?.at && (
         <span class="qc-muted qc-small">last split {fmtDateTime(result.at)}</span>
       )}
-      island="SplitForm"
-      hydrated={hydrated}
+      {...island}
     >
       {!dataset && !blocked && (
         <EmptyState

@@ -9,7 +9,7 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { apiGet, errorText, listen, notify } from "../lib/ui/api_client.ts";
 import { isFinalTask, startTask } from "../lib/ui/task_start.ts";
-import { useHydrated, usePolling } from "../lib/ui/hooks.ts";
+import { useIslandMarks, usePolling } from "../lib/ui/hooks.ts";
 import { fmtDateTime, fmtInt, fmtNum, fmtPct, shortId } from "../lib/ui/format.ts";
 import { learningCurveChart } from "../lib/ui/charts.ts";
 import {
@@ -40,7 +40,7 @@ export interface TrainingPanelProps {
 
 /** The training panel. */
 export default function TrainingPanel(props: TrainingPanelProps) {
-  const hydrated = useHydrated();
+  const island = useIslandMarks("TrainingPanel");
   const [hasSplit, setHasSplit] = useState(props.hasSplit);
   const [task, setTask] = useState<TaskStatus | null>(props.task);
   const [view, setView] = useState<TrainingView | null>(() => {
@@ -112,8 +112,7 @@ export default function TrainingPanel(props: TrainingPanelProps) {
         heading="2 · Train a model"
         headingId="train-title"
         aside={task && <StatusPill status={task.status} />}
-        island="TrainingPanel"
-        hydrated={hydrated}
+        {...island}
       >
         <p class="qc-muted">
           Gradient-boosted trees on the training window; the last part of that window is held out to
@@ -168,8 +167,7 @@ export default function TrainingPanel(props: TrainingPanelProps) {
             {view.created_at && ` · ${fmtDateTime(view.created_at)}`}
           </span>
         )}
-        island="TrainingPanel"
-        hydrated={hydrated}
+        {...island}
       >
         {view ? <Results view={view} /> : (
           <EmptyState title="No model yet">
@@ -238,20 +236,18 @@ function Results({ view }: { view: TrainingView }) {
       {loss && acc
         ? (
           <div class="qc-two">
-            <div>
-              <h3>Loss per round</h3>
-              <ChartCanvas
-                label="Log loss per boosting round, training and validation"
-                config={loss}
-              />
-            </div>
-            <div>
-              <h3>Accuracy per round</h3>
-              <ChartCanvas
-                label="Accuracy per boosting round, training and validation"
-                config={acc}
-              />
-            </div>
+            {[
+              ["Loss per round", "Log loss", loss] as const,
+              ["Accuracy per round", "Accuracy", acc] as const,
+            ].map(([title, what, config]) => (
+              <div key={title}>
+                <h3>{title}</h3>
+                <ChartCanvas
+                  label={`${what} per boosting round, training and validation`}
+                  config={config}
+                />
+              </div>
+            ))}
           </div>
         )
         : <p class="qc-muted">Learning curves are loading or not available.</p>}

@@ -13,6 +13,15 @@ import { DASH, fmtDateTime, fmtInt, fmtNum } from "../../lib/ui/format.ts";
 import { featureColumns, verdictTone } from "../../lib/ui/simulation_view.ts";
 import type { SimPacket } from "../../lib/ui/types.ts";
 import { Card } from "../Card.tsx";
+import { type Column, Table } from "../Table.tsx";
+
+const COLUMNS: Column[] = [
+  { label: "Row", num: true },
+  { label: "Timestamp" },
+  { label: "Sample" },
+  { label: "Prediction" },
+  { label: "Confidence", num: true },
+];
 
 /** Props of `PacketsTable`. */
 export interface PacketsTableProps {
@@ -27,52 +36,39 @@ export function PacketsTable({ rows }: PacketsTableProps) {
     <Card heading="Latest packets" headingId="sim-table">
       {rows.length > 0
         ? (
-          <div class="qc-table-wrap">
-            <table class="qc-table">
-              <thead>
-                <tr>
-                  <th scope="col" class="qc-num">Row</th>
-                  <th scope="col">Timestamp</th>
-                  <th scope="col">Sample</th>
-                  <th scope="col">Prediction</th>
-                  <th scope="col" class="qc-num">Confidence</th>
-                  {features.map((f) => (
-                    <th key={f} scope="col" class="qc-num">
-                      <code>{f}</code>
-                    </th>
-                  ))}
+          <Table
+            columns={[
+              ...COLUMNS,
+              ...features.map((f) => ({ label: <code>{f}</code>, num: true, key: f })),
+            ]}
+          >
+            {rows.map((p) => {
+              const pred = p.live_prediction;
+              return (
+                <tr key={p.current_row_index}>
+                  <td class="qc-num">{fmtInt(p.current_row_index)}</td>
+                  <td>{fmtDateTime(pred.timestamp)}</td>
+                  <td>
+                    <code>{pred.sample_id}</code>
+                  </td>
+                  <td>
+                    <span class={`qc-tag qc-tag-${verdictTone(pred.prediction)}`}>
+                      {pred.prediction}
+                    </span>
+                  </td>
+                  <td class="qc-num">{fmtNum(pred.confidence, 2)}</td>
+                  {features.map((f) => {
+                    const v = pred.top_features?.[f];
+                    return (
+                      <td key={f} class="qc-num">
+                        {v === null || v === undefined ? DASH : fmtNum(v, 4)}
+                      </td>
+                    );
+                  })}
                 </tr>
-              </thead>
-              <tbody>
-                {rows.map((p) => {
-                  const pred = p.live_prediction;
-                  return (
-                    <tr key={p.current_row_index}>
-                      <td class="qc-num">{fmtInt(p.current_row_index)}</td>
-                      <td>{fmtDateTime(pred.timestamp)}</td>
-                      <td>
-                        <code>{pred.sample_id}</code>
-                      </td>
-                      <td>
-                        <span class={`qc-tag qc-tag-${verdictTone(pred.prediction)}`}>
-                          {pred.prediction}
-                        </span>
-                      </td>
-                      <td class="qc-num">{fmtNum(pred.confidence, 2)}</td>
-                      {features.map((f) => {
-                        const v = pred.top_features?.[f];
-                        return (
-                          <td key={f} class="qc-num">
-                            {v === null || v === undefined ? DASH : fmtNum(v, 4)}
-                          </td>
-                        );
-                      })}
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </Table>
         )
         : <p class="qc-muted">No packets yet.</p>}
     </Card>

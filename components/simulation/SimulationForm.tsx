@@ -27,34 +27,40 @@ export interface SimulationFormProps {
   onStop: () => void;
 }
 
+// The inputs' limits (the server checks them again).
+const RATE = {
+  label: "Rows per second",
+  name: "rows_per_second",
+  min: "0.1",
+  max: "1000",
+  step: "any",
+};
+const WARMUP = {
+  label: "Warmup (seconds)",
+  name: "warmup_seconds",
+  min: "0",
+  max: "3600",
+  step: "1",
+};
+
 /** The form. */
 export function SimulationForm(props: SimulationFormProps) {
   const { running } = props;
   return (
     <form class="qc-sim-form" onSubmit={props.onStart}>
       <div style={{ display: "flex", flexWrap: "wrap", gap: "0 1rem" }}>
-        <NumberField
-          label="Rows per second"
-          name="rows_per_second"
-          min="0.1"
-          max="1000"
-          step="any"
-          value={props.rate}
-          disabled={running}
-          onInput={props.onRate}
-          width="12rem"
-        />
-        <NumberField
-          label="Warmup (seconds)"
-          name="warmup_seconds"
-          min="0"
-          max="3600"
-          step="1"
-          value={props.warmup}
-          disabled={running}
-          onInput={props.onWarmup}
-          width="12rem"
-        />
+        {([[RATE, props.rate, props.onRate], [WARMUP, props.warmup, props.onWarmup]] as const).map((
+          [field, value, onInput],
+        ) => (
+          <NumberField
+            key={field.name}
+            {...field}
+            value={value}
+            disabled={running}
+            onInput={onInput}
+            width="12rem"
+          />
+        ))}
       </div>
       <div class="qc-actions">
         <button type="submit" class="qc-button" disabled={!props.canStart}>

@@ -10,12 +10,14 @@ import { define } from "../../utils.ts";
 import { Layout } from "../../components/Layout.tsx";
 import { Card } from "../../components/Card.tsx";
 import { StatusPill } from "../../components/StatusPill.tsx";
+import { type Column, Table } from "../../components/Table.tsx";
 import HealthBadge from "../../islands/HealthBadge.tsx";
 import { type DatasetRecord, getActiveDataset } from "../../lib/pipeline/ingest/datasets.ts";
 import { getActiveModel, type ModelRecord } from "../../lib/pipeline/train/models.ts";
 import type { TaskRecord } from "../../lib/tasks/types.ts";
 import type { Config } from "../../lib/config.ts";
 import { fmtBytes, fmtDateTime, fmtInt, fmtNum, shortId } from "../../lib/ui/format.ts";
+import { NO_STORE } from "../../lib/ui/settle.ts";
 
 interface DashboardData {
   dataset: DatasetRecord | null;
@@ -46,6 +48,10 @@ async function settle<T>(label: string, p: Promise<T>, errors: string[]): Promis
   }
 }
 
+const TASK_COLUMNS: Column[] = ["Task", "Kind", "State", "Progress", "Created"].map((label) => ({
+  label,
+}));
+
 export const handler = define.handlers({
   async GET(ctx) {
     const { kv, tasks, config } = ctx.state.services;
@@ -70,7 +76,7 @@ export const handler = define.handlers({
         auth: config.apiToken !== null,
       },
       errors,
-    }, { headers: { "cache-control": "no-store" } });
+    }, NO_STORE);
   },
 });
 
@@ -158,18 +164,10 @@ export default define.page<typeof handler>(function Dashboard({ data, config: we
         </Card>
       </div>
       <Card heading="Recent tasks" aside={null}>
-        {tasks.length === 0 ? <p class="qc-muted">No tasks yet.</p> : (
-          <table class="qc-table">
-            <thead>
-              <tr>
-                <th scope="col">Task</th>
-                <th scope="col">Kind</th>
-                <th scope="col">State</th>
-                <th scope="col">Progress</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
+        {tasks.length === 0
+          ? <p class="qc-muted">No tasks yet.</p>
+          : (
+            <Table columns={TASK_COLUMNS} wrap={false}>
               {tasks.map((t) => (
                 <tr key={t.id}>
                   <td>
@@ -189,9 +187,8 @@ export default define.page<typeof handler>(function Dashboard({ data, config: we
                   <td>{fmtDateTime(t.createdAt)}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        )}
+            </Table>
+          )}
       </Card>
     </Layout>
   );
