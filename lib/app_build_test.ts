@@ -9,7 +9,7 @@ function recordingLogger(warnings: string[]): Logger {
 }
 
 async function stylesheetStatus(app: App<unknown>): Promise<number> {
-  const res = await app.handler()(new Request("http://localhost/styles.css"));
+  const res = await app.handler()(new Request("http://localhost/css/base.css"));
   await res.body?.cancel();
   return res.status;
 }

@@ -8,7 +8,7 @@
  *
  * Static files get a weak ETag (size + mtime) and `Cache-Control: no-cache` so browsers
  * revalidate cheaply (304). Only GET/HEAD requests whose last path segment has a dot
- * (`styles.css`) look at the disk, so API paths cost nothing.
+ * (`css/base.css`) look at the disk, so API paths cost nothing.
  *
  * @module
  */
