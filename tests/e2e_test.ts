@@ -15,10 +15,12 @@ import type { Services } from "../lib/services.ts";
 import { createSplit, getActiveSplit, loadSplitSet } from "../lib/pipeline/split/split.ts";
 import { installSyntheticDataset } from "../lib/pipeline/train/testdata/synthetic_dataset.ts";
 import { TRAIN_STEPS } from "../lib/pipeline/train/train.ts";
-import { classificationMetrics } from "../lib/ml/metrics.ts";
-import { OnnxScorer } from "../lib/ml/onnx_session.ts";
-import { fromXgboostJson } from "../lib/ml/xgboost_json.ts";
-import { predictProbaColumns } from "../lib/ml/predictor.ts";
+import {
+  classificationMetrics,
+  fromXgboostJson,
+  OnnxScorer,
+  predictProbaColumns,
+} from "../lib/ml/mod.ts";
 import { generateBoschCsv } from "./e2e_data.ts";
 import { arr, assertShape, nonIntegerLiterals, obj, oneOf, rec, type Shape } from "./shape.ts";
 

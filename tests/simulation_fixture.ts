@@ -6,11 +6,7 @@
  * @module
  */
 import type { Services } from "../lib/services.ts";
-import type { GbdtModel } from "../lib/ml/model.ts";
-import { train } from "../lib/ml/booster.ts";
-import { makeClassification } from "../lib/ml/synthetic.ts";
-import { rankFeatures } from "../lib/ml/importance.ts";
-import { toOnnx } from "../lib/ml/onnx_export.ts";
+import { type GbdtModel, makeClassification, rankFeatures, toOnnx, train } from "../lib/ml/mod.ts";
 import { writeColumnTable } from "../lib/data/column_table.ts";
 import {
   activateDataset,

@@ -5,10 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { withTestServices } from "../testing.ts";
-import { runInWorker } from "./run_in_worker.ts";
-import type { TestRequest } from "./testdata/test_worker.ts";
+import { runInWorker } from "../worker/run.ts";
+import type { TestRequest } from "../worker/testdata/test_worker.ts";
 
-const WORKER = new URL("./testdata/test_worker.ts", import.meta.url);
+const WORKER = new URL("../worker/testdata/test_worker.ts", import.meta.url);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function pct(sorted: number[], p: number): number {
