@@ -4,7 +4,7 @@
  * loose sanity bound (timed assertions are for benchmarks).
  */
 import assert from "node:assert/strict";
-import { withTestServices } from "../testing.ts";
+import { pollUntil, withTestServices } from "../testing.ts";
 import { runInWorker } from "../worker/run.ts";
 import type { TestRequest } from "../worker/testdata/test_worker.ts";
 
@@ -41,7 +41,7 @@ Deno.test("responsiveness: status reads stay fast while a worker burns CPU", () 
     });
     const rec = await tasks.submit("cpu", { ms: 1500 });
     const baseline = await wave(() => tasks.get(rec.id), 50);
-    while ((await tasks.get(rec.id))?.state !== "PROGRESS") await sleep(10);
+    await pollUntil(async () => (await tasks.get(rec.id))?.state === "PROGRESS", "PROGRESS");
     const during: number[] = [];
     for (let i = 0; i < 5; i++) {
       during.push(...await wave(() => tasks.get(rec.id), 50));
@@ -75,7 +75,7 @@ Deno.test("responsiveness: stopping a CPU task terminates its worker → REVOKED
         ),
     });
     const rec = await tasks.submit("cpu", { ms: 30_000 });
-    while ((await tasks.get(rec.id))?.state !== "PROGRESS") await sleep(10);
+    await pollUntil(async () => (await tasks.get(rec.id))?.state === "PROGRESS", "PROGRESS");
     const t0 = performance.now();
     await tasks.stop(rec.id);
     const done = await tasks.waitFor(rec.id, { timeoutMs: 10_000 });
