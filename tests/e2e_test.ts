@@ -21,7 +21,7 @@ import {
   OnnxScorer,
   predictProbaColumns,
 } from "../lib/ml/mod.ts";
-import { generateBoschCsv } from "./e2e_data.ts";
+import { boschCsv, boschFixture } from "./bosch_fixture.ts";
 import { arr, assertShape, nonIntegerLiterals, obj, oneOf, rec, type Shape } from "./shape.ts";
 
 type Handler = (req: Request) => Promise<Response>;
@@ -209,8 +209,8 @@ async function pollTrain(
 Deno.test("e2e: upload → split → train → status, artifacts reproduce the metrics", async () => {
   await withTestServices(async (services) => {
     const handler = await setup(services);
-    const data = generateBoschCsv({ rows: 6048, features: 40 });
-    await uploadReady(handler, data.csv);
+    const data = boschFixture({ rows: 6048, features: 40, cleanDays: [0], seed: 7 });
+    await uploadReady(handler, boschCsv(data));
 
     // Split as .NET sends it: 4 days train, 1 day test, 2 days simulation.
     const split = await call(
