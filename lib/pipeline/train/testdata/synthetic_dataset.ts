@@ -14,7 +14,11 @@
  */
 import type { Services } from "../../../services.ts";
 import { writeColumnTable } from "../../../data/column_table.ts";
-import { boschFixture, type BoschFixtureOptions } from "../../../../tests/bosch_fixture.ts";
+import {
+  type BoschFixture,
+  boschFixture,
+  type BoschFixtureOptions,
+} from "../../../../tests/bosch_fixture.ts";
 import {
   activateDataset,
   datasetBlobKeys,
@@ -26,14 +30,30 @@ import {
 export type SyntheticDatasetOptions = BoschFixtureOptions & { rows: number; features: number };
 
 /** Generate, store and activate the dataset; resolves with its READY record. */
-export async function installSyntheticDataset(
+export function installSyntheticDataset(
   services: Services,
   opts: SyntheticDatasetOptions,
 ): Promise<DatasetRecord> {
-  const table = boschFixture(opts);
-  const { rows: n, timestamps, labels, ids, features, featureNames, positives } = table;
-  const nf = featureNames.length;
+  return installTable(services, boschFixture(opts));
+}
 
+/** The columns of a dataset table (a `BoschFixture` or any table shaped like one). */
+export type TableColumns = Pick<
+  BoschFixture,
+  "rows" | "ids" | "labels" | "timestamps" | "features" | "featureNames"
+>;
+
+/**
+ * Store `table` as a READY dataset's column table (its profile computed from the columns, the
+ * features ranked in column order) and make it the active dataset.
+ */
+export async function installTable(
+  services: Services,
+  table: TableColumns,
+): Promise<DatasetRecord> {
+  const { rows: n, timestamps, labels, ids, features, featureNames } = table;
+  const nf = featureNames.length;
+  const positives = labels.reduce((a, b) => a + b, 0);
   const id = crypto.randomUUID();
   const keys = datasetBlobKeys(id);
   await writeColumnTable(services.storage, keys.table, {
