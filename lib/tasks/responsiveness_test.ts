@@ -41,7 +41,17 @@ Deno.test("responsiveness: status reads stay fast while a worker burns CPU", () 
     });
     const rec = await tasks.submit("cpu", { ms: 1500 });
     const baseline = await wave(() => tasks.get(rec.id), 50);
-    await pollUntil(async () => (await tasks.get(rec.id))?.state === "PROGRESS", "PROGRESS");
+    let state = rec.state;
+    await pollUntil(
+      async () => {
+        const cur = await tasks.get(rec.id);
+        state = cur?.state ?? state;
+        return state !== "PENDING" && state !== "STARTED";
+      },
+      "the task to report progress",
+      60_000,
+    );
+    assert.equal(state, "PROGRESS", `the task ended before reporting progress: ${state}`);
     const during: number[] = [];
     for (let i = 0; i < 5; i++) {
       during.push(...await wave(() => tasks.get(rec.id), 50));
@@ -75,7 +85,11 @@ Deno.test("responsiveness: stopping a CPU task terminates its worker → REVOKED
         ),
     });
     const rec = await tasks.submit("cpu", { ms: 30_000 });
-    await pollUntil(async () => (await tasks.get(rec.id))?.state === "PROGRESS", "PROGRESS");
+    await pollUntil(
+      async () => (await tasks.get(rec.id))?.state === "PROGRESS",
+      "the task to report progress",
+      60_000,
+    );
     const t0 = performance.now();
     await tasks.stop(rec.id);
     const done = await tasks.waitFor(rec.id, { timeoutMs: 10_000 });
