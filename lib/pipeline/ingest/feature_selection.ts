@@ -22,9 +22,12 @@
  * @module
  */
 import type { Services } from "../../services.ts";
-import { type BoosterParams, type TrainData } from "../../ml/model.ts";
-import { trainInWorker } from "../../ml/worker_train.ts";
-import { featureImportance } from "../../ml/importance.ts";
+import {
+  type BoosterParams,
+  featureImportance,
+  type TrainData,
+  trainInWorker,
+} from "../../ml/mod.ts";
 import { buildColumnTable } from "../../data/column_table.ts";
 import { buildColumnTableInWorker } from "../../data/column_table_worker.ts";
 import type { DatasetProfile } from "../../data/profile.ts";

@@ -19,17 +19,21 @@
  * @module
  */
 import type { Services } from "../../services.ts";
-import type { GbdtModel, TrainData } from "../../ml/model.ts";
+import {
+  featureImportance,
+  type GbdtModel,
+  stringifyXgboostJson,
+  toOnnx,
+  toXgboostJson,
+  type TrainData,
+  trainInWorker,
+} from "../../ml/mod.ts";
 import {
   type JsonObject,
   type TaskContext,
   type TaskRecord,
   TaskRevokedError,
 } from "../../tasks/types.ts";
-import { trainInWorker } from "../../ml/worker_train.ts";
-import { featureImportance } from "../../ml/importance.ts";
-import { toOnnx } from "../../ml/onnx_export.ts";
-import { stringifyXgboostJson, toXgboostJson } from "../../ml/xgboost_json.ts";
 import { getActiveSplit, getSplit, loadSplitSet } from "../split/split.ts";
 import { evaluateInWorker } from "./evaluate.ts";
 import { artifactKeys, type ModelRecord, saveModel } from "./models.ts";

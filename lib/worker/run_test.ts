@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { runInWorker, WorkerError, WorkerTimeoutError } from "./run_in_worker.ts";
+import { runInWorker } from "./run.ts";
+import { WorkerClient, WorkerError, WorkerTimeoutError } from "./client.ts";
 import { FieldError, type TestRequest } from "./testdata/test_worker.ts";
 
 const WORKER = new URL("./testdata/test_worker.ts", import.meta.url);
@@ -85,4 +86,67 @@ Deno.test("runInWorker: an error's name and plain fields cross; reviveError rebu
     () => runInWorker(WORKER, req, { reviveError: () => undefined }),
     WorkerError,
   );
+});
+
+Deno.test("WorkerClient: one worker serves several calls; a late call after terminate rejects", async () => {
+  const client = WorkerClient.spawn(WORKER, { name: "session" });
+  const values = await Promise.all(
+    [1, 2, 3].map((value) => client.call<TestRequest, number>({ mode: "echo", value })),
+  );
+  assert.deepEqual(values, [1, 2, 3]);
+  client.terminate(new Error("released"));
+  await assert.rejects(() => client.call({ mode: "echo", value: 4 }), /released/);
+  assert.equal(Atomics.load(client.cancelFlag, 0), 1);
+});
+
+Deno.test("WorkerClient: a streamed call gets its inputs in order and acknowledges them", async () => {
+  const client = WorkerClient.spawn(WORKER);
+  try {
+    const acks: number[] = [];
+    const call = client.stream<TestRequest, number, number, number>({ mode: "sum-input" }, {
+      onProgress: (x) => void acks.push(x),
+    });
+    for (let i = 1; i <= 5; i++) call.send(i);
+    call.end();
+    assert.equal(await call.result, 15);
+    assert.deepEqual(acks, [1, 2, 3, 4, 5]);
+  } finally {
+    client.terminate();
+  }
+});
+
+Deno.test("WorkerClient: terminate reaches a nested worker through the shared cancel flag", async () => {
+  const seen = new Int32Array(new SharedArrayBuffer(8));
+  const client = WorkerClient.spawn(WORKER);
+  const call = client.call({ mode: "nested", seen: seen.buffer as SharedArrayBuffer });
+  call.catch(() => {});
+  const deadline = Date.now() + 10_000;
+  while (Atomics.load(seen, 1) === 0) {
+    assert.ok(Date.now() < deadline, "the nested worker did not start");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  client.terminate();
+  await assert.rejects(() => call, WorkerError);
+  while (Atomics.load(seen, 0) === 0) {
+    assert.ok(Date.now() < deadline, "the nested worker did not see the cancel flag");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+});
+
+Deno.test("WorkerClient: a throwing onProgress rejects that call only", async () => {
+  const client = WorkerClient.spawn(WORKER);
+  try {
+    await assert.rejects(
+      () =>
+        client.call<TestRequest, unknown, unknown>({ mode: "busy", ms: 400 }, {
+          onProgress: () => {
+            throw new Error("callback failed");
+          },
+        }),
+      /callback failed/,
+    );
+    assert.equal(await client.call<TestRequest, number>({ mode: "echo", value: 9 }), 9);
+  } finally {
+    client.terminate();
+  }
 });

@@ -1,11 +1,14 @@
 /**
- * A small seeded PRNG (xoshiro128**, seeded through splitmix32) so that row subsampling,
- * column sampling and quantile sampling are reproducible for a given `seed` on any platform.
+ * The one seeded PRNG of the code base (xoshiro128**, seeded through splitmix32): the trainer's
+ * row/column/quantile sampling, the profile's row sample, the test fixtures and the benchmark
+ * data generators all draw from it, so a `seed` means the same sequence everywhere and on any
+ * platform. App-independent (lib/ml and lib/data import it).
  *
  * @example
  * ```ts
  * const rng = new Rng(42);
  * const u = rng.next(); // in [0, 1)
+ * const z = rng.gauss(); // standard normal
  * ```
  * @module
  */
@@ -55,6 +58,12 @@ export class Rng {
   /** Uniform float in [0, 1). */
   next(): number {
     return this.nextU32() / 4294967296;
+  }
+
+  /** Standard normal deviate (Box–Muller, one per call: consumes two uniforms). */
+  gauss(): number {
+    const u = 1 - this.next(), v = this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
   /** Uniform integer in [0, n). */

@@ -1,11 +1,12 @@
 /**
- * Messages between `trainInWorker` and `train_worker.ts`, and the shared-memory packing of
- * TrainData (one SharedArrayBuffer per dataset: the worker reads it without a second copy).
+ * The request `trainInWorker` sends to `train_worker.ts` (over `lib/worker`), and the
+ * shared-memory packing of TrainData (one SharedArrayBuffer per dataset: the worker reads it
+ * without a second copy).
  *
  * @module
  */
 
-import type { BoosterParams, TrainData, TrainOptions, TrainResult } from "./model.ts";
+import type { BoosterParams, TrainData, TrainOptions } from "./model.ts";
 
 /** TrainData laid out on one SharedArrayBuffer. */
 export interface PackedData {
@@ -82,20 +83,16 @@ export function unpackData(p: PackedData): TrainData {
   };
 }
 
-/** Main → worker: start training. `evalSets[i].data === null` means "the training data". */
-export interface StartMessage {
-  type: "start";
+/** Owner → worker: train. `evalSets[i].data === null` means "the training data". */
+export interface TrainRequest {
   data: PackedData;
   params: Partial<BoosterParams>;
   evalSets: { name: string; data: PackedData | null; metrics?: TrainOptions["evalMetrics"] }[];
   evalMetrics?: TrainOptions["evalMetrics"];
-  /** Int32 stop flag set by the owner when it gives up on the worker (see `cancelFlag`). */
-  cancel: SharedArrayBuffer;
 }
 
-/** Worker → main. */
-export type WorkerMessage =
-  | { type: "ready" }
-  | { type: "round"; round: number; metrics: Record<string, Record<string, number>> }
-  | { type: "done"; result: TrainResult }
-  | { type: "error"; name: string; message: string };
+/** Worker → owner, once per boosting round. */
+export interface RoundProgress {
+  round: number;
+  metrics: Record<string, Record<string, number>>;
+}

@@ -1,5 +1,6 @@
-/** A worker for the tests of `runInWorker`: busy loops, failures and hangs on request. */
-import { serveWorker } from "../worker_protocol.ts";
+/** A worker for the tests of `lib/worker`: busy loops, failures, hangs, streams, nesting. */
+import { WorkerClient } from "../client.ts";
+import { serveWorker } from "../protocol.ts";
 
 export type TestRequest =
   | { mode: "busy"; ms: number }
@@ -7,7 +8,14 @@ export type TestRequest =
   | { mode: "uncaught"; message: string }
   | { mode: "hang" }
   | { mode: "bytes"; n: number }
-  | { mode: "typed"; line: number };
+  | { mode: "typed"; line: number }
+  | { mode: "echo"; value: number }
+  /** Sums the numbers streamed to the call, acknowledging each as progress. */
+  | { mode: "sum-input" }
+  /** Starts a nested worker in "watch" mode sharing this worker's cancel flag. */
+  | { mode: "nested"; seen: SharedArrayBuffer }
+  /** Sets seen[1] = 1, waits for the cancel flag, then sets seen[0] = 1. */
+  | { mode: "watch"; seen: SharedArrayBuffer };
 
 /** An error class with plain fields, like a CSV validation error. */
 export class FieldError extends Error {
@@ -18,7 +26,9 @@ export class FieldError extends Error {
   }
 }
 
-serveWorker<TestRequest, { spins: number } | Uint8Array, { elapsed: number }>((req, io) => {
+type Result = { spins: number } | Uint8Array | number;
+
+serveWorker<TestRequest, Result, { elapsed: number } | number, number>(async (req, io) => {
   switch (req.mode) {
     case "busy": {
       // Pure CPU: blocks this worker's event loop entirely (not the main thread's).
@@ -50,5 +60,26 @@ serveWorker<TestRequest, { spins: number } | Uint8Array, { elapsed: number }>((r
     }
     case "typed":
       throw new FieldError(`bad value at line ${req.line}`, req.line, "Id");
+    case "echo":
+      return req.value;
+    case "sum-input": {
+      let sum = 0;
+      for await (const x of io.input()) {
+        sum += x;
+        io.progress(x);
+      }
+      return sum;
+    }
+    case "nested": {
+      const child = WorkerClient.spawn(new URL(import.meta.url), { cancelFlag: io.cancelFlag });
+      return await child.call<TestRequest, number>({ mode: "watch", seen: req.seen });
+    }
+    case "watch": {
+      const seen = new Int32Array(req.seen);
+      Atomics.store(seen, 1, 1);
+      while (Atomics.load(io.cancelFlag, 0) === 0) Atomics.wait(io.cancelFlag, 0, 0, 50);
+      Atomics.store(seen, 0, 1);
+      return 1;
+    }
   }
 }, { transfer: (r) => (r instanceof Uint8Array ? [r.buffer] : []) });
