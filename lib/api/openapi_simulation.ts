@@ -15,8 +15,7 @@ import {
   TaskStateSchema,
   ValidationErrorResponseSchema,
 } from "./contract.ts";
-import { MAX_ROWS_PER_SECOND, MAX_WARMUP_SECONDS } from "../pipeline/simulation/simulate.ts";
-import { MAX_PAGE } from "../pipeline/simulation/packets.ts";
+import { MAX_PAGE, MAX_ROWS_PER_SECOND, MAX_WARMUP_SECONDS } from "../pipeline/simulation/mod.ts";
 
 /** The optional body of `POST /simulation/start`. Unknown keys are ignored (as FastAPI does). */
 export const SimulationStartSchema = namedSchema(

@@ -15,7 +15,7 @@ import {
   ValidationErrorResponseSchema,
 } from "./contract.ts";
 import { trainOverridesSchema } from "../pipeline/train/params.ts";
-import { ARTIFACT_FILES } from "../pipeline/train/models.ts";
+import { ARTIFACT_FILES } from "../pipeline/train/mod.ts";
 
 const Confusion = z.object({
   true_positives: z.int(),
@@ -63,7 +63,7 @@ export const ModelSchema = namedSchema(
   }),
 );
 
-/** A task record as `GET /tasks/{id}` serves it (lib/pipeline/task_view.ts). */
+/** A task record as `GET /tasks/{id}` serves it (lib/tasks/task_view.ts). */
 export const TaskRecordSchema = namedSchema(
   "TaskRecord",
   z.object({

@@ -12,7 +12,7 @@ import {
   getActiveDataset,
   getNewestDataset,
   reconcileDataset,
-} from "../../lib/pipeline/ingest/datasets.ts";
+} from "../../lib/pipeline/ingest/mod.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -16,7 +16,7 @@ import {
   type SetName,
   SplitError,
   type TimeWindow,
-} from "../../lib/pipeline/split/split.ts";
+} from "../../lib/pipeline/split/mod.ts";
 import { checkWindows } from "../../lib/pipeline/split/windows.ts";
 
 export const handler = define.handlers({

@@ -15,7 +15,7 @@
  */
 import { define } from "../../utils.ts";
 import { parseJsonBody } from "../../lib/api/validation.ts";
-import { SimulationStartError, startSimulation } from "../../lib/pipeline/simulation/simulate.ts";
+import { SimulationStartError, startSimulation } from "../../lib/pipeline/simulation/mod.ts";
 import { SimulationStartSchema } from "../../lib/api/openapi_simulation.ts";
 
 /** Largest body read (the options are a few dozen bytes). */

@@ -40,7 +40,7 @@ import {
   type TaskRecord,
   TaskRevokedError,
 } from "../../tasks/types.ts";
-import { type ContractStatus, contractStatus } from "../task_view.ts";
+import { type ContractStatus, contractStatus } from "../../tasks/task_view.ts";
 import { getActiveModel, getModel, type ModelRecord } from "../train/models.ts";
 import { getActiveSplit, getSplit, loadSplitSet, type SplitRecord } from "../split/split.ts";
 import { abortableSleep, Pacer } from "./pacer.ts";
@@ -204,12 +204,7 @@ function onnxKey(model: ModelRecord): string {
   return model.artifacts?.onnx ?? `models/${model.id}/model.onnx`;
 }
 
-/** Register the `simulate` task kind. */
-export function registerSimulationTasks(services: Services): void {
-  services.tasks.register(simulateTask(services));
-}
-
-/** The `simulate` task kind (exported for tests). */
+/** The `simulate` task kind (registered by `registerSimulationTasks`, mod.ts). */
 export function simulateTask(services: Services): TaskKind<SimulateParams, SimulateResult> {
   return {
     kind: SIMULATE_KIND,

@@ -12,7 +12,7 @@
  *
  * @example
  * ```ts
- * registerTrainTasks(services);
+ * registerTrainTasks(services); // mod.ts
  * const task = await startTraining(services, { max_depth: 6 }); // TaskConflictError → 409
  * ```
  *
@@ -23,6 +23,7 @@ import type { GbdtModel, TrainData } from "../../ml/model.ts";
 import {
   type JsonObject,
   type TaskContext,
+  type TaskKind,
   type TaskRecord,
   TaskRevokedError,
 } from "../../tasks/types.ts";
@@ -80,13 +81,13 @@ export async function startTraining(
   return await services.tasks.submit(TRAIN_KIND, params);
 }
 
-/** Register the `train` task kind (called by `registerPipelineTasks`). */
-export function registerTrainTasks(services: Services): void {
-  services.tasks.register<TrainTaskParams, JsonObject>({
+/** The `train` task kind (registered by `registerTrainTasks`, mod.ts). */
+export function trainTask(services: Services): TaskKind<TrainTaskParams, JsonObject> {
+  return {
     kind: TRAIN_KIND,
     lockKey: (p) => (p.dataset_id ? `train:${p.dataset_id}` : null),
     run: (ctx) => runTraining(services, ctx),
-  });
+  };
 }
 
 /** Column-major rows `[start, end)` of a set, as views (`trainInWorker` copies what it posts). */
@@ -103,7 +104,7 @@ function sliceData(
   };
 }
 
-/** The task body. Exported for tests; use `registerTrainTasks` in the service. */
+/** The task body. Exported for tests; use `registerTrainTasks` (mod.ts) in the service. */
 export async function runTraining(
   services: Services,
   ctx: TaskContext<TrainTaskParams>,

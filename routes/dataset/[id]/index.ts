@@ -10,7 +10,7 @@ import {
   ACTIVE_DATASET_KEY,
   getDataset,
   reconcileDataset,
-} from "../../../lib/pipeline/ingest/datasets.ts";
+} from "../../../lib/pipeline/ingest/mod.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

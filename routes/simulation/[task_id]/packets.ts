@@ -12,8 +12,7 @@ import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
 import "../../../lib/api/openapi_simulation.ts";
 import { parseValue } from "../../../lib/api/validation.ts";
-import { SIMULATE_KIND } from "../../../lib/pipeline/simulation/simulate.ts";
-import { MAX_PAGE, readPackets } from "../../../lib/pipeline/simulation/packets.ts";
+import { MAX_PAGE, readPackets, SIMULATE_KIND } from "../../../lib/pipeline/simulation/mod.ts";
 
 const QuerySchema = z.object({
   after: z.coerce.number().int().min(-1).default(-1),

@@ -13,7 +13,7 @@ import {
   getActiveModel,
   getModel,
   isArtifactName,
-} from "../../../../lib/pipeline/train/models.ts";
+} from "../../../../lib/pipeline/train/mod.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

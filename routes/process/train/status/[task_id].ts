@@ -9,7 +9,7 @@ import "../../../../lib/api/openapi_train.ts";
 import { HttpError } from "fresh";
 import { define } from "../../../../utils.ts";
 import { TRAIN_KIND } from "../../../../lib/pipeline/train/train.ts";
-import { contractStatus } from "../../../../lib/pipeline/task_view.ts";
+import { contractStatus } from "../../../../lib/tasks/task_view.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
