@@ -3,7 +3,6 @@
  *
  * @module
  */
-import "../lib/api/openapi_ingest.ts";
 import { define } from "../utils.ts";
 import { ACTIVE_DATASET_KEY, listDatasets, reconcileDataset } from "../lib/pipeline/ingest/mod.ts";
 

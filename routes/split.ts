@@ -5,7 +5,6 @@
  * @module
  */
 import { HttpError } from "fresh";
-import "../lib/api/openapi_ingest.ts";
 import { define } from "../utils.ts";
 import { getActiveSplit } from "../lib/pipeline/split/mod.ts";
 

@@ -6,7 +6,6 @@
  * @module
  */
 import { HttpError } from "fresh";
-import "../../lib/api/openapi_ingest.ts";
 import { define } from "../../utils.ts";
 import {
   getActiveDataset,

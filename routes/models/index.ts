@@ -3,7 +3,6 @@
  *
  * @module
  */
-import "../../lib/api/openapi_train.ts";
 import { define } from "../../utils.ts";
 import { listModels } from "../../lib/pipeline/train/mod.ts";
 

@@ -8,7 +8,8 @@
  * @module
  */
 import { define } from "../../utils.ts";
-import { parseContractDateTime, SplitRequestSchema } from "../../lib/api/contract.ts";
+import { parseContractDateTime } from "../../lib/api/contract.ts";
+import { SplitRequestSchema } from "../../lib/api/requests.ts";
 import { parseJsonBody, RequestValidationError } from "../../lib/api/validation.ts";
 import {
   createSplit,

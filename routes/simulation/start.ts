@@ -16,14 +16,14 @@
 import { define } from "../../utils.ts";
 import { parseJsonBody } from "../../lib/api/validation.ts";
 import { SimulationStartError, startSimulation } from "../../lib/pipeline/simulation/mod.ts";
-import { SimulationStartSchema } from "../../lib/api/openapi_simulation.ts";
+import { SimulationStartRequestSchema } from "../../lib/api/requests.ts";
 
 /** Largest body read (the options are a few dozen bytes). */
 const MAX_BODY_BYTES = 16 * 1024;
 
 export const handler = define.handlers({
   async POST(ctx) {
-    const opts = await parseJsonBody(ctx.req, SimulationStartSchema, {
+    const opts = await parseJsonBody(ctx.req, SimulationStartRequestSchema, {
       maxBytes: MAX_BODY_BYTES,
       optional: true,
     });

@@ -4,7 +4,6 @@
  * @module
  */
 import { HttpError } from "fresh";
-import "../../../lib/api/openapi_ingest.ts";
 import { define } from "../../../utils.ts";
 import {
   ACTIVE_DATASET_KEY,

@@ -6,7 +6,6 @@
  * @module
  */
 import { HttpError } from "fresh";
-import "../../../lib/api/openapi_ingest.ts";
 import { define } from "../../../utils.ts";
 import { ACTIVE_DATASET_KEY, getDataset } from "../../../lib/pipeline/ingest/mod.ts";
 

@@ -9,11 +9,10 @@
  *
  * @module
  */
-import "../../../lib/api/openapi_train.ts";
 import { define } from "../../../utils.ts";
 import { parseJsonBody } from "../../../lib/api/validation.ts";
+import { TrainStartRequestSchema } from "../../../lib/api/requests.ts";
 import { startTraining } from "../../../lib/pipeline/train/train.ts";
-import { trainOverridesSchema } from "../../../lib/pipeline/train/params.ts";
 import { TaskConflictError } from "../../../lib/tasks/types.ts";
 
 /** Largest override body accepted (a few hundred bytes in practice). */
@@ -21,7 +20,7 @@ const MAX_BODY_BYTES = 16 * 1024;
 
 export const handler = define.handlers({
   async POST(ctx) {
-    const overrides = await parseJsonBody(ctx.req, trainOverridesSchema, {
+    const overrides = await parseJsonBody(ctx.req, TrainStartRequestSchema, {
       maxBytes: MAX_BODY_BYTES,
       optional: true,
     });

@@ -8,7 +8,6 @@
  */
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
-import "../../../lib/api/openapi_simulation.ts";
 import { RequestValidationError } from "../../../lib/api/validation.ts";
 import { SIMULATE_KIND } from "../../../lib/pipeline/simulation/mod.ts";
 import { parseCursor, simulationEventResponse } from "../../../lib/api/simulation_stream.ts";

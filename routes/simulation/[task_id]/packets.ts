@@ -7,24 +7,18 @@
  *
  * @module
  */
-import { z } from "zod";
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
-import "../../../lib/api/openapi_simulation.ts";
 import { parseValue } from "../../../lib/api/validation.ts";
-import { MAX_PAGE, readPackets, SIMULATE_KIND } from "../../../lib/pipeline/simulation/mod.ts";
-
-const QuerySchema = z.object({
-  after: z.coerce.number().int().min(-1).default(-1),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
-});
+import { PacketsQuerySchema } from "../../../lib/api/requests.ts";
+import { readPackets, SIMULATE_KIND } from "../../../lib/pipeline/simulation/mod.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
     const id = ctx.params.task_id;
     const { services } = ctx.state;
     const q = ctx.url.searchParams;
-    const query = parseValue(QuerySchema, {
+    const query = parseValue(PacketsQuerySchema, {
       after: q.get("after") || undefined,
       limit: q.get("limit") || undefined,
     }, ["query"]);

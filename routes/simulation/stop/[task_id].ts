@@ -7,7 +7,6 @@
  */
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
-import "../../../lib/api/openapi_simulation.ts";
 import { SIMULATE_KIND } from "../../../lib/pipeline/simulation/mod.ts";
 
 export const handler = define.handlers({

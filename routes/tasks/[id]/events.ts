@@ -4,7 +4,6 @@
  *
  * @module
  */
-import "../../../lib/api/openapi_train.ts";
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
 import { sseResponse } from "../../../lib/api/sse.ts";

@@ -3,7 +3,6 @@
  *
  * @module
  */
-import "../../../lib/api/openapi_train.ts";
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
 import { taskView } from "../../../lib/tasks/task_view.ts";

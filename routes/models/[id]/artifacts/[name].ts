@@ -5,7 +5,6 @@
  *
  * @module
  */
-import "../../../../lib/api/openapi_train.ts";
 import { HttpError } from "fresh";
 import { define } from "../../../../utils.ts";
 import {

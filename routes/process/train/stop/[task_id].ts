@@ -6,7 +6,6 @@
  *
  * @module
  */
-import "../../../../lib/api/openapi_train.ts";
 import { HttpError } from "fresh";
 import { define } from "../../../../utils.ts";
 import { TRAIN_KIND } from "../../../../lib/pipeline/train/train.ts";
