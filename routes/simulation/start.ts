@@ -27,6 +27,8 @@ export const handler = define.handlers({
       maxBytes: MAX_BODY_BYTES,
       optional: true,
     });
+    // A simulation of the model already running: TaskConflictError → 409 {detail, task_id}
+    // (lib/app.ts); the other refusals carry their own status and fields.
     try {
       return Response.json(await startSimulation(ctx.state.services, opts));
     } catch (err) {

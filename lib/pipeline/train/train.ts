@@ -22,6 +22,7 @@ import type { Services } from "../../services.ts";
 import type { GbdtModel, TrainData } from "../../ml/model.ts";
 import {
   type JsonObject,
+  TaskConflictError,
   type TaskContext,
   type TaskKind,
   type TaskRecord,
@@ -78,7 +79,16 @@ export async function startTraining(
     split_id: split?.id ?? null,
     settings,
   };
-  return await services.tasks.submit(TRAIN_KIND, params);
+  try {
+    return await services.tasks.submit(TRAIN_KIND, params);
+  } catch (err) {
+    if (!(err instanceof TaskConflictError)) throw err;
+    throw new TaskConflictError(
+      err.runningTaskId,
+      err.lock,
+      `A training of this dataset is already running (task ${err.runningTaskId}).`,
+    );
+  }
 }
 
 /** The `train` task kind (registered by `registerTrainTasks`, mod.ts). */

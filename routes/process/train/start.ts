@@ -12,8 +12,7 @@
 import { define } from "../../../utils.ts";
 import { parseJsonBody } from "../../../lib/api/validation.ts";
 import { TrainStartRequestSchema } from "../../../lib/api/requests.ts";
-import { startTraining } from "../../../lib/pipeline/train/train.ts";
-import { TaskConflictError } from "../../../lib/tasks/types.ts";
+import { startTraining } from "../../../lib/pipeline/train/mod.ts";
 
 /** Largest override body accepted (a few hundred bytes in practice). */
 const MAX_BODY_BYTES = 16 * 1024;
@@ -24,20 +23,8 @@ export const handler = define.handlers({
       maxBytes: MAX_BODY_BYTES,
       optional: true,
     });
-    try {
-      const task = await startTraining(ctx.state.services, overrides);
-      return Response.json({ task_id: task.id });
-    } catch (err) {
-      if (err instanceof TaskConflictError) {
-        return Response.json(
-          {
-            detail: `A training of this dataset is already running (task ${err.runningTaskId}).`,
-            task_id: err.runningTaskId,
-          },
-          { status: 409 },
-        );
-      }
-      throw err;
-    }
+    // A running training of the same dataset: TaskConflictError → 409 {detail, task_id} (lib/app.ts).
+    const task = await startTraining(ctx.state.services, overrides);
+    return Response.json({ task_id: task.id });
   },
 });

@@ -7,10 +7,10 @@
  *
  * @module
  */
-import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
 import { parseValue } from "../../../lib/api/validation.ts";
 import { PacketsQuerySchema } from "../../../lib/api/requests.ts";
+import { requireTask } from "../../../lib/api/task_routes.ts";
 import { readPackets, SIMULATE_KIND } from "../../../lib/pipeline/simulation/mod.ts";
 
 export const handler = define.handlers({
@@ -22,10 +22,7 @@ export const handler = define.handlers({
       after: q.get("after") || undefined,
       limit: q.get("limit") || undefined,
     }, ["query"]);
-    const rec = await services.tasks.get(id);
-    if (!rec || rec.kind !== SIMULATE_KIND) {
-      throw new HttpError(404, `Unknown simulation task: ${id}`);
-    }
+    const rec = await requireTask(services.tasks, id, SIMULATE_KIND, "simulation");
     const { packets, nextAfter } = await readPackets(services.kv, id, query);
     return Response.json(
       { task_id: id, packets, next_after: nextAfter, status: rec.state },
