@@ -15,6 +15,10 @@
  * same run (1.02×), server peak RSS 135 MB (with the former in-house parser; busboy parses at
  * ~1.1 GiB/s in `bench/multipart.ts`, far above that disk rate).
  *
+ * Two entry points: `openCsvUpload` checks the framing and the header line and hands back the
+ * file as a byte stream (what `POST /dataset/store` passes to the ingest step, which stores and
+ * profiles it); `receiveCsvUpload` opens and stores in one call (tests, benchmarks).
+ *
  * Errors are `UploadError { status, detail }`; routes answer `{"detail": detail}` with `status`.
  *
  * @example
