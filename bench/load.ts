@@ -18,7 +18,7 @@ import { createApp } from "../lib/app.ts";
 import { createLogger } from "../lib/api/logging.ts";
 import { withTestServices } from "../lib/testing.ts";
 import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
-import { generateBoschCsv } from "../tests/e2e_data.ts";
+import { boschCsv, boschFixture } from "../tests/bosch_fixture.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -61,10 +61,10 @@ await withTestServices(async (services) => {
   const base = `http://127.0.0.1:${server.addr.port}`;
   try {
     // Data: upload (as .NET), wait for feature selection, split by date.
-    const data = generateBoschCsv({ rows, features: Number(values.features) });
+    const csv = boschCsv(boschFixture({ rows, features: Number(values.features), seed: 7 }));
     const boundary = crypto.randomUUID();
     const body = `--${boundary}\r\nContent-Type: text/csv\r\nContent-Disposition: form-data; ` +
-      `name="file"; filename="load.csv"\r\n\r\n${data.csv}\r\n--${boundary}--\r\n`;
+      `name="file"; filename="load.csv"\r\n\r\n${csv}\r\n--${boundary}--\r\n`;
     const up = await fetch(`${base}/dataset/store`, {
       method: "POST",
       headers: { "content-type": `multipart/form-data; boundary="${boundary}"` },

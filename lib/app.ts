@@ -21,9 +21,9 @@
  *
  * @module
  */
-import { App, type Context, type FreshConfig, HttpError, staticFiles } from "fresh";
-import { freshConfig } from "../fresh.config.ts";
-import { createLogger, type Logger } from "./api/logging.ts";
+import { App, type Context, HttpError, staticFiles } from "fresh";
+import { attachBuild, modeFromEnv } from "./app_build.ts";
+import { createLogger, type Logger, requestLog } from "./api/logging.ts";
 import { RequestValidationError } from "./api/validation.ts";
 import type { Services, State } from "./services.ts";
 import { createOperatorAccess, operatorAuth } from "./api/operator_auth.ts";
@@ -35,8 +35,8 @@ import { TaskConflictError } from "./tasks/types.ts";
 
 /** Options for tests and tools. */
 export interface CreateAppOptions {
-  /** Overrides of `fresh.config.ts` (e.g. `mode`). */
-  fresh?: Partial<FreshConfig>;
+  /** `production` serves the prebuilt `_fresh/` (default: from `DENO_ENV` / `NODE_ENV`). */
+  mode?: "development" | "production";
   /** Logger (default: one at `config.logLevel`). */
   logger?: Logger;
 }
@@ -48,7 +48,7 @@ export async function createApp(
 ): Promise<App<State>> {
   const log = opts.logger ?? createLogger(services.config.logLevel);
   const access = await createOperatorAccess(services.config);
-  const app = new App<State>({ ...freshConfig, ...opts.fresh })
+  const app = new App<State>()
     .use((ctx) => {
       ctx.state.services = services;
       return ctx.next();
@@ -62,27 +62,11 @@ export async function createApp(
     .use(operatorAuth(access))
     .use(uploadLimit(services.config.maxConcurrentUploads))
     .fsRoutes();
-  await app.ready();
+  await attachBuild(app, opts.mode ?? modeFromEnv(), log);
   return app;
 }
 
 export { isPublicPath } from "./api/operator_auth.ts";
-
-/** Logs `METHOD path status ms` (health checks and assets at debug: they are polled). */
-function requestLog(log: Logger) {
-  return async (ctx: Context<State>): Promise<Response> => {
-    const start = performance.now();
-    const res = await ctx.next();
-    const ms = (performance.now() - start).toFixed(1);
-    const path = ctx.url.pathname;
-    const line = `${ctx.req.method} ${path} ${res.status} ${ms}ms`;
-    const quiet = path === "/health" || path.startsWith("/_fresh/") || /\.\w+$/.test(path);
-    if (res.status >= 500) log.warn(line);
-    else if (quiet) log.debug(line);
-    else log.info(line);
-    return res;
-  };
-}
 
 /** Maps thrown errors to the contract's JSON error bodies. */
 function errorMapping(log: Logger) {

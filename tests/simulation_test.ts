@@ -14,7 +14,7 @@ import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
 import { testConfig, withTestServices } from "../lib/testing.ts";
 import type { Services } from "../lib/services.ts";
 import { loadSplitSet } from "../lib/pipeline/split/split.ts";
-import { predictProba } from "../lib/ml/predictor.ts";
+import { predictProba } from "../lib/ml/mod.ts";
 import { readPacketRecords, type SimPacket } from "../lib/pipeline/simulation/packets.ts";
 import { INIT_MESSAGE, warmupMessage } from "../lib/pipeline/simulation/simulate.ts";
 import { saveModel } from "../lib/pipeline/train/models.ts";

@@ -22,7 +22,6 @@
  */
 import { type Context, HttpError } from "fresh";
 import type { Config } from "../config.ts";
-import type { State } from "../services.ts";
 import { LoginLimiter } from "./login_limiter.ts";
 import {
   deriveSessionSecret,
@@ -36,6 +35,15 @@ import {
 export const LOGIN_MAX_FAILURES = 5;
 /** The failed-login window. */
 export const LOGIN_WINDOW_MS = 15 * 60_000;
+
+/**
+ * The part of the request state this module uses (lib/services.ts `State` has it; not imported
+ * from there, which imports `OperatorAccess` from here).
+ */
+export interface OperatorState {
+  /** Set by `operatorAuth`; read by the login and logout routes. */
+  operator?: OperatorAccess;
+}
 
 /** What the auth middleware and the login/logout routes share. */
 export interface OperatorAccess {
@@ -87,7 +95,7 @@ export function isHttps(req: Request, trustProxy: boolean): boolean {
 }
 
 /** The client address used for rate limits. */
-export function clientAddress(ctx: Context<State>, trustProxy: boolean): string {
+export function clientAddress<S>(ctx: Context<S>, trustProxy: boolean): string {
   if (trustProxy) {
     const fwd = ctx.req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
     if (fwd) return fwd;
@@ -119,8 +127,8 @@ export async function hasSession(access: OperatorAccess, req: Request): Promise<
 }
 
 /** The middleware: see the module docs. Also puts `access` into `ctx.state.operator`. */
-export function operatorAuth(access: OperatorAccess) {
-  return async (ctx: Context<State>): Promise<Response> => {
+export function operatorAuth<S extends OperatorState>(access: OperatorAccess) {
+  return async (ctx: Context<S>): Promise<Response> => {
     ctx.state.operator = access;
     const path = ctx.url.pathname;
     if (access.password === null || isPublicPath(path)) return ctx.next();

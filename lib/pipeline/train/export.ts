@@ -11,10 +11,8 @@
  *
  * @module
  */
-import type { GbdtModel } from "../../ml/model.ts";
-import { toOnnx } from "../../ml/onnx_export.ts";
-import { stringifyXgboostJson, toXgboostJson } from "../../ml/xgboost_json.ts";
-import { runInWorker } from "../../tasks/run_in_worker.ts";
+import { type GbdtModel, stringifyXgboostJson, toOnnx, toXgboostJson } from "../../ml/mod.ts";
+import { runInWorker } from "../../worker/run.ts";
 
 /** What to export. */
 export interface ExportRequest {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { serveWorker } from "../../tasks/worker_protocol.ts";
+import { serveWorker } from "../../worker/protocol.ts";
 import { exportModel, type ExportRequest, type ModelArtifacts } from "./export.ts";
 
 serveWorker<ExportRequest, ModelArtifacts>((req) => exportModel(req), {

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { withTestServices } from "../../testing.ts";
 import { createSplit } from "../split/split.ts";
 import { installSyntheticDataset } from "./testdata/synthetic_dataset.ts";
-import { registerTrainTasks, startTraining } from "./train.ts";
+import { registerTrainTasks, startTraining } from "./mod.ts";
 import { exportStats } from "./export.ts";
 import { getActiveModel } from "./models.ts";
 
