@@ -9,7 +9,8 @@
  *   [--subscribers 50] [--max-seconds 180]
  * ```
  *
- * Prints: errors, status latency p50 / p99 / max, SSE events received, event-loop lag p99 / max.
+ * Prints: errors, status latency p50 / p99 / max, SSE events received, event-loop lag p99 / max,
+ * and each stall over 30 ms with its time after the start request (to place it in the training).
  *
  * @module
  */
@@ -92,10 +93,17 @@ await withTestServices(async (services) => {
 
     // Probe + clients, then the training.
     const lags: number[] = [];
-    let last = performance.now();
+    /** Stalls over 30 ms: when (s after the start request) and how long, to place them. */
+    const stalls: string[] = [];
+    const probeStart = performance.now();
+    let last = probeStart;
     const probe = setInterval(() => {
       const now = performance.now();
-      lags.push(Math.max(0, now - last - 5));
+      const lag = Math.max(0, now - last - 5);
+      lags.push(lag);
+      if (lag > 30) {
+        stalls.push(`${((now - probeStart) / 1000).toFixed(1)} s: ${lag.toFixed(0)} ms`);
+      }
       last = now;
     }, 5);
     const start = await fetch(`${base}/process/train/start`, {
@@ -153,6 +161,7 @@ await withTestServices(async (services) => {
         ` | server event-loop lag p99 ${pct(lags, 0.99).toFixed(1)} ms, max ` +
         `${lags.at(-1)?.toFixed(1)} ms`,
     );
+    console.log(`  stalls > 30 ms: ${stalls.join(", ") || "none"}`);
     console.log(`  load average: ${Deno.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
   } finally {
     stop.abort();
