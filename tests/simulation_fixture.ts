@@ -11,6 +11,7 @@ import { train } from "../lib/ml/booster.ts";
 import { makeClassification } from "../lib/ml/synthetic.ts";
 import { rankFeatures } from "../lib/ml/importance.ts";
 import { toOnnx } from "../lib/ml/onnx_export.ts";
+import { stringifyXgboostJson, toXgboostJson } from "../lib/ml/xgboost_json.ts";
 import { writeColumnTable } from "../lib/data/column_table.ts";
 import {
   activateDataset,
@@ -121,6 +122,10 @@ export async function seedSimulation(
   const id = crypto.randomUUID();
   const keys = artifactKeys(id);
   await services.storage.put(keys.onnx, toOnnx(model));
+  await services.storage.put(
+    keys.xgboost_json,
+    new TextEncoder().encode(stringifyXgboostJson(toXgboostJson(model))),
+  );
   const metrics = {
     accuracy: 0,
     precision: 0,

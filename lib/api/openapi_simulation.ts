@@ -1,6 +1,6 @@
 /**
  * OpenAPI descriptions of the simulation endpoints beyond the contract (packet history from a
- * cursor, the push stream, the summary) and the optional body of `POST /simulation/start`.
+ * cursor, the push stream, the summary, the fail log) and the optional body of `POST /simulation/start`.
  * Registered on import by the simulation route modules; importing after lib/api/contract.ts
  * replaces its generic simulation-start entry.
  *
@@ -17,6 +17,7 @@ import {
 } from "./contract.ts";
 import { MAX_ROWS_PER_SECOND, MAX_WARMUP_SECONDS } from "../pipeline/simulation/simulate.ts";
 import { MAX_PAGE } from "../pipeline/simulation/packets.ts";
+import { MAX_FAILURE_PAGE } from "../pipeline/simulation/failures.ts";
 
 /** The optional body of `POST /simulation/start`. Unknown keys are ignored (as FastAPI does). */
 export const SimulationStartSchema = namedSchema(
@@ -131,4 +132,61 @@ registerOperation({
   tags: ["simulation"],
   parameters: [taskIdParam],
   responses: { 200: { description: "Summary", schema: SimulationSummarySchema }, 404: notFound },
+});
+
+/** `lib/pipeline/simulation/explanation.ts` `PacketExplanation` (also a packet's `explanation`). */
+const ExplanationSchema = namedSchema(
+  "RowExplanation",
+  z.object({
+    margin: z.number().describe("The row's margin (log-odds); bias + Σ all contributions"),
+    bias: z.number().describe("logit(base_score) + the trees' expected values"),
+    top: z.array(z.object({
+      feature: z.string(),
+      value: z.number().nullable().describe("The row's value; null = missing"),
+      contribution: z.number().describe("TreeSHAP value in margin units"),
+    })).describe("The 5 largest |contributions|, largest first"),
+  }),
+);
+
+/** `lib/pipeline/simulation/failures.ts` `FailureRecord`. */
+const FailureSchema = namedSchema(
+  "SimulationFailure",
+  z.object({
+    row: z.int().describe("current_row_index of the packet"),
+    sample_id: z.string(),
+    timestamp: z.string(),
+    p_fail: z.number(),
+    response: z.union([z.literal(0), z.literal(1)]).nullable()
+      .describe("True Response when the data has it"),
+    explanation: ExplanationSchema.nullable(),
+  }),
+);
+
+registerOperation({
+  method: "get",
+  path: "/simulation/{task_id}/failures",
+  summary: "Fail log: every row predicted Fail, newest first, with its explanation",
+  description: "Cursor: `before` = a row index (exclusive); pass `next_before` back as `before` " +
+    "(null = no more). `format=csv` downloads the whole log (before/limit ignored).",
+  tags: ["simulation"],
+  parameters: [
+    taskIdParam,
+    { name: "before", in: "query", required: false, schema: z.int().min(0) },
+    { name: "limit", in: "query", required: false, schema: z.int().min(1).max(MAX_FAILURE_PAGE) },
+    { name: "format", in: "query", required: false, schema: z.enum(["json", "csv"]) },
+  ],
+  responses: {
+    200: {
+      description: "A page of failures (or text/csv with `format=csv`)",
+      schema: z.object({
+        task_id: z.string(),
+        status: TaskStateSchema,
+        fail_count: z.int(),
+        failures: z.array(FailureSchema),
+        next_before: z.int().nullable(),
+      }),
+    },
+    404: notFound,
+    422: { description: "Invalid query", schema: ValidationErrorResponseSchema },
+  },
 });

@@ -11,12 +11,21 @@
  * ```ts
  * const scorer = await WorkerScorer.create(onnxBytes, { warmupRows, warmupRuns: 2000 });
  * const pFail = await scorer.score(row); // P(class 1), same value as OnnxScorer
+ * // With `explainModel` (the model's XGBoost JSON): P(class 1) and the row's TreeSHAP top-k.
+ * const { p, explanation } = await scorer.scoreExplained(row);
  * scorer.release();
  * ```
  *
  * @module
  */
 import type { ScorerReply, ScorerRequest } from "./scorer_worker.ts";
+import type { RowExplanation } from "./explanation.ts";
+
+/** A scored row: P(class 1) and, when the scorer explains, its explanation. */
+export interface ScoredRow {
+  p: number;
+  explanation: RowExplanation | null;
+}
 
 /** Options of `WorkerScorer.create`. */
 export interface WorkerScorerOptions {
@@ -30,25 +39,29 @@ export interface WorkerScorerOptions {
   warmupMaxMs?: number;
   /** Aborting terminates the worker and rejects. */
   signal?: AbortSignal;
+  /** The same model as XGBoost JSON text: explain every row (TreeSHAP) in the worker. */
+  explainModel?: string;
+  /** Contributions per explanation; default 5. */
+  explainTop?: number;
 }
 
 /** One ORT session in a dedicated worker (see the module doc). */
 export class WorkerScorer {
   #worker: Worker;
-  #pending = new Map<number, { resolve: (p: number) => void; reject: (e: Error) => void }>();
+  #pending = new Map<number, { resolve: (r: ScoredRow) => void; reject: (e: Error) => void }>();
   #nextId = 0;
   #dead: Error | null = null;
   /** Input width of the model. */
   readonly nFeatures: number;
   /** Session creation and warmup time inside the worker (ms) and the warmup runs done. */
   readonly timings: { createMs: number; warmupMs: number; warmupRuns: number };
+  /** Feature order of the explain model, or null when this scorer does not explain. */
+  readonly explainFeatures: string[] | null;
 
-  private constructor(
-    worker: Worker,
-    ready: { nFeatures: number; createMs: number; warmupMs: number; warmupRuns: number },
-  ) {
+  private constructor(worker: Worker, ready: Extract<ScorerReply, { type: "ready" }>) {
     this.#worker = worker;
     this.nFeatures = ready.nFeatures;
+    this.explainFeatures = ready.explainFeatures;
     this.timings = {
       createMs: ready.createMs,
       warmupMs: ready.warmupMs,
@@ -57,7 +70,7 @@ export class WorkerScorer {
     worker.onmessage = (e: MessageEvent<ScorerReply>) => {
       const m = e.data;
       if (m.type === "scored") {
-        this.#pending.get(m.id)?.resolve(m.p);
+        this.#pending.get(m.id)?.resolve({ p: m.p, explanation: m.explanation });
         this.#pending.delete(m.id);
       } else if (m.type === "error") {
         const err = new Error(`ONNX scoring failed: ${m.message}`);
@@ -111,13 +124,20 @@ export class WorkerScorer {
         warmupRows: opts.warmupRows ?? new Float32Array(0),
         warmupRuns: opts.warmupRuns ?? 0,
         warmupMaxMs: opts.warmupMaxMs ?? 5000,
+        explainModel: opts.explainModel,
+        explainTop: opts.explainTop,
       };
       worker.postMessage(init);
     });
   }
 
   /** P(class 1) of one row of `nFeatures` values (NaN = missing). */
-  score(row: ArrayLike<number>): Promise<number> {
+  async score(row: ArrayLike<number>): Promise<number> {
+    return (await this.scoreExplained(row)).p;
+  }
+
+  /** P(class 1) of one row and its explanation (null unless created with `explainModel`). */
+  scoreExplained(row: ArrayLike<number>): Promise<ScoredRow> {
     if (this.#dead) return Promise.reject(this.#dead);
     if (row.length !== this.nFeatures) {
       return Promise.reject(
@@ -125,7 +145,7 @@ export class WorkerScorer {
       );
     }
     const id = this.#nextId++;
-    return new Promise<number>((resolve, reject) => {
+    return new Promise<ScoredRow>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       const msg: ScorerRequest = { type: "score", id, row: Float32Array.from(row) };
       this.#worker.postMessage(msg);

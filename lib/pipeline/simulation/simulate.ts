@@ -14,6 +14,9 @@
  *    `pacer.ts`); each row is scored BEFORE its due time, so only building and storing the packet
  *    happens on the schedule. Each packet is the task's `progress`, is stored under
  *    `["sim_packets", id, i]` with the running summary, and the position is checkpointed.
+ *    Each packet also carries `p_fail` and the row's TreeSHAP `explanation` (issue 12), computed
+ *    in the scorer worker from the model's XGBoost JSON artifact (null when that is missing);
+ *    a "Fail" row also goes to the fail log (`failures.ts`) in the packet's commit.
  * 4. `SUCCESS {"message": "Simulation complete. Processed <N> records."}`, or after a stop
  *    `REVOKED {"message": "Simulation was stopped by the user."}`; the summary stays in KV.
  *
@@ -45,6 +48,7 @@ import { getActiveModel, getModel, type ModelRecord } from "../train/models.ts";
 import { getActiveSplit, getSplit, loadSplitSet, type SplitRecord } from "../split/split.ts";
 import { abortableSleep, Pacer } from "./pacer.ts";
 import { WorkerScorer } from "./scorer.ts";
+import { EXPLANATION_TOP, packetExplanation } from "./explanation.ts";
 import { readSummary, type SimSummary, writePacket, writeSummary } from "./packets.ts";
 import {
   accuracyOf,
@@ -251,6 +255,13 @@ async function prepare(
   } catch {
     throw new Error(`The model's ONNX artifact is missing: ${onnxKey(model)}.`);
   }
+  // The trees for the explanations; a model without this artifact replays unexplained.
+  const explainModel = model.artifacts?.xgboost_json
+    ? await services.storage.getBytes(model.artifacts.xgboost_json).then(
+      (b) => new TextDecoder().decode(b),
+      () => undefined,
+    )
+    : undefined;
   const set = await loadSplitSet(services, split, "simulation", model.feature_names);
   const columns = model.feature_names.map((name) => {
     const j = set.featureNames.indexOf(name);
@@ -273,12 +284,21 @@ async function prepare(
     // Hidden in the warmup period when there is one; short when there is none (tests, demos).
     warmupMaxMs: Math.max(500, (p.warmup_seconds * 1000) / 2),
     signal,
+    explainModel,
+    explainTop: EXPLANATION_TOP,
   });
   if (scorer.nFeatures !== columns.length) {
     scorer.release();
     throw new Error(
       `The ONNX model expects ${scorer.nFeatures} features, the model record lists ${columns.length}.`,
     );
+  }
+  if (
+    scorer.explainFeatures &&
+    scorer.explainFeatures.some((name, j) => name !== model.feature_names[j])
+  ) {
+    scorer.release();
+    throw new Error("The model's XGBoost JSON lists other features than the model record.");
   }
   const ranked = [...(model.importance ?? [])].sort((a, b) => b.importance - a.importance);
   const top = ranked.slice(0, TOP_FEATURES).map((f) => ({
@@ -391,7 +411,7 @@ async function runSimulation(
       fillRow(prepared, r, row);
       // Score before waiting: the ONNX run (p99 up to several ms) happens in the idle time, so at
       // the due time only the packet is built and written.
-      const pFail = await scorer.score(row);
+      const { p: pFail, explanation } = await scorer.scoreExplained(row);
       await pacer.wait(i, ctx.signal);
       const label = prepared.labels[r];
       const { packet } = buildPacket(state.stats, {
@@ -403,6 +423,7 @@ async function runSimulation(
         id: prepared.ids[r],
         topFeatures: top.map((f) => [f.name, prepared!.columns[f.col][r]]),
         actual: label === 0 || label === 1 ? label : null,
+        explanation: explanation && packetExplanation(explanation, model.feature_names, row),
       });
       const emittedAt = Date.now();
       state.next = i + 1;
