@@ -8,10 +8,7 @@
  * `min_child_weight` 0.1 so the trees grow close to full depth; rows are the training rows
  * (missing values included). Target from issue 12: ≤ 2 ms per row.
  */
-import { train } from "../lib/ml/booster.ts";
-import { predictMargin } from "../lib/ml/predictor.ts";
-import { makeClassification } from "../lib/ml/synthetic.ts";
-import { TreeExplainer } from "../lib/ml/tree_shap.ts";
+import { makeClassification, predictMargin, train, TreeExplainer } from "../lib/ml/mod.ts";
 
 const [nF, nTrees, depth, nRows] = [100, 200, 5, 3000].map((d, i) => Number(Deno.args[i] ?? d));
 const data = makeClassification({

@@ -11,11 +11,14 @@
  */
 
 import process from "node:process";
-import { train } from "../lib/ml/booster.ts";
-import { predictProbaColumns } from "../lib/ml/predictor.ts";
-import { aucRoc } from "../lib/ml/metrics.ts";
-import { makeClassification, sliceRows } from "../lib/ml/synthetic.ts";
-import type { TrainData } from "../lib/ml/model.ts";
+import {
+  aucRoc,
+  makeClassification,
+  predictProbaColumns,
+  sliceRows,
+  train,
+  type TrainData,
+} from "../lib/ml/mod.ts";
 
 const args = Object.fromEntries(
   Deno.args.map((a) => a.replace(/^--/, "").split("=")).map(([k, v]) => [k, v ?? "true"]),

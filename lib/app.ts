@@ -21,17 +21,17 @@
  *
  * @module
  */
-import { App, type Context, type FreshConfig, HttpError, staticFiles } from "fresh";
-import { freshConfig } from "../fresh.config.ts";
-import { createLogger, type Logger } from "./api/logging.ts";
+import { App, type Context, HttpError, staticFiles } from "fresh";
+import { attachBuild, modeFromEnv } from "./app_build.ts";
+import { createLogger, type Logger, requestLog } from "./api/logging.ts";
 import { RequestValidationError } from "./api/validation.ts";
 import type { Services, State } from "./services.ts";
 import { TaskConflictError } from "./tasks/types.ts";
 
 /** Options for tests and tools. */
 export interface CreateAppOptions {
-  /** Overrides of `fresh.config.ts` (e.g. `mode`). */
-  fresh?: Partial<FreshConfig>;
+  /** `production` serves the prebuilt `_fresh/` (default: from `DENO_ENV` / `NODE_ENV`). */
+  mode?: "development" | "production";
   /** Logger (default: one at `config.logLevel`). */
   logger?: Logger;
 }
@@ -42,7 +42,7 @@ export async function createApp(
   opts: CreateAppOptions = {},
 ): Promise<App<State>> {
   const log = opts.logger ?? createLogger(services.config.logLevel);
-  const app = new App<State>({ ...freshConfig, ...opts.fresh })
+  const app = new App<State>()
     .use((ctx) => {
       ctx.state.services = services;
       return ctx.next();
@@ -52,7 +52,7 @@ export async function createApp(
     .use(staticFiles())
     .use(bearerAuth(services.config.apiToken))
     .fsRoutes();
-  await app.ready();
+  await attachBuild(app, opts.mode ?? modeFromEnv(), log);
   return app;
 }
 
@@ -61,22 +61,6 @@ export function isPublicPath(path: string): boolean {
   return path === "/" || path === "/health" || path === "/openapi.json" ||
     path === "/docs" || path.startsWith("/docs/") ||
     path === "/admin" || path.startsWith("/admin/") || path.startsWith("/_fresh/");
-}
-
-/** Logs `METHOD path status ms` (health checks and assets at debug: they are polled). */
-function requestLog(log: Logger) {
-  return async (ctx: Context<State>): Promise<Response> => {
-    const start = performance.now();
-    const res = await ctx.next();
-    const ms = (performance.now() - start).toFixed(1);
-    const path = ctx.url.pathname;
-    const line = `${ctx.req.method} ${path} ${res.status} ${ms}ms`;
-    const quiet = path === "/health" || path.startsWith("/_fresh/") || /\.\w+$/.test(path);
-    if (res.status >= 500) log.warn(line);
-    else if (quiet) log.debug(line);
-    else log.info(line);
-    return res;
-  };
 }
 
 /** Maps thrown errors to the contract's JSON error bodies. */

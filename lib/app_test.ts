@@ -132,7 +132,7 @@ Deno.test("createApp: bearer token guards API paths, not /, /health, docs or adm
     assert.equal(cookie.status, 404);
     await cookie.body?.cancel();
 
-    for (const path of ["/", "/health", "/openapi.json", "/docs", "/styles.css"]) {
+    for (const path of ["/", "/health", "/openapi.json", "/docs", "/css/base.css"]) {
       const res = await handler(req(path));
       assert.equal(res.status, 200, path);
       await res.body?.cancel();
@@ -190,7 +190,7 @@ Deno.test("createApp: /admin renders the dashboard with the HealthBadge island",
     assert.equal(res.status, 200);
     const html = await res.text();
     assert.match(html, /<title>Dashboard · QC ML Service<\/title>/);
-    assert.match(html, /<link rel="stylesheet" href="\/styles.css"\/?>/);
+    assert.match(html, /<link rel="stylesheet" href="\/css\/base.css"\/?>/);
     assert.match(
       html,
       /<!--frsh:island:HealthBadge:0-->.*Health: checking….*<!--\/frsh:island-->/s,
@@ -198,7 +198,7 @@ Deno.test("createApp: /admin renders the dashboard with the HealthBadge island",
     assert.match(html, /island-healthbadge\.js/);
     assert.match(html, /No dataset yet/);
 
-    const styles = await handler(req("/styles.css"));
+    const styles = await handler(req("/css/base.css"));
     assert.equal(styles.status, 200);
     assert.equal(styles.headers.get("content-type"), "text/css; charset=utf-8");
     await styles.body?.cancel();

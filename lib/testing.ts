@@ -71,3 +71,25 @@ export async function withTestServices<T = void>(
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }
+
+/**
+ * Poll `cond` every `everyMs` until it holds; throws after `timeoutMs` naming `what`, so a test
+ * waiting for a state never hangs.
+ *
+ * @example
+ * ```ts
+ * await pollUntil(async () => (await tasks.get(id))?.state === "PROGRESS", "task in PROGRESS");
+ * ```
+ */
+export async function pollUntil(
+  cond: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+  everyMs = 10,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -17,7 +17,7 @@ import { chromiumAvailable, launchChromium } from "./browser.ts";
 import { createLogger } from "../lib/api/logging.ts";
 import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
 import { withTestServices } from "../lib/testing.ts";
-import { generateBoschCsv } from "./e2e_data.ts";
+import { boschCsv, boschFixture } from "./bosch_fixture.ts";
 
 const available = chromiumAvailable("admin_ui_browser_test");
 
@@ -43,9 +43,9 @@ Deno.test({
       const keep = Deno.env.get("UI_SHOTS_DIR");
       const shots = keep ?? await Deno.makeTempDir({ prefix: "qc-ui-shots-" });
       await Deno.mkdir(shots, { recursive: true });
-      const data = generateBoschCsv({ rows: 4032, features: 30 });
+      const data = boschFixture({ rows: 4032, features: 30, cleanDays: [0], seed: 7 });
       const csvPath = join(shots, "bosch_ui.csv");
-      await Deno.writeTextFile(csvPath, data.csv);
+      await Deno.writeTextFile(csvPath, boschCsv(data));
 
       const app = await createApp(services, { logger: createLogger("error") });
       const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.handler());

@@ -17,8 +17,9 @@ import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
 import { testConfig, withTestServices } from "../lib/testing.ts";
 import type { Services } from "../lib/services.ts";
 import { loadSplitSet } from "../lib/pipeline/split/split.ts";
-import { logit, predictProba } from "../lib/ml/predictor.ts";
-import { TreeExplainer } from "../lib/ml/tree_shap.ts";
+import { logit, predictProba, TreeExplainer } from "../lib/ml/mod.ts";
+import { SimulationPacketSchema } from "../lib/api/contract.ts";
+import { FailurePageSchema } from "../lib/api/schemas.ts";
 import { FAILURE_CSV_COLUMNS } from "../lib/pipeline/simulation/failures.ts";
 import { readPacketRecords, type SimPacket } from "../lib/pipeline/simulation/packets.ts";
 import { INIT_MESSAGE, warmupMessage } from "../lib/pipeline/simulation/simulate.ts";
@@ -241,6 +242,9 @@ Deno.test("simulation: contract packets, time order, nulls, threshold rule, pred
       assert.equal(p.live_prediction.prediction, records[i].p_fail >= 0.35 ? "Fail" : "Pass");
       // Issue 12: p_fail and the explanation, equal to the explainer's and additive.
       assert.equal(p.p_fail, records[i].p_fail);
+      // The documented packet schema describes both extra keys.
+      const parsed = SimulationPacketSchema.safeParse(p);
+      assert.ok(parsed.success, `row ${i}: ${parsed.error?.message}`);
       const ex = p.explanation!;
       const phi = explainer.explain(row);
       assert.ok(Math.abs(ex.bias - explainer.bias) < 1e-12);
@@ -319,6 +323,7 @@ Deno.test("simulation: contract packets, time order, nulls, threshold rule, pred
     const fails = packets.filter((p) => p.live_prediction.prediction === "Fail");
     const log = await call(handler, "GET", `/simulation/${id}/failures`);
     assert.equal(log.status, 200, log.text);
+    assert.ok(FailurePageSchema.safeParse(log.json).success, "fail log matches its schema");
     assertShape(
       log.json,
       obj({

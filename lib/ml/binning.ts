@@ -16,7 +16,7 @@
  * @module
  */
 
-import { Rng } from "./random.ts";
+import { Rng } from "../random/mod.ts";
 
 /** Code of a missing value. */
 export const MISSING_CODE = 0;

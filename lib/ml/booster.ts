@@ -34,7 +34,7 @@ import { type GrowParams, growTree } from "./grower.ts";
 import { createParallelBuilder } from "./parallel_histogram.ts";
 import { logit, treeValueColumns } from "./predictor.ts";
 import { aucRoc } from "./metrics.ts";
-import { Rng } from "./random.ts";
+import { Rng } from "../random/mod.ts";
 import { DEFAULT_PARAMS } from "./model.ts";
 
 export { DEFAULT_PARAMS };

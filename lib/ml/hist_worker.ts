@@ -1,21 +1,21 @@
 /**
  * Helper worker of the parallel histogram builder: after `init` it blocks in Atomics.wait for
  * build commands and accumulates either its feature blocks into the shared target histogram or
- * every block for its slice of the node's rows into its own scratch histogram. Blocking is intended: the worker has nothing else to do, and it is
- * terminated by its owner.
+ * every block for its slice of the node's rows into its own scratch histogram. Blocking is
+ * intended: the worker has nothing else to do, and it is terminated by its owner (or exits when
+ * the shared cancel flag is set).
  *
  * @module
  */
 
 /// <reference lib="deno.worker" />
 
+import { serveWorker } from "../worker/protocol.ts";
 import type { BinnedBlock } from "./binned_matrix.ts";
 import { BlockSet } from "./histogram.ts";
 import { CMD, CTRL, type HelperInit, rowSlice } from "./parallel_histogram.ts";
 
-self.onmessage = (e: MessageEvent<HelperInit>) => {
-  const m = e.data;
-  if (m?.type !== "init") return;
+serveWorker<HelperInit, "ready">((m, io) => {
   const blocks: BinnedBlock[] = m.blocks.map((b) => ({
     featStart: 0,
     featEnd: 0,
@@ -26,23 +26,34 @@ self.onmessage = (e: MessageEvent<HelperInit>) => {
   }));
   const set = new BlockSet(blocks, new Int32Array(m.rows), new Float32Array(m.ogh));
   const ctrl = new Int32Array(m.ctrl);
-  const cancel = m.cancel ? new Int32Array(m.cancel) : null;
-  const views = new Map<number, Float64Array>();
-  const scratch = m.scratch ? new Float64Array(m.scratch, 0, m.histLen) : null;
   // Read the sequence number BEFORE announcing readiness: the owner may issue its first
   // command as soon as it sees "ready", and that command must not be mistaken for the baseline.
-  let seq = Atomics.load(ctrl, CTRL.SEQ);
-  self.postMessage({ type: "ready" });
+  const seq = Atomics.load(ctrl, CTRL.SEQ);
+  // The build loop starts once "ready" is posted (a timer runs after the reply's microtask).
+  setTimeout(() => serveBuilds(m, set, ctrl, io.cancelFlag, seq), 0);
+  return "ready";
+});
+
+/** Block in Atomics.wait for build commands until EXIT or the owner's cancel flag. */
+function serveBuilds(
+  m: HelperInit,
+  set: BlockSet,
+  ctrl: Int32Array,
+  cancel: Int32Array,
+  seq: number,
+): void {
+  const views = new Map<number, Float64Array>();
+  const scratch = m.scratch ? new Float64Array(m.scratch, 0, m.histLen) : null;
   for (;;) {
     // Spin briefly (commands come in quick succession), then sleep; wake every second to see
     // whether the owner was cancelled (a terminated owner can no longer send EXIT).
     let spins = 0;
     while (Atomics.load(ctrl, CTRL.SEQ) === seq) {
-      if (cancel && Atomics.load(cancel, 0) !== 0) {
+      if (Atomics.load(cancel, 0) !== 0) {
         self.close();
         return;
       }
-      if (++spins > 2000) Atomics.wait(ctrl, CTRL.SEQ, seq, cancel ? 1000 : undefined);
+      if (++spins > 2000) Atomics.wait(ctrl, CTRL.SEQ, seq, 1000);
     }
     seq = Atomics.load(ctrl, CTRL.SEQ);
     const cmd = ctrl[CTRL.CMD];
@@ -64,4 +75,4 @@ self.onmessage = (e: MessageEvent<HelperInit>) => {
     Atomics.notify(ctrl, CTRL.DONE);
   }
   self.close();
-};
+}

@@ -19,6 +19,7 @@
  * @module
  */
 
+import { WorkerClient } from "../worker/mod.ts";
 import type { BinMapper } from "./binning.ts";
 import type { TrainData } from "./model.ts";
 import { type BinnedMatrix, buildBinnedMatrix } from "./binned_matrix.ts";
@@ -35,9 +36,8 @@ export const CTRL = { SEQ: 0, DONE: 1, START: 2, END: 3, TARGET: 4, CMD: 5, SIZE
 /** Commands in CTRL.CMD. */
 export const CMD = { BUILD: 1, EXIT: 2 } as const;
 
-/** Init message of a helper worker. */
+/** The one call a helper worker gets; it answers, then serves builds over `ctrl`. */
 export interface HelperInit {
-  type: "init";
   /** "rows": build all blocks for my row slice into `scratch`; "features": my blocks → target. */
   mode: "rows" | "features";
   thread: number;
@@ -56,8 +56,6 @@ export interface HelperInit {
   scratch: SharedArrayBuffer | null;
   histLen: number;
   ctrl: SharedArrayBuffer;
-  /** The owner's stop flag (non-zero = exit), or null. */
-  cancel: SharedArrayBuffer | null;
 }
 
 /** Row slice [a, b) of thread t out of n for positions [start, end). */
@@ -74,7 +72,7 @@ const MAX_SHARED_POOL_BYTES = 2 ** 31;
 
 class ParallelHistogramBuilder implements HistogramBuilder {
   readonly #ctrl: Int32Array;
-  readonly #workers: Worker[];
+  readonly #workers: WorkerClient[];
   readonly #mine: BlockSet;
   readonly #all: BlockSet;
   readonly #scratch: Float64Array[];
@@ -84,7 +82,7 @@ class ParallelHistogramBuilder implements HistogramBuilder {
   constructor(
     readonly matrix: BinnedMatrix,
     readonly mode: "rows" | "features",
-    workers: Worker[],
+    workers: WorkerClient[],
     mine: BlockSet,
     all: BlockSet,
     scratch: Float64Array[],
@@ -215,15 +213,19 @@ export async function createParallelBuilder(
   const scratch = mode === "rows"
     ? parts.slice(1).map(() => new Float64Array(new SharedArrayBuffer(pool.histLen * 8)))
     : [];
-  const workers: Worker[] = [];
+  const workers: WorkerClient[] = [];
   const sab = (a: ArrayBufferView) => a.buffer as SharedArrayBuffer;
   try {
     await Promise.all(
       parts.slice(1).map((part, k) => {
-        const w = new Worker(new URL("./hist_worker.ts", import.meta.url), { type: "module" });
+        // The owner's cancel flag (when training runs in a worker) reaches the helpers: they
+        // exit when it is set even though nobody can terminate them any more.
+        const w = WorkerClient.spawn(new URL("./hist_worker.ts", import.meta.url), {
+          name: `hist-${k + 1}`,
+          cancelFlag: options.cancelFlag,
+        });
         workers.push(w);
         const init: HelperInit = {
-          type: "init",
           mode,
           thread: k + 1,
           nThreads,
@@ -244,16 +246,9 @@ export async function createParallelBuilder(
           scratch: mode === "rows" ? sab(scratch[k]) : null,
           histLen: pool.histLen,
           ctrl: sab(ctrl),
-          cancel: options.cancelFlag ? sab(options.cancelFlag) : null,
         };
-        return new Promise<void>((resolve, reject) => {
-          w.onmessage = (e) =>
-            e.data?.type === "ready" ? resolve() : reject(new Error(String(e.data)));
-          w.onerror = (e) => {
-            e.preventDefault();
-            reject(new Error(`histogram worker failed to start: ${e.message}`));
-          };
-          w.postMessage(init);
+        return w.call<HelperInit, "ready">(init).catch((err) => {
+          throw new Error(`histogram worker failed to start: ${(err as Error).message}`);
         });
       }),
     );

@@ -16,8 +16,9 @@
  *
  * @module
  */
-import type { Contribution } from "../../ml/tree_shap.ts";
+import type { Contribution } from "../../ml/mod.ts";
 import { float32ToJson } from "./stats.ts";
+import type { PacketExplanation } from "./packet_types.ts";
 
 /** How many contributions a packet lists. */
 export const EXPLANATION_TOP = 5;
@@ -32,19 +33,7 @@ export interface RowExplanation {
   top: Contribution[];
 }
 
-/** One listed contribution: feature name, the row's value (null = missing), margin units. */
-export interface ExplainedFeature {
-  feature: string;
-  value: number | null;
-  contribution: number;
-}
-
-/** The packet's `explanation` key. */
-export interface PacketExplanation {
-  margin: number;
-  bias: number;
-  top: ExplainedFeature[];
-}
+export type { ExplainedFeature, PacketExplanation } from "./packet_types.ts";
 
 /** Names the worker's feature indices and attaches the row's values (`row` in model order). */
 export function packetExplanation(

@@ -18,8 +18,8 @@
  * @module
  */
 import type { KvStore } from "../../kv.ts";
-import type { SimPacketRecord } from "./packets.ts";
-import { EXPLANATION_TOP, type PacketExplanation } from "./explanation.ts";
+import type { PacketExplanation, SimPacketRecord } from "./packet_types.ts";
+import { EXPLANATION_TOP } from "./explanation.ts";
 
 /** One predicted failure. */
 export interface FailureRecord {

@@ -13,8 +13,7 @@
  *
  * @module
  */
-import type { SimConfusion, SimPacket } from "./packets.ts";
-import type { PacketExplanation } from "./explanation.ts";
+import type { PacketExplanation, SimConfusion, SimPacket } from "./packet_types.ts";
 
 /** Running totals over the replayed rows (kept in the task checkpoint to resume exactly). */
 export interface RunningStats {

@@ -9,39 +9,28 @@
  *
  * @module
  */
-import { z } from "zod";
-import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
-import "../../../lib/api/openapi_simulation.ts";
 import { parseValue } from "../../../lib/api/validation.ts";
-import { SIMULATE_KIND } from "../../../lib/pipeline/simulation/simulate.ts";
-import { readSummary } from "../../../lib/pipeline/simulation/packets.ts";
+import { FailuresQuerySchema } from "../../../lib/api/requests.ts";
+import { requireTask } from "../../../lib/api/task_routes.ts";
 import {
   failuresCsvStream,
-  MAX_FAILURE_PAGE,
   readFailures,
-} from "../../../lib/pipeline/simulation/failures.ts";
-
-const QuerySchema = z.object({
-  before: z.coerce.number().int().min(0).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_FAILURE_PAGE).default(100),
-  format: z.enum(["json", "csv"]).default("json"),
-});
+  readSummary,
+  SIMULATE_KIND,
+} from "../../../lib/pipeline/simulation/mod.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
     const id = ctx.params.task_id;
     const { services } = ctx.state;
     const q = ctx.url.searchParams;
-    const query = parseValue(QuerySchema, {
+    const query = parseValue(FailuresQuerySchema, {
       before: q.get("before") || undefined,
       limit: q.get("limit") || undefined,
       format: q.get("format") || undefined,
     }, ["query"]);
-    const rec = await services.tasks.get(id);
-    if (!rec || rec.kind !== SIMULATE_KIND) {
-      throw new HttpError(404, `Unknown simulation task: ${id}`);
-    }
+    const rec = await requireTask(services.tasks, id, SIMULATE_KIND, "simulation");
     if (query.format === "csv") {
       const name = `simulation_${id.replace(/[^A-Za-z0-9_-]/g, "_")}_failures.csv`;
       return new Response(failuresCsvStream(services.kv, id), {
