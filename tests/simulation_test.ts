@@ -19,7 +19,12 @@ import type { Services } from "../lib/services.ts";
 import { loadSplitSet } from "../lib/pipeline/split/split.ts";
 import { logit, predictProba, TreeExplainer } from "../lib/ml/mod.ts";
 import { SimulationPacketSchema } from "../lib/api/contract.ts";
-import { FailurePageSchema } from "../lib/api/schemas.ts";
+import {
+  FailurePageSchema,
+  SimulationSummarySchema,
+  SplitDriftSchema,
+} from "../lib/api/schemas.ts";
+import { binEdges, countBins, driftReport } from "../lib/pipeline/split/drift.ts";
 import { FAILURE_CSV_COLUMNS } from "../lib/pipeline/simulation/failures.ts";
 import { readPacketRecords, type SimPacket } from "../lib/pipeline/simulation/packets.ts";
 import { INIT_MESSAGE, warmupMessage } from "../lib/pipeline/simulation/simulate.ts";
@@ -309,6 +314,26 @@ Deno.test("simulation: contract packets, time order, nulls, threshold rule, pred
     assert.equal(s.fail_count, fail);
     assert.equal(s.threshold, 0.35);
     assert.equal(s.average_confidence, packets[39].live_stats.average_confidence);
+    // Drift (issue 12): GET /split/drift = the simulation window against the training window's
+    // decile bins, recomputed here from the loaded sets; the final summary's drift covers the
+    // same 40 replayed rows, so it lists the same values (under 100 rows: "insufficient").
+    const train = await loadSplitSet(services, fx.split, "train", fx.featureNames);
+    const bins = fx.featureNames.map((feature, j) => {
+      const edges = binEdges(train.columns[j]);
+      return { feature, edges, reference: countBins(train.columns[j], edges) };
+    });
+    const expectedDrift = driftReport(bins, bins.map((b, j) => countBins(set.columns[j], b.edges)));
+    const splitDrift = await call(handler, "GET", "/split/drift");
+    assert.equal(splitDrift.status, 200, splitDrift.text);
+    assert.ok(SplitDriftSchema.safeParse(splitDrift.json).success, splitDrift.text);
+    assert.equal(splitDrift.json.split_id, fx.split.id);
+    assert.deepEqual(splitDrift.json.features, expectedDrift.features);
+    assert.equal(splitDrift.json.reference_rows, 300);
+    assert.equal(splitDrift.json.compared_rows, 40);
+    assert.equal(splitDrift.json.status, "insufficient");
+    assert.deepEqual(s.drift, expectedDrift);
+    assert.ok(SimulationSummarySchema.safeParse(s).success);
+
     const cm = { true_positives: 0, false_positives: 0, true_negatives: 0, false_negatives: 0 };
     packets.forEach((p, i) => {
       const f = p.live_prediction.prediction === "Fail", y = set.labels[i] === 1;

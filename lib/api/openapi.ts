@@ -51,6 +51,7 @@ import {
   ModelSchema,
   PacketPageSchema,
   SimulationSummarySchema,
+  SplitDriftSchema,
   SplitRecordSchema,
   TaskRecordSchema,
   TrainStopResponseSchema,
@@ -193,6 +194,17 @@ const PATHS = {
       summary: "The active split (windows, row ranges, counts)",
       tags: ["process"],
       responses: { 200: json("Active split", SplitRecordSchema), 404: error("Not found") },
+    },
+  },
+  "/split/drift": {
+    get: {
+      summary: "Drift of the active split: simulation window vs training window, per feature",
+      description: "Population stability index over fixed bins from the training window (its " +
+        "deciles; missing values as their own bin; bin shares clamped at 1e-4) and the change " +
+        "in missing share, worst first. Flags: PSI ≥ 0.1 watch, ≥ 0.25 drift; the overall " +
+        "flag is the worst feature's. Computed when the split was made.",
+      tags: ["process"],
+      responses: { 200: json("Drift", SplitDriftSchema), 404: error("No split yet") },
     },
   },
 

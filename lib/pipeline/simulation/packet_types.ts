@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { DriftReport } from "../split/drift.ts";
 
 /** One listed contribution: feature name, the row's value (null = missing), margin units. */
 export interface ExplainedFeature {
@@ -97,4 +98,9 @@ export interface SimSummary {
   started_at: string;
   updated_at: string;
   finished_at: string | null;
+  /**
+   * Extra (issue 12): drift of the rows replayed so far against the training window's bins
+   * (lib/pipeline/split/drift.ts); null when the split has no drift bins.
+   */
+  drift?: DriftReport | null;
 }

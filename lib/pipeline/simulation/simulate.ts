@@ -46,6 +46,8 @@ import {
 import { type ContractStatus, contractStatus } from "../../tasks/task_view.ts";
 import { getActiveModel, getModel, type ModelRecord } from "../train/models.ts";
 import { getActiveSplit, getSplit, loadSplitSet, type SplitRecord } from "../split/split.ts";
+import { binIndex, driftReport, type FeatureBins } from "../split/drift.ts";
+import { getSplitDrift } from "../split/split_drift.ts";
 import { abortableSleep, Pacer } from "./pacer.ts";
 import { WorkerScorer } from "./scorer.ts";
 import { EXPLANATION_TOP, packetExplanation } from "./explanation.ts";
@@ -105,6 +107,8 @@ export interface SimCheckpoint {
   /** Wall-clock ms of the last packet (the resumed schedule continues one interval after it). */
   last_emit_ms: number | null;
   started_at: string;
+  /** Drift bin counts of the replayed rows, per `Prepared.drift` feature (absent: none yet). */
+  drift_counts?: number[][];
 }
 
 /** Options of `startSimulation` (the optional JSON body of `POST /simulation/start`). */
@@ -231,6 +235,8 @@ interface Prepared {
   timestamps: Float64Array;
   /** Top features: name and column index into `columns`. */
   top: { name: string; col: number }[];
+  /** The training window's drift bins of the model's features, with their column in `columns`. */
+  drift: { bins: FeatureBins[]; cols: number[] };
 }
 
 async function prepare(
@@ -293,6 +299,16 @@ async function prepare(
     scorer.release();
     throw new Error("The model's XGBoost JSON lists other features than the model record.");
   }
+  // Drift bins from the split (computed at split time); a feature without bins is not tracked.
+  const splitDrift = await getSplitDrift(services, split).catch(() => null);
+  const drift = { bins: [] as FeatureBins[], cols: [] as number[] };
+  for (const b of splitDrift?.bins ?? []) {
+    const col = model.feature_names.indexOf(b.feature);
+    if (col >= 0) {
+      drift.bins.push(b);
+      drift.cols.push(col);
+    }
+  }
   const ranked = [...(model.importance ?? [])].sort((a, b) => b.importance - a.importance);
   const top = ranked.slice(0, TOP_FEATURES).map((f) => ({
     name: f.name,
@@ -308,6 +324,7 @@ async function prepare(
     ids: set.ids,
     timestamps: set.timestamps,
     top,
+    drift,
   };
 }
 
@@ -378,6 +395,12 @@ async function runSimulation(
     started_at: state.started_at,
     updated_at: new Date().toISOString(),
     finished_at: final ? new Date().toISOString() : null,
+    drift: prepared && prepared.drift.bins.length
+      ? driftReport(
+        prepared.drift.bins,
+        state.drift_counts ?? prepared.drift.bins.map((b) => b.reference.map(() => 0)),
+      )
+      : null,
   });
 
   try {
@@ -418,6 +441,13 @@ async function runSimulation(
         actual: label === 0 || label === 1 ? label : null,
         explanation: explanation && packetExplanation(explanation, model.feature_names, row),
       });
+      if (prepared.drift.bins.length) {
+        const { bins, cols } = prepared.drift;
+        state.drift_counts ??= bins.map((b) => b.reference.map(() => 0));
+        for (let k = 0; k < bins.length; k++) {
+          state.drift_counts[k][binIndex(row[cols[k]], bins[k].edges)]++;
+        }
+      }
       const emittedAt = Date.now();
       state.next = i + 1;
       state.last_emit_ms = emittedAt;
