@@ -11,6 +11,7 @@
  */
 import { fmtDateTime, fmtInt, fmtNum, fmtPct, shortId } from "../lib/ui/format.ts";
 import type { ModelRow } from "../lib/ui/model_row.ts";
+import { thresholdText } from "../lib/ui/qc_figures.ts";
 import { StatusPill } from "./StatusPill.tsx";
 import { type Column, Table } from "./Table.tsx";
 
@@ -60,7 +61,7 @@ export function ModelsTable({ models, activeId }: ModelsTableProps) {
           <td class="qc-num">{fmtPct(m.recall, 1)}</td>
           <td class="qc-num">{fmtPct(m.precision, 1)}</td>
           <td class="qc-num">{fmtNum(m.auc_roc, 3)}</td>
-          <td class="qc-num">{fmtNum(m.threshold, 3)}</td>
+          <td class="qc-num">{thresholdText(m.threshold)}</td>
           <td class="qc-num">{fmtInt(m.trees)}</td>
           <td class="qc-links">
             {ARTIFACT_LINKS.map(([file, text]) => (

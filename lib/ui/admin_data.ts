@@ -16,6 +16,8 @@ import type { Services } from "../services.ts";
 import { getActiveDataset, listDatasets, reconcileDataset } from "../pipeline/ingest/datasets.ts";
 import { getActiveModel, listModels, type ModelRecord } from "../pipeline/train/models.ts";
 import { getActiveSplit, getSplit, type SplitRecord } from "../pipeline/split/split.ts";
+import type { DriftReport } from "../pipeline/split/drift.ts";
+import { getSplitDrift } from "../pipeline/split/split_drift.ts";
 import { contractStatus } from "../tasks/task_view.ts";
 import type { TaskRecord } from "../tasks/types.ts";
 import type { DatasetView, TaskStatus } from "./types.ts";
@@ -67,6 +69,8 @@ export interface TrainingPageData {
   /** The active model's results (with curves when stored). */
   model: TrainingView | null;
   models: { active_model_id: string | null; models: ModelRow[] };
+  /** Drift of the active split's simulation window against its training window, or null. */
+  drift: DriftReport | null;
 }
 
 /** The model facts the simulation page shows. */
@@ -178,6 +182,9 @@ export async function loadTrainingPage(services: Services): Promise<TrainingPage
     task,
     model: activeModel ? await modelView(services, activeModel) : null,
     models: { active_model_id: activeModelId, models: models.map(modelRow) },
+    drift: split && active && split.dataset_id === active.id
+      ? await getSplitDrift(services, split).then((d) => d.simulation, () => null)
+      : null,
   };
 }
 
