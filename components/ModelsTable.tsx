@@ -34,7 +34,13 @@ const COLUMNS: Column[] = [
     num: true,
   })),
   { label: "Download" },
+  { label: "Compare" },
 ];
+
+/** Link to the comparison page of `a` and `b`. */
+export function compareHref(a: string, b: string): string {
+  return `/admin/models/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`;
+}
 
 /** Props of `ModelsTable`. */
 export interface ModelsTableProps {
@@ -47,6 +53,9 @@ export function ModelsTable({ models, activeId }: ModelsTableProps) {
   if (models.length === 0) {
     return <p class="qc-muted">No model has been trained yet.</p>;
   }
+  // Each model is compared with the active one (the active one with the next model).
+  const ref = activeId ?? models[0].id;
+  const otherThanRef = models.find((m) => m.id !== ref)?.id ?? null;
   return (
     <Table columns={COLUMNS}>
       {models.map((m) => (
@@ -73,6 +82,11 @@ export function ModelsTable({ models, activeId }: ModelsTableProps) {
                 {text}
               </a>
             ))}
+          </td>
+          <td>
+            {m.id !== ref
+              ? <a href={compareHref(ref, m.id)}>vs {activeId ? "active" : shortId(ref)}</a>
+              : otherThanRef && <a href={compareHref(ref, otherThanRef)}>vs next</a>}
           </td>
         </tr>
       ))}

@@ -120,8 +120,9 @@ export async function loadDatasetsPage(services: Services, limit = 10): Promise<
   };
 }
 
-/** The active model's view, with curves from `curves.json` when readable. */
-async function modelView(services: Services, model: ModelRecord): Promise<TrainingView> {
+/** A stored model as the training panel (and the comparison page) shows it, with curves
+ * from `curves.json` when readable. */
+export async function modelView(services: Services, model: ModelRecord): Promise<TrainingView> {
   let curves: unknown = null;
   try {
     const key = model.artifacts?.curves;
