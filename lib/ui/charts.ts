@@ -13,7 +13,6 @@
  */
 import { thresholdText } from "./qc_figures.ts";
 import type { ChartConfiguration, ChartDataset } from "chart.js";
-import { fmtNum } from "./format.ts";
 import type { QualityPoint } from "./live_buffer.ts";
 import { COLORS } from "./palette.ts";
 
