@@ -25,6 +25,8 @@ import {
   SplitDriftSchema,
 } from "../lib/api/schemas.ts";
 import { binEdges, countBins, driftReport } from "../lib/pipeline/split/drift.ts";
+import { getSplitDrift } from "../lib/pipeline/split/split_drift.ts";
+import { getSimulationSummary } from "../lib/pipeline/simulation/mod.ts";
 import { FAILURE_CSV_COLUMNS } from "../lib/pipeline/simulation/failures.ts";
 import { readPacketRecords, type SimPacket } from "../lib/pipeline/simulation/packets.ts";
 import { INIT_MESSAGE, warmupMessage } from "../lib/pipeline/simulation/simulate.ts";
@@ -611,6 +613,12 @@ Deno.test("simulation: a restart resumes from the next row; a lost artifact fail
     const logged = await allFailures(await setup2(services), id, 7);
     assert.deepEqual(logged.map((f) => f.row), failRows);
     for (const f of logged) assert.deepEqual(f.explanation, records[f.row].packet.explanation);
+    // Drift counts survive the restart (kept in the checkpoint): the final summary's drift
+    // covers every replayed row, equal to the split-time report over the whole window.
+    const summary = await getSimulationSummary(services, id);
+    const drift = await getSplitDrift(services, fx.split);
+    assert.equal(summary?.drift?.compared_rows, 60);
+    assert.deepEqual(summary?.drift?.features, drift.simulation.features);
 
     // Second run: cut off, then the model artifact disappears → FAILURE with the reason.
     const h2 = await setup2(services);
