@@ -24,6 +24,8 @@ export interface DriftPanelProps {
   headingId?: string;
   /** Drifted features listed at most. */
   limit?: number;
+  /** An island's marks (`useIslandMarks`) when the panel is its top-level card. */
+  marks?: { island: string; hydrated: boolean };
 }
 
 const FLAG_TEXT: Record<DriftReport["status"], string> = {
@@ -35,11 +37,11 @@ const FLAG_TEXT: Record<DriftReport["status"], string> = {
 
 /** The card (a short note when there is no drift report). */
 export function DriftPanel(
-  { drift, what, headingId = "drift-panel", limit = 20 }: DriftPanelProps,
+  { drift, what, headingId = "drift-panel", limit = 20, marks }: DriftPanelProps,
 ) {
   if (!drift) {
     return (
-      <Card heading="Drift" headingId={headingId}>
+      <Card heading="Drift" headingId={headingId} {...marks}>
         <p class="qc-muted">No drift report yet.</p>
       </Card>
     );
@@ -50,6 +52,7 @@ export function DriftPanel(
     <Card
       heading="Drift"
       headingId={headingId}
+      {...marks}
       aside={<StatusPill status={drift.status.toUpperCase()} label={FLAG_TEXT[drift.status]} />}
     >
       <p class="qc-muted qc-small" data-drift-status={drift.status}>

@@ -112,6 +112,10 @@ Deno.test({
         await page.locator('.qc-metric:has-text("Training rows")').waitFor({ timeout: 15_000 });
         const split = await page.textContent('[data-island="SplitForm"]') ?? "";
         assert.match(split, /Training rows\s*2,304\s*Test rows\s*576\s*Simulation rows\s*1,152/);
+        // The drift panel follows the new split (simulation window vs training window).
+        await page.locator('section[aria-labelledby="split-drift"] [data-drift-status]').waitFor({
+          timeout: 15_000,
+        });
         step("split done");
         await page.click('button:has-text("Start training"):not([disabled])');
         await page.locator('[data-island="TrainingPanel"] [data-status="SUCCESS"]').waitFor({
