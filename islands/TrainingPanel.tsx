@@ -24,6 +24,8 @@ import { ChartCanvas } from "../components/ChartCanvas.tsx";
 import { ConfusionMatrix } from "../components/ConfusionMatrix.tsx";
 import { FeatureBars } from "../components/FeatureBars.tsx";
 import { MetricCard } from "../components/MetricCard.tsx";
+import { QcFigures } from "../components/QcFigures.tsx";
+import { thresholdText } from "../lib/ui/qc_figures.ts";
 import { ProgressBar } from "../components/ProgressBar.tsx";
 import { StatusPill } from "../components/StatusPill.tsx";
 import { Alert, EmptyState } from "../components/Notice.tsx";
@@ -204,6 +206,9 @@ function Results({ view }: { view: TrainingView }) {
   );
   return (
     <>
+      <h3>Quality control (test set)</h3>
+      <QcFigures matrix={view.confusion} />
+      <h3>Classifier metrics</h3>
       <div class="qc-metrics">
         <MetricCard label="Accuracy" value={fmtPct(m.accuracy)} />
         <MetricCard
@@ -220,7 +225,11 @@ function Results({ view }: { view: TrainingView }) {
         <MetricCard label="F1" value={fmtNum(m.f1_score, 3)} />
         <MetricCard label="MCC" value={fmtNum(m.mcc, 3)} />
         <MetricCard label="ROC AUC" value={fmtNum(m.auc_roc, 3)} />
-        <MetricCard label="Threshold" value={fmtNum(m.threshold, 3)} hint="on P(fail)" />
+        <MetricCard
+          label="Threshold"
+          value={thresholdText(m.threshold)}
+          hint="called Fail at or above"
+        />
       </div>
       <p class="qc-muted qc-small">
         {[

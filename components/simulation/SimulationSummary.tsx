@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { thresholdText } from "../../lib/ui/qc_figures.ts";
 import { fmtDateTime, fmtInt, fmtNum, fmtPct } from "../../lib/ui/format.ts";
 import type { SimSummary } from "../../lib/ui/types.ts";
 import { Card } from "../Card.tsx";
@@ -43,7 +44,8 @@ export function SimulationSummary({ summary }: SimulationSummaryProps) {
           <p class="qc-muted qc-small">
             Started {fmtDateTime(summary.started_at)}
             {summary.finished_at ? `, ended ${fmtDateTime(summary.finished_at)}` : ""} ·{" "}
-            {fmtNum(summary.rows_per_second, 2)} rows/s · threshold {fmtNum(summary.threshold, 3)}
+            {fmtNum(summary.rows_per_second, 2)} rows/s · Fail when{" "}
+            {thresholdText(summary.threshold)}
           </p>
         </div>
         <ConfusionMatrix

@@ -44,6 +44,7 @@ import {
   ValidationErrorResponseSchema,
 } from "./contract.ts";
 import {
+  FailuresQuerySchema,
   PacketsQuerySchema,
   SimulationStartRequestSchema,
   SplitRequestSchema,
@@ -52,10 +53,12 @@ import {
 import {
   DatasetListSchema,
   DatasetSchema,
+  FailurePageSchema,
   ModelListSchema,
   ModelSchema,
   PacketPageSchema,
   SimulationSummarySchema,
+  SplitDriftSchema,
   SplitRecordSchema,
   TaskRecordSchema,
   TrainStopResponseSchema,
@@ -195,6 +198,17 @@ const PATHS = {
       summary: "The active split (windows, row ranges, counts)",
       tags: ["process"],
       responses: { 200: json("Active split", SplitRecordSchema), 404: error("Not found") },
+    },
+  },
+  "/split/drift": {
+    get: {
+      summary: "Drift of the active split: simulation window vs training window, per feature",
+      description: "Population stability index over fixed bins from the training window (its " +
+        "deciles; missing values as their own bin; bin shares clamped at 1e-4) and the change " +
+        "in missing share, worst first. Flags: PSI ≥ 0.1 watch, ≥ 0.25 drift; the overall " +
+        "flag is the worst feature's. Computed when the split was made.",
+      tags: ["process"],
+      responses: { 200: json("Drift", SplitDriftSchema), 404: error("No split yet") },
     },
   },
 
@@ -367,6 +381,26 @@ const PATHS = {
       responses: {
         200: json("Summary", SimulationSummarySchema),
         404: error("Unknown simulation task"),
+      },
+    },
+  },
+  "/simulation/{task_id}/failures": {
+    get: {
+      summary: "Fail log: every row predicted Fail, newest first, with its explanation",
+      description: "Cursor: `before` = a row index (exclusive); pass `next_before` back as " +
+        "`before` (null = no more). `format=csv` downloads the whole log (before/limit ignored).",
+      tags: ["simulation"],
+      requestParams: { path: TaskIdPath, query: FailuresQuerySchema },
+      responses: {
+        200: {
+          description: "A page of failures (or the whole log as text/csv with `format=csv`)",
+          content: {
+            "application/json": { schema: FailurePageSchema },
+            "text/csv": { schema: { type: "string" } },
+          },
+        },
+        404: error("Unknown simulation task"),
+        422: invalid("Invalid query"),
       },
     },
   },

@@ -25,6 +25,8 @@ import type { Services } from "../../services.ts";
 import type { KvStore } from "../../kv.ts";
 import { openColumnTable } from "../../data/column_table.ts";
 import { findRowRange } from "../../data/column_table.ts";
+import { storeSplitDrift } from "./split_drift.ts";
+import { getLogger } from "../../log.ts";
 import {
   type DatasetRecord,
   getActiveDataset,
@@ -42,6 +44,8 @@ import {
 } from "./windows.ts";
 
 export { SET_NAMES, type SetName, type TimeWindow } from "./windows.ts";
+
+const log = getLogger("split");
 
 /** The contract's success message. */
 export const SPLIT_MESSAGE = "Data successfully sampled, split, and saved.";
@@ -299,6 +303,11 @@ export async function createSplit(
     };
     await services.storage.put(paths[name], new TextEncoder().encode(JSON.stringify(desc)));
   }
+  // Drift is computed at split time (bounded cost, split_drift.ts); a failure there must not
+  // refuse the split: GET /split/drift computes it again on first read.
+  await storeSplitDrift(services, split).catch((err) =>
+    log.warn(`split ${id}: drift not computed: ${err}`)
+  );
   await services.kv.set(splitKey(id), split);
   await services.kv.set(ACTIVE_SPLIT_KEY, id);
   return {
