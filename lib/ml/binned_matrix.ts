@@ -35,6 +35,11 @@ export interface BinnedMatrix {
   featBinStart: Int32Array;
   totalBins: number;
   blocks: BinnedBlock[];
+  /**
+   * With `keepCodes`: per feature, every row's code (0 = missing, k + 1 = value bin k), for
+   * partitioning rows by a split (4× denser than the float column, same outcome).
+   */
+  codes?: Uint8Array[];
 }
 
 /** Options of {@link buildBinnedMatrix}. */
@@ -45,6 +50,8 @@ export interface BinnedMatrixOptions {
   minBlocks?: number;
   /** Allocate the arrays on SharedArrayBuffers (for helper workers). */
   shared?: boolean;
+  /** Keep the per-feature code columns in `codes` (1 byte per cell). */
+  keepCodes?: boolean;
 }
 
 function alloc<T>(
@@ -70,12 +77,25 @@ export function buildBinnedMatrix(
   const shared = options.shared ?? false;
   const featBinStart = new Int32Array(nFeatures + 1);
   const nnz = new Float64Array(nFeatures);
+  const keep = options.keepCodes ?? false;
+  // With keepCodes every feature is binned up front (1 byte per cell, counted from the codes);
+  // otherwise one block's features at a time into a reused buffer (wide data stays small).
+  const allCodes = keep ? new Uint8Array(nFeatures * nRows) : null;
+  const codes: Uint8Array[] = [];
+  const table = new Uint8Array(65536);
   for (let f = 0; f < nFeatures; f++) {
     featBinStart[f + 1] = featBinStart[f] + mapper.cuts[f].length;
-    const col = columns[f];
-    let c = 0;
-    if (mapper.cuts[f].length > 0) { for (let i = 0; i < nRows; i++) if (col[i] === col[i]) c++; }
-    nnz[f] = c;
+    let k = 0;
+    if (allCodes) {
+      const c = allCodes.subarray(f * nRows, (f + 1) * nRows);
+      binColumn(mapper, f, columns[f], nRows, c, table);
+      for (let i = 0; i < nRows; i++) k += (c[i] !== 0) as unknown as number;
+      codes.push(c);
+    } else if (mapper.cuts[f].length > 0) {
+      const col = columns[f];
+      for (let i = 0; i < nRows; i++) k += (col[i] === col[i]) as unknown as number;
+    }
+    nnz[f] = k;
   }
   const totalBins = featBinStart[nFeatures];
   let totalNnz = 0;
@@ -103,14 +123,16 @@ export function buildBinnedMatrix(
   const blocks: BinnedBlock[] = [];
   const pos = new Int32Array(nRows);
   const maxFeats = Math.max(1, ...ranges.map(([a, b]) => b - a));
-  // Codes of one block's features (1 byte per cell): binned once, then counted and copied.
-  const codes = new Uint8Array(maxFeats * nRows);
+  const scratch = allCodes ? null : new Uint8Array(maxFeats * nRows);
   for (const [fs, fe] of ranges) {
     const ptr = alloc(Int32Array, nRows + 1, shared);
     for (let f = fs; f < fe; f++) {
-      const c = codes.subarray((f - fs) * nRows, (f - fs + 1) * nRows);
-      if (mapper.cuts[f].length === 0) c.fill(0);
-      else binColumn(mapper, f, columns[f], nRows, c);
+      if (nnz[f] === 0) continue;
+      let c: Uint8Array;
+      if (scratch) {
+        c = scratch.subarray((f - fs) * nRows, (f - fs + 1) * nRows);
+        binColumn(mapper, f, columns[f], nRows, c, table);
+      } else c = codes[f];
       for (let i = 0; i < nRows; i++) ptr[i + 1] += (c[i] !== 0) as unknown as number;
     }
     for (let i = 0; i < nRows; i++) ptr[i + 1] += ptr[i];
@@ -118,8 +140,8 @@ export function buildBinnedMatrix(
     pos.set(ptr.subarray(0, nRows));
     const binStart = featBinStart[fs];
     for (let f = fs; f < fe; f++) {
-      if (mapper.cuts[f].length === 0) continue;
-      const c = codes.subarray((f - fs) * nRows, (f - fs + 1) * nRows);
+      if (nnz[f] === 0) continue;
+      const c = scratch ? scratch.subarray((f - fs) * nRows, (f - fs + 1) * nRows) : codes[f];
       const off = featBinStart[f] - binStart - 1; // code k + 1 → value bin k
       for (let i = 0; i < nRows; i++) {
         const code = c[i];
@@ -135,5 +157,12 @@ export function buildBinnedMatrix(
       idx,
     });
   }
-  return { nRows, nFeatures, featBinStart, totalBins, blocks };
+  return {
+    nRows,
+    nFeatures,
+    featBinStart,
+    totalBins,
+    blocks,
+    codes: keep ? codes : undefined,
+  };
 }

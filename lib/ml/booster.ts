@@ -168,10 +168,13 @@ async function createBuilder(
   cancelFlag?: Int32Array,
 ): Promise<HistogramBuilder> {
   if (p.n_threads > 1) {
-    return await createParallelBuilder(mapper, data, p.n_threads, p.max_depth, { cancelFlag });
+    return await createParallelBuilder(mapper, data, p.n_threads, p.max_depth, {
+      cancelFlag,
+      keepCodes: true,
+    });
   }
   return new SerialHistogramBuilder(
-    buildBinnedMatrix(mapper, data.columns, data.nRows),
+    buildBinnedMatrix(mapper, data.columns, data.nRows, { keepCodes: true }),
     p.max_depth,
   );
 }
@@ -271,6 +274,7 @@ async function boost(
     builder,
     mapper,
     columns,
+    codes: builder.matrix.codes,
     gh,
     tmp: new Int32Array(n),
     tmpGh: new Float32Array(2 * n),

@@ -26,8 +26,10 @@ export interface GrowParams extends SplitParams {
 export interface GrowerContext {
   builder: HistogramBuilder;
   mapper: BinMapper;
-  /** Raw training columns (partitioning compares values with thresholds). */
+  /** Raw training columns (partitioning compares values with thresholds)… */
   columns: Float32Array[];
+  /** …or, when the binned matrix kept them, the codes (the same outcome, 4× denser). */
+  codes?: Uint8Array[];
   /** Interleaved per-row gradients [g0, h0, g1, h1, …] of the current round. */
   gh: Float32Array;
   /** Partition scratch (nRows and 2 × nRows). */
@@ -132,6 +134,50 @@ function partition(
 }
 
 /**
+ * {@link partition} on a feature's code column: `goLeft[code]` is 1 for the codes that go
+ * left (value bins 0..k, and code 0 = missing when the default is left).
+ */
+function partitionCodes(
+  rows: Int32Array,
+  ogh: Float32Array | null,
+  tmp: Int32Array,
+  tmpGh: Float32Array,
+  start: number,
+  end: number,
+  codes: Uint8Array,
+  goLeft: Uint8Array,
+): number {
+  let l = start, r = 0;
+  if (ogh === null) {
+    for (let i = start; i < end; i++) {
+      const row = rows[i];
+      const d = goLeft[codes[row]];
+      rows[l] = row;
+      tmp[r] = row;
+      l += d;
+      r += 1 - d;
+    }
+  } else {
+    for (let i = start; i < end; i++) {
+      const row = rows[i];
+      const d = goLeft[codes[row]];
+      const g = ogh[2 * i], h = ogh[2 * i + 1];
+      rows[l] = row;
+      ogh[2 * l] = g;
+      ogh[2 * l + 1] = h;
+      tmp[r] = row;
+      tmpGh[2 * r] = g;
+      tmpGh[2 * r + 1] = h;
+      l += d;
+      r += 1 - d;
+    }
+    ogh.set(tmpGh.subarray(0, 2 * r), 2 * l);
+  }
+  rows.set(tmp.subarray(0, r), l);
+  return l;
+}
+
+/**
  * Grows one tree on builder.rows[0, nSample) and adds each sampled row's leaf value to
  * `margin` (the prediction cache). `featureMask` (1 = allowed) implements colsample_bytree.
  */
@@ -142,7 +188,8 @@ export function growTree(
   featureMask: Uint8Array | null,
   margin: Float32Array,
 ): Tree {
-  const { builder, mapper, columns, gh, tmp, tmpGh } = ctx;
+  const { builder, mapper, columns, codes, gh, tmp, tmpGh } = ctx;
+  const goLeft = new Uint8Array(256);
   const rows = builder.rows, ogh = builder.ogh, pool = builder.pool;
   const featBinStart = builder.matrix.featBinStart;
   const tb = new TreeBuilder();
@@ -188,7 +235,15 @@ export function growTree(
       const depth = t.depth + 1;
       const more = depth < p.maxDepth; // children get histograms → keep gradients in order
       const og = more ? ogh : null;
-      const mid = partition(rows, og, tmp, tmpGh, t.start, t.end, columns[f], thr, s.defaultLeft);
+      let mid: number;
+      if (codes) {
+        // Code 0 = missing → default side; code k + 1 (value bin k) goes left iff k ≤ bin.
+        goLeft[0] = s.defaultLeft ? 1 : 0;
+        for (let c = 1; c < 256; c++) goLeft[c] = c - 1 <= s.bin ? 1 : 0;
+        mid = partitionCodes(rows, og, tmp, tmpGh, t.start, t.end, codes[f], goLeft);
+      } else {
+        mid = partition(rows, og, tmp, tmpGh, t.start, t.end, columns[f], thr, s.defaultLeft);
+      }
       const li = tb.add(leafWeight(s.gl, s.hl, p) * p.eta, s.hl);
       const ri = tb.add(leafWeight(s.gr, s.hr, p) * p.eta, s.hr);
       tb.left[t.id] = li;

@@ -188,11 +188,12 @@ export async function createParallelBuilder(
   data: TrainData,
   nThreads: number,
   maxDepth: number,
-  options: { maxBlockBins?: number; cancelFlag?: Int32Array } = {},
+  options: { maxBlockBins?: number; cancelFlag?: Int32Array; keepCodes?: boolean } = {},
 ): Promise<HistogramBuilder> {
   const matrix = buildBinnedMatrix(mapper, data.columns, data.nRows, {
     shared: true,
     maxBlockBins: options.maxBlockBins,
+    keepCodes: options.keepCodes,
   });
   const n = data.nRows;
   const histLen = 2 * matrix.totalBins;
