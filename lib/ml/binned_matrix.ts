@@ -80,7 +80,7 @@ export function buildBinnedMatrix(
   const keep = options.keepCodes ?? false;
   // With keepCodes every feature is binned up front (1 byte per cell, counted from the codes);
   // otherwise one block's features at a time into a reused buffer (wide data stays small).
-  const allCodes = keep ? new Uint8Array(nFeatures * nRows) : null;
+  const allCodes = keep ? alloc(Uint8Array, nFeatures * nRows, shared) : null;
   const codes: Uint8Array[] = [];
   const table = new Uint8Array(65536);
   for (let f = 0; f < nFeatures; f++) {

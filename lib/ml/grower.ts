@@ -14,6 +14,7 @@ import type { Tree } from "./model.ts";
 import type { BinMapper } from "./binning.ts";
 import { thresholdFor } from "./binning.ts";
 import { gatherGradients, type HistogramBuilder, subtractHistogram } from "./histogram.ts";
+import { partitionCodes, splitDirections } from "./partition.ts";
 import { findBestSplit, isSplitValid, leafWeight, SplitInfo, type SplitParams } from "./split.ts";
 
 /** Tree-shape and regularisation parameters of one tree. */
@@ -134,50 +135,6 @@ function partition(
 }
 
 /**
- * {@link partition} on a feature's code column: `goLeft[code]` is 1 for the codes that go
- * left (value bins 0..k, and code 0 = missing when the default is left).
- */
-function partitionCodes(
-  rows: Int32Array,
-  ogh: Float32Array | null,
-  tmp: Int32Array,
-  tmpGh: Float32Array,
-  start: number,
-  end: number,
-  codes: Uint8Array,
-  goLeft: Uint8Array,
-): number {
-  let l = start, r = 0;
-  if (ogh === null) {
-    for (let i = start; i < end; i++) {
-      const row = rows[i];
-      const d = goLeft[codes[row]];
-      rows[l] = row;
-      tmp[r] = row;
-      l += d;
-      r += 1 - d;
-    }
-  } else {
-    for (let i = start; i < end; i++) {
-      const row = rows[i];
-      const d = goLeft[codes[row]];
-      const g = ogh[2 * i], h = ogh[2 * i + 1];
-      rows[l] = row;
-      ogh[2 * l] = g;
-      ogh[2 * l + 1] = h;
-      tmp[r] = row;
-      tmpGh[2 * r] = g;
-      tmpGh[2 * r + 1] = h;
-      l += d;
-      r += 1 - d;
-    }
-    ogh.set(tmpGh.subarray(0, 2 * r), 2 * l);
-  }
-  rows.set(tmp.subarray(0, r), l);
-  return l;
-}
-
-/**
  * Grows one tree on builder.rows[0, nSample) and adds each sampled row's leaf value to
  * `margin` (the prediction cache). `featureMask` (1 = allowed) implements colsample_bytree.
  */
@@ -237,10 +194,10 @@ export function growTree(
       const og = more ? ogh : null;
       let mid: number;
       if (codes) {
-        // Code 0 = missing → default side; code k + 1 (value bin k) goes left iff k ≤ bin.
-        goLeft[0] = s.defaultLeft ? 1 : 0;
-        for (let c = 1; c < 256; c++) goLeft[c] = c - 1 <= s.bin ? 1 : 0;
-        mid = partitionCodes(rows, og, tmp, tmpGh, t.start, t.end, codes[f], goLeft);
+        splitDirections(s.bin, s.defaultLeft, goLeft);
+        mid = builder.partition
+          ? builder.partition(t.start, t.end, f, goLeft, og !== null)
+          : partitionCodes(rows, og, tmp, tmpGh, t.start, t.end, codes[f], goLeft);
       } else {
         mid = partition(rows, og, tmp, tmpGh, t.start, t.end, columns[f], thr, s.defaultLeft);
       }
