@@ -44,7 +44,10 @@ export interface BinnedMatrix {
 
 /** Options of {@link buildBinnedMatrix}. */
 export interface BinnedMatrixOptions {
-  /** Max value bins per block (≤ 65536; default 16384 = a 256 KiB histogram). */
+  /**
+   * Max value bins per block (≤ 65536; default 16384 = a 256 KiB histogram, or one block when
+   * all bins fit in 32768).
+   */
   maxBlockBins?: number;
   /** At least this many blocks when there are enough features (threads × 2 is sensible). */
   minBlocks?: number;
@@ -65,6 +68,9 @@ function alloc<T>(
   return new Ctor(buf, 0, n);
 }
 
+/** Up to this many value bins in all, the default is a single block. */
+const ONE_BLOCK_MAX_BINS = 32768;
+
 /** Bins the (training) columns with `mapper` into feature blocks. */
 export function buildBinnedMatrix(
   mapper: BinMapper,
@@ -73,7 +79,6 @@ export function buildBinnedMatrix(
   options: BinnedMatrixOptions = {},
 ): BinnedMatrix {
   const nFeatures = columns.length;
-  const maxBlockBins = Math.min(options.maxBlockBins ?? 16384, 65536);
   const shared = options.shared ?? false;
   const featBinStart = new Int32Array(nFeatures + 1);
   const nnz = new Float64Array(nFeatures);
@@ -98,6 +103,13 @@ export function buildBinnedMatrix(
     nnz[f] = k;
   }
   const totalBins = featBinStart[nFeatures];
+  // Up to 32768 bins (a 512 KiB histogram) stay one block: splitting them costs every row's
+  // offsets and gradients once per block, which measured slower than the bigger histogram
+  // (734k × 100, 21k bins: root 30 vs 37 ms, depth-1 node 14 vs 21 ms, one thread).
+  const maxBlockBins = Math.min(
+    options.maxBlockBins ?? (totalBins <= ONE_BLOCK_MAX_BINS ? ONE_BLOCK_MAX_BINS : 16384),
+    65536,
+  );
   let totalNnz = 0;
   for (let f = 0; f < nFeatures; f++) totalNnz += nnz[f];
   const wanted = Math.max(Math.ceil(totalBins / maxBlockBins), options.minBlocks ?? 1, 1);
