@@ -16,7 +16,7 @@ import type { Services } from "../services.ts";
 import { getActiveDataset, listDatasets, reconcileDataset } from "../pipeline/ingest/datasets.ts";
 import { getActiveModel, listModels, type ModelRecord } from "../pipeline/train/models.ts";
 import { getActiveSplit, getSplit, type SplitRecord } from "../pipeline/split/split.ts";
-import { contractStatus } from "../pipeline/task_view.ts";
+import { contractStatus } from "../tasks/task_view.ts";
 import type { TaskRecord } from "../tasks/types.ts";
 import type { DatasetView, TaskStatus } from "./types.ts";
 import { type ModelRow, modelRow } from "./model_row.ts";
