@@ -11,7 +11,7 @@
  * @module
  */
 
-import { binColumn, type BinMapper } from "./binning.ts";
+import { binColumn, binColumnCounted, type BinMapper } from "./binning.ts";
 
 /** One run of features, CSR over all rows. */
 export interface BinnedBlock {
@@ -68,6 +68,9 @@ function alloc<T>(
   return new Ctor(buf, 0, n);
 }
 
+/** Rows per chunk of the codes → entries transpose. */
+const TRANSPOSE_CHUNK_ROWS = 4096;
+
 /** Up to this many value bins in all, the default is a single block. */
 const ONE_BLOCK_MAX_BINS = 32768;
 
@@ -93,8 +96,7 @@ export function buildBinnedMatrix(
     let k = 0;
     if (allCodes) {
       const c = allCodes.subarray(f * nRows, (f + 1) * nRows);
-      binColumn(mapper, f, columns[f], nRows, c, table);
-      for (let i = 0; i < nRows; i++) k += (c[i] !== 0) as unknown as number;
+      k = binColumnCounted(mapper, f, columns[f], nRows, c, table);
       codes.push(c);
     } else if (mapper.cuts[f].length > 0) {
       const col = columns[f];
@@ -151,13 +153,22 @@ export function buildBinnedMatrix(
     const idx = alloc(Uint16Array, ptr[nRows], shared);
     pos.set(ptr.subarray(0, nRows));
     const binStart = featBinStart[fs];
+    const cols: Uint8Array[] = [], offs: number[] = [];
     for (let f = fs; f < fe; f++) {
       if (nnz[f] === 0) continue;
-      const c = scratch ? scratch.subarray((f - fs) * nRows, (f - fs + 1) * nRows) : codes[f];
-      const off = featBinStart[f] - binStart - 1; // code k + 1 → value bin k
-      for (let i = 0; i < nRows; i++) {
-        const code = c[i];
-        if (code !== 0) idx[pos[i]++] = off + code;
+      cols.push(scratch ? scratch.subarray((f - fs) * nRows, (f - fs + 1) * nRows) : codes[f]);
+      offs.push(featBinStart[f] - binStart - 1); // code k + 1 → value bin k
+    }
+    // Column-major codes → row-major entries, in row chunks whose entries stay in cache
+    // (feature by feature over all rows scattered every write: ~3× slower at 734k rows).
+    for (let r0 = 0; r0 < nRows; r0 += TRANSPOSE_CHUNK_ROWS) {
+      const r1 = Math.min(nRows, r0 + TRANSPOSE_CHUNK_ROWS);
+      for (let k = 0; k < cols.length; k++) {
+        const c = cols[k], off = offs[k];
+        for (let i = r0; i < r1; i++) {
+          const code = c[i];
+          if (code !== 0) idx[pos[i]++] = off + code;
+        }
       }
     }
     blocks.push({

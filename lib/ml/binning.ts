@@ -218,14 +218,32 @@ export function binColumn(
   out: Uint8Array = new Uint8Array(nRows),
   table?: Uint8Array,
 ): Uint8Array {
+  binColumnCounted(mapper, f, column, nRows, out, table);
+  return out;
+}
+
+/** {@link binColumn} into `out`, returning the number of non-missing codes. */
+export function binColumnCounted(
+  mapper: BinMapper,
+  f: number,
+  column: Float32Array,
+  nRows: number,
+  out: Uint8Array,
+  table?: Uint8Array,
+): number {
   const cuts = mapper.cuts[f];
   if (cuts.length === 0) {
     out.fill(MISSING_CODE, 0, nRows);
-    return out;
+    return 0;
   }
+  let missing = 0;
   if (nRows < PREFIX_TABLE_MIN_ROWS || cuts.length > 255) {
-    for (let i = 0; i < nRows; i++) out[i] = binValue(cuts, column[i]);
-    return out;
+    for (let i = 0; i < nRows; i++) {
+      const code = binValue(cuts, column[i]);
+      out[i] = code;
+      if (code === MISSING_CODE) missing++;
+    }
+    return nRows - missing;
   }
   const start = prefixTable(cuts, table);
   const bits = new Uint32Array(column.buffer, column.byteOffset, nRows);
@@ -234,6 +252,7 @@ export function binColumn(
     const u = bits[i];
     if ((u & 0x7fffffff) > 0x7f800000) {
       out[i] = MISSING_CODE;
+      missing++;
       continue;
     }
     const key = (u & 0x80000000) !== 0 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
@@ -242,7 +261,7 @@ export function binColumn(
     while (b < n && cuts[b] <= x) b++;
     out[i] = (b > last ? last : b) + 1;
   }
-  return out;
+  return nRows - missing;
 }
 
 /**
