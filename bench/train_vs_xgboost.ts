@@ -157,7 +157,8 @@ async function loadFile(path: string): Promise<{ train: TrainData; test: TrainDa
 /** Writes a dataset once: JSON header line, labels (uint8), float32 columns (column-major). */
 async function ensureFile(s: BenchCase): Promise<{ path: string; positives: number }> {
   await Deno.mkdir(dataDir, { recursive: true });
-  const path = new URL(`train_v2_${s.key}_${s.nRows}x${s.nFeatures}_${s.seed}.bin`, dataDir).pathname;
+  const path =
+    new URL(`train_v2_${s.key}_${s.nRows}x${s.nFeatures}_${s.seed}.bin`, dataDir).pathname;
   const count = (labels: Uint8Array) => labels.reduce((a, y) => a + y, 0);
   try {
     const { train, test } = await loadFile(path);

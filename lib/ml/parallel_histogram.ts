@@ -273,17 +273,36 @@ export async function createParallelBuilder(
   maxDepth: number,
   options: { maxBlockBins?: number; cancelFlag?: Int32Array; keepCodes?: boolean } = {},
 ): Promise<HistogramBuilder> {
-  const matrix = buildBinnedMatrix(mapper, data.columns, data.nRows, {
-    shared: true,
-    maxBlockBins: options.maxBlockBins,
-    keepCodes: options.keepCodes,
-  });
+  // Helpers are spawned first: they load their module while this thread bins the data.
+  // The owner's cancel flag (when training runs in a worker) reaches the helpers: they exit
+  // when it is set even though nobody can terminate them any more.
+  const workers: WorkerClient[] = [];
+  for (let k = 1; k < nThreads; k++) {
+    workers.push(
+      WorkerClient.spawn(new URL("./hist_worker.ts", import.meta.url), {
+        name: `hist-${k}`,
+        cancelFlag: options.cancelFlag,
+      }),
+    );
+  }
+  let matrix: BinnedMatrix;
+  try {
+    matrix = buildBinnedMatrix(mapper, data.columns, data.nRows, {
+      shared: true,
+      maxBlockBins: options.maxBlockBins,
+      keepCodes: options.keepCodes,
+    });
+  } catch (err) {
+    for (const w of workers) w.terminate();
+    throw err;
+  }
   const n = data.nRows;
   const histLen = 2 * matrix.totalBins;
   const poolBytes = 8 * histLen * maxLiveHistograms(maxDepth, n);
   // The shared pool is reserved up front (pages are committed on first use); very deep trees
   // on wide data would need too much address space, so they use the serial builder.
   if (poolBytes > MAX_SHARED_POOL_BYTES || matrix.blocks.length === 0) {
+    for (const w of workers) w.terminate();
     return new SerialHistogramBuilder(matrix, maxDepth);
   }
   const mode = matrix.blocks.length >= 2 * nThreads ? "features" : "rows";
@@ -323,18 +342,11 @@ export async function createParallelBuilder(
   const scratch = mode === "rows"
     ? parts.slice(1).map(() => new Float64Array(new SharedArrayBuffer(pool.histLen * 8)))
     : [];
-  const workers: WorkerClient[] = [];
   const sab = (a: ArrayBufferView) => a.buffer as SharedArrayBuffer;
   try {
     await Promise.all(
       parts.slice(1).map((part, k) => {
-        // The owner's cancel flag (when training runs in a worker) reaches the helpers: they
-        // exit when it is set even though nobody can terminate them any more.
-        const w = WorkerClient.spawn(new URL("./hist_worker.ts", import.meta.url), {
-          name: `hist-${k + 1}`,
-          cancelFlag: options.cancelFlag,
-        });
-        workers.push(w);
+        const w = workers[k];
         const init: HelperInit = {
           mode,
           thread: k + 1,
