@@ -21,15 +21,15 @@
  */
 import { parseArgs } from "node:util";
 import { withTestServices } from "../lib/testing.ts";
-import { registerTrainTasks, startTraining } from "../lib/pipeline/train/train.ts";
-import { createSplit } from "../lib/pipeline/split/split.ts";
+import { registerTrainTasks, startTraining } from "../lib/pipeline/train/mod.ts";
+import { createSplit } from "../lib/pipeline/split/mod.ts";
 import { getModel } from "../lib/pipeline/train/models.ts";
 import {
   type ColumnsDataset,
   installColumnsDataset,
 } from "../lib/pipeline/train/testdata/synthetic_dataset.ts";
 import { type TrainOverrides, trainOverridesSchema } from "../lib/pipeline/train/params.ts";
-import { aucPr, aucRoc, bestThreshold, classificationMetrics, logLoss } from "../lib/ml/metrics.ts";
+import { aucPr, aucRoc, bestThreshold, classificationMetrics, logLoss } from "../lib/ml/mod.ts";
 import { DAY_MS, generatePanelMember, PANEL } from "./quality_panel.ts";
 import { readRealRows } from "./quality_panel.ts";
 

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { mulberry32 } from "../lib/data/profile.ts";
+import { Rng } from "../lib/random/mod.ts";
 import type { ColumnsDataset } from "../lib/pipeline/train/testdata/synthetic_dataset.ts";
 
 /** Signal shapes. */
@@ -101,11 +101,9 @@ export const DAY_MS = 86_400_000;
 /** Generate one panel member (deterministic for its seed). */
 export function generatePanelMember(spec: PanelSpec): ColumnsDataset {
   const { rows: n, features: nf, missing, shape } = spec;
-  const rnd = mulberry32(spec.seed * 7919 + 17);
-  const gauss = () => {
-    const u = 1 - rnd(), v = rnd();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  };
+  const rng = new Rng(spec.seed * 7919 + 17);
+  const rnd = () => rng.next();
+  const gauss = () => rng.gauss();
   const features = Array.from({ length: nf }, () => new Float32Array(n));
   const featureNames = Array.from(
     { length: nf },

@@ -13,12 +13,16 @@
  *
  * @module
  */
-import type { GbdtModel } from "../../ml/model.ts";
-import { aucPr, aucRoc, logLoss } from "../../ml/metrics.ts";
-import { chooseThreshold } from "../../ml/threshold.ts";
+import {
+  aucPr,
+  aucRoc,
+  chooseThreshold,
+  type GbdtModel,
+  logLoss,
+  predictProbaColumns,
+} from "../../ml/mod.ts";
+import { runInWorker } from "../../worker/run.ts";
 import { thinCurve } from "./recipe.ts";
-import { predictProbaColumns } from "../../ml/predictor.ts";
-import { runInWorker } from "../../tasks/run_in_worker.ts";
 import type { ModelMetrics } from "./models.ts";
 import { classCounts, finiteOrNull, metricsAt } from "./report.ts";
 

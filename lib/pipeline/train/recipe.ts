@@ -14,8 +14,7 @@
  *
  * @module
  */
-import type { GbdtModel } from "../../ml/model.ts";
-import type { ThresholdChoice } from "../../ml/threshold.ts";
+import type { GbdtModel, ThresholdChoice } from "../../ml/mod.ts";
 import type { TrainSettings } from "./params.ts";
 
 /** The payload fields stating what the recipe chose (task result, model record, metrics.json). */

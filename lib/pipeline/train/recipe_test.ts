@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import { predictProba } from "../../ml/predictor.ts";
-import type { GbdtModel } from "../../ml/model.ts";
-import { resolveParams } from "../../ml/booster.ts";
+import { type GbdtModel, predictProba, resolveParams } from "../../ml/mod.ts";
 import {
   calibrateWeighted,
   positiveWeight,
