@@ -25,8 +25,22 @@ export interface Config {
   apiToken: string | null;
   /** `LOG_LEVEL`: debug | info | warn | error, default info. */
   logLevel: "debug" | "info" | "warn" | "error";
-  /** `TASK_MODE`: `queue` (Deno KV queue) or `inprocess`, default queue. */
-  taskMode: "queue" | "inprocess";
+  /**
+   * `TASK_MODE`: `queue` (Deno KV queue), `inprocess`, or `claim` (workers claim PENDING records;
+   * no KV queue needed). Default queue; `claim` when `ROLE` is `api` or `worker` (the only mode
+   * accepted there).
+   */
+  taskMode: "queue" | "inprocess" | "claim";
+  /** `ROLE`: `all` (default: one process does everything), `api` or `worker`. */
+  role: "all" | "api" | "worker";
+  /** `TASK_POLL_MS`: how often claim-mode workers look for work when no watch fires, default 1000. */
+  taskPollMs: number;
+  /** `TASK_STALE_MS`: a running task whose heartbeat is older is recovered, default 15000. */
+  taskStaleMs: number;
+  /** `STORAGE_URL`: `s3://bucket/prefix` for object storage; null = local files under DATA_DIR. */
+  storageUrl: string | null;
+  /** S3 settings: the standard `AWS_*` variables (see `scaleConfig`). */
+  s3: S3Config;
   /** `TASK_RETENTION_HOURS`: finished tasks and their data expire after this, default 168. */
   taskRetentionHours: number;
   /** `MAX_UPLOAD_BYTES`: default 5 GiB. */
@@ -45,6 +59,16 @@ export interface Config {
   trainThreads: number;
 }
 
+/** Object-store settings from the standard AWS variables. */
+export interface S3Config {
+  /** `AWS_REGION` (or `AWS_DEFAULT_REGION`), default us-east-1. */
+  region: string;
+  /** `AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL`: a custom endpoint (path-style is then used). */
+  endpoint: string | null;
+  /** `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`); null = SDK default chain. */
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null;
+}
+
 /** A configuration value is invalid; the message names the variable and the accepted values. */
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
@@ -54,7 +78,8 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
-const TASK_MODES = ["queue", "inprocess"] as const;
+const TASK_MODES = ["queue", "inprocess", "claim"] as const;
+const ROLES = ["all", "api", "worker"] as const;
 
 /**
  * Build the configuration from environment variables (default: the process environment).
@@ -73,7 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     kvPath: get("KV_PATH") ?? `${dataDir.replace(/\/+$/, "")}/kv.sqlite3`,
     apiToken: get("API_TOKEN") ?? null,
     logLevel: oneOf(get, "LOG_LEVEL", LOG_LEVELS, "info"),
-    taskMode: oneOf(get, "TASK_MODE", TASK_MODES, "queue"),
+    ...scaleConfig(get),
     taskRetentionHours: number(get, "TASK_RETENTION_HOURS", 168, { min: 0, exclusiveMin: true }),
     maxUploadBytes: integer(get, "MAX_UPLOAD_BYTES", 5 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
     timestampColumn: get("TIMESTAMP_COLUMN") ?? null,
@@ -94,6 +119,48 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
 }
 
 type Getter = (name: string) => string | undefined;
+
+/** Role, task mode and storage settings (issue 14: object storage and API/worker roles). */
+function scaleConfig(
+  get: Getter,
+): Pick<Config, "role" | "taskMode" | "taskPollMs" | "taskStaleMs" | "storageUrl" | "s3"> {
+  const role = oneOf(get, "ROLE", ROLES, "all");
+  const split = role !== "all";
+  const taskMode = oneOf(get, "TASK_MODE", TASK_MODES, split ? "claim" : "queue");
+  if (split && taskMode !== "claim") {
+    throw new ConfigError("TASK_MODE", `ROLE=${role} needs TASK_MODE=claim, got "${taskMode}"`);
+  }
+  const storageUrl = get("STORAGE_URL") ?? null;
+  if (storageUrl !== null && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(storageUrl)) {
+    throw new ConfigError("STORAGE_URL", `expected s3://bucket[/prefix], got "${storageUrl}"`);
+  }
+  const endpoint = get("AWS_ENDPOINT_URL_S3") ?? get("AWS_ENDPOINT_URL") ?? null;
+  if (endpoint !== null && !/^https?:\/\/./.test(endpoint)) {
+    throw new ConfigError("AWS_ENDPOINT_URL_S3", `expected an http(s) URL, got "${endpoint}"`);
+  }
+  const accessKeyId = get("AWS_ACCESS_KEY_ID"), secretAccessKey = get("AWS_SECRET_ACCESS_KEY");
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new ConfigError(
+      accessKeyId === undefined ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
+      "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set together",
+    );
+  }
+  const sessionToken = get("AWS_SESSION_TOKEN");
+  return {
+    role,
+    taskMode,
+    taskPollMs: integer(get, "TASK_POLL_MS", 1000, 50, 60_000),
+    taskStaleMs: integer(get, "TASK_STALE_MS", 15_000, 1000, 3_600_000),
+    storageUrl,
+    s3: {
+      region: get("AWS_REGION") ?? get("AWS_DEFAULT_REGION") ?? "us-east-1",
+      endpoint,
+      credentials: accessKeyId && secretAccessKey
+        ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }
+        : null,
+    },
+  };
+}
 
 function integer(get: Getter, name: string, fallback: number, min: number, max: number): number {
   const raw = get(name);

@@ -40,6 +40,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     simulationWarmupSeconds: 10,
     simulationRowsPerSecond: 1,
     trainThreads: 2,
+    role: "all",
+    taskPollMs: 1000,
+    taskStaleMs: 15_000,
+    storageUrl: null,
+    s3: { region: "us-east-1", endpoint: null, credentials: null },
     ...overrides,
   };
 }
