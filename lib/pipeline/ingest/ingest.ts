@@ -34,6 +34,7 @@ import {
 } from "./datasets.ts";
 import { encodeSample } from "./sample_blob.ts";
 import { ProfilerFailure, StreamingProfiler } from "./profile_stream.ts";
+import { acceptUploadDeferred } from "./deferred.ts";
 
 /** Task kind of feature selection (implemented in feature_selection.ts). */
 export const SELECT_FEATURES_KIND = "dataset.select_features";
@@ -85,6 +86,8 @@ export async function ingestUpload(
   req: Request,
   opts: IngestOptions = {},
 ): Promise<IngestAccepted> {
+  // ROLE=api: store and answer; validation runs in the worker's task (deferred.ts).
+  if (services.config.role === "api") return await acceptUploadDeferred(services, req);
   const { storage, kv, config } = services;
   const id = crypto.randomUUID();
   const keys = datasetBlobKeys(id);
@@ -184,7 +187,7 @@ async function profileOf(
 }
 
 /** Profile the stored CSV in a worker (a local file), else in this thread from a stream. */
-function profileStored(services: Services, key: string): Promise<ProfileResult> {
+export function profileStored(services: Services, key: string): Promise<ProfileResult> {
   const opts = profileOptions(services);
   const path = services.storage.localPath(key);
   if (path) return profileInWorker(path, opts);
@@ -192,7 +195,7 @@ function profileStored(services: Services, key: string): Promise<ProfileResult> 
 }
 
 /** Content checks beyond row syntax: the data must be usable for a classifier. */
-function checkProfile(p: DatasetProfile): void {
+export function checkProfile(p: DatasetProfile): void {
   if (p.rows === 0) throw new IngestError(422, "The CSV has a header line but no data rows");
   if (p.featureColumns.length === 0) {
     const text = p.textColumns.slice(0, 5).map((c) => `'${c.name}'`).join(", ");
