@@ -16,7 +16,7 @@
  * @module
  */
 import type { Config } from "./config.ts";
-import { isRemoteKv, KvStore } from "./kv.ts";
+import { DEFAULT_KV, isRemoteKv, KvStore } from "./kv.ts";
 import type { Services } from "./services.ts";
 import type { BlobStore } from "./storage/blob_store.ts";
 import { blobRoot, openBlobStore } from "./storage/open_store.ts";
@@ -49,7 +49,7 @@ export async function openServices(
 ): Promise<OpenServices> {
   // Processes sharing one local KV file do not see each other's writes through `watch`: poll.
   const shared = config.role !== "all" && config.kvPath !== ":memory:" &&
-    !isRemoteKv(config.kvPath);
+    config.kvPath !== DEFAULT_KV && !isRemoteKv(config.kvPath);
   const kv = await KvStore.open(config.kvPath, {
     watchPollMs: shared ? Math.min(250, config.taskPollMs) : undefined,
   });

@@ -19,7 +19,10 @@ export interface Config {
   hostname: string;
   /** `DATA_DIR`: local blob storage root, default `./storage`. */
   dataDir: string;
-  /** `KV_PATH`: Deno KV file, default `<DATA_DIR>/kv.sqlite3`; `:memory:` for tests. */
+  /**
+   * `KV_PATH`: Deno KV file, default `<DATA_DIR>/kv.sqlite3` (`:default:` on Deno Deploy);
+   * `:memory:` for tests; `:default:` for the platform's database; a KV Connect URL.
+   */
   kvPath: string;
   /** `API_TOKEN`: when set, API calls need `Authorization: Bearer <token>`. */
   apiToken: string | null;
@@ -95,7 +98,9 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     port: integer(get, "PORT", 8000, 0, 65535),
     hostname: get("HOSTNAME") ?? "0.0.0.0",
     dataDir,
-    kvPath: get("KV_PATH") ?? `${dataDir.replace(/\/+$/, "")}/kv.sqlite3`,
+    // On Deno Deploy (DENO_DEPLOYMENT_ID is set there) the default is the timeline's database.
+    kvPath: get("KV_PATH") ??
+      (get("DENO_DEPLOYMENT_ID") ? ":default:" : `${dataDir.replace(/\/+$/, "")}/kv.sqlite3`),
     apiToken: get("API_TOKEN") ?? null,
     logLevel: oneOf(get, "LOG_LEVEL", LOG_LEVELS, "info"),
     ...scaleConfig(get),

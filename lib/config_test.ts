@@ -119,6 +119,8 @@ Deno.test("loadConfig: roles, claim mode and S3 storage", () => {
   );
   assert.equal(loadConfig({ ROLE: "api" }).taskMode, "claim");
   assert.equal(loadConfig({ TASK_MODE: "claim" }).taskMode, "claim");
+  assert.equal(loadConfig({ DENO_DEPLOYMENT_ID: "abc" }).kvPath, ":default:");
+  assert.equal(loadConfig({ DENO_DEPLOYMENT_ID: "abc", KV_PATH: "/k" }).kvPath, "/k");
   assert.throws(() => loadConfig({ ROLE: "api", TASK_MODE: "queue" }), /TASK_MODE/);
   assert.throws(() => loadConfig({ ROLE: "boss" }), /ROLE/);
   assert.throws(() => loadConfig({ STORAGE_URL: "/var/data" }), /STORAGE_URL/);

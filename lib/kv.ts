@@ -52,15 +52,16 @@ export class KvStore {
 
   /**
    * Open a KV store. `path` is `:memory:` (tests), a file path (its parent directory is created
-   * when missing) or a KV Connect URL (`https://…`, token in `DENO_KV_ACCESS_TOKEN`).
+   * when missing), `:default:` (the platform's database, e.g. on Deno Deploy) or a KV Connect URL (`https://…`, token in `DENO_KV_ACCESS_TOKEN`).
    * `watchPollMs`: poll `watch` at this interval and retry writes refused as "database is
    * locked" (for several processes sharing one SQLite file; see kv_shared_file.ts).
    */
   static async open(path: string, opts: { watchPollMs?: number } = {}): Promise<KvStore> {
-    if (path !== ":memory:" && !isRemoteKv(path)) {
+    if (path !== ":memory:" && path !== DEFAULT_KV && !isRemoteKv(path)) {
       await Deno.mkdir(dirname(path), { recursive: true });
     }
-    const kv = await Deno.openKv(path);
+    // `:default:`: the platform's own database (Deno Deploy: the timeline's KV).
+    const kv = await (path === DEFAULT_KV ? Deno.openKv() : Deno.openKv(path));
     return new KvStore(opts.watchPollMs ? forSharedFile(kv, opts.watchPollMs) : kv, path);
   }
 
@@ -138,6 +139,9 @@ export class KvStore {
     this.raw.close();
   }
 }
+
+/** `KV_PATH` naming the runtime's default database (`Deno.openKv()` without a path). */
+export const DEFAULT_KV = ":default:";
 
 /** True for a KV Connect URL (a remote database) rather than a local file. */
 export function isRemoteKv(path: string): boolean {
