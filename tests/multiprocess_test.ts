@@ -66,7 +66,9 @@ async function json(res: Response) {
   }
 }
 
-function multipart(csv: string): { body: Uint8Array<ArrayBuffer>; headers: Record<string, string> } {
+function multipart(
+  csv: string,
+): { body: Uint8Array<ArrayBuffer>; headers: Record<string, string> } {
   const boundary = crypto.randomUUID();
   const enc = new TextEncoder();
   const body = enc.encode(
