@@ -1,7 +1,9 @@
 /**
  * Entry point: configuration → services (KV, storage, task runner) → pipeline task kinds → web
- * app → HTTP server on `PORT` (default 8000). SIGINT/SIGTERM shut down gracefully: stop
- * accepting requests, let running ones finish (bounded), close the task runner and KV.
+ * app → HTTP server on `LISTEN_HOST`:`PORT` (default 0.0.0.0:8000). SIGINT/SIGTERM shut down
+ * gracefully: stop accepting requests, let running ones finish (bounded), close the task runner
+ * and KV. A repeated signal within `SIGNAL_REPEAT_GRACE_MS` is ignored (a group-wide SIGTERM
+ * reaches both `deno task` and this process, which then gets it twice); a later one exits at once.
  *
  * ```sh
  * deno task start                 # development: routes crawled, islands bundled on demand
@@ -16,9 +18,13 @@ import { recoverPipeline, registerPipelineTasks } from "./lib/pipeline/mod.ts";
 import { createApp } from "./lib/app.ts";
 import { createLogger } from "./lib/api/logging.ts";
 import { serveWorkerHealth } from "./lib/worker_role.ts";
+import { exposureWarning } from "./lib/api/operator_auth.ts";
+import { getLogger, setLogLevel } from "./lib/log.ts";
 
 /** Grace period for in-flight requests (SSE streams never end by themselves). */
 const SHUTDOWN_GRACE_MS = 5000;
+/** A second signal this soon after the first is the same shutdown request, not "exit now". */
+const SIGNAL_REPEAT_GRACE_MS = 2000;
 
 /** Start the service; resolves once it has shut down after a signal. */
 export async function main(env: Record<string, string | undefined> = Deno.env.toObject()) {
@@ -27,11 +33,12 @@ export async function main(env: Record<string, string | undefined> = Deno.env.to
     config = loadConfig(env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(`Configuration error: ${err.message}`);
+      getLogger("config").error(`Configuration error: ${err.message}`);
       Deno.exit(2);
     }
     throw err;
   }
+  setLogLevel(config.logLevel);
   const log = createLogger(config.logLevel);
   const services = await openServices(config);
   registerPipelineTasks(services);
@@ -51,23 +58,31 @@ export async function main(env: Record<string, string | undefined> = Deno.env.to
       onListen: ({ hostname, port }) =>
         log.info(`QC ML worker, health on ${where(hostname, port)}/health (data: ${storage})`),
     })
-    : await (await createApp(services, { logger: log })).listen({
-      ...listen,
-      onListen: ({ hostname, port }) => {
-        log.info(
-          `QC ML service listening on ${where(hostname, port)} (role: ${config.role}, ` +
-            `tasks: ${config.taskMode}, data: ${storage})`,
-        );
-      },
-    });
+    : await createApp(services, { logger: log }).then((app) =>
+      app.listen({
+        ...listen,
+        onListen: ({ hostname, port }) => {
+          log.info(
+            `QC ML service listening on ${where(hostname, port)} (${app.config.mode}, ` +
+              `role: ${config.role}, tasks: ${config.taskMode}, data: ${storage})`,
+          );
+          const warning = exposureWarning(config, hostname);
+          if (warning) log.warn(warning);
+        },
+      })
+    );
 
-  let stopping = false;
+  let stoppingSince: number | null = null;
   const onSignal = (signal: Deno.Signal) => {
-    if (stopping) {
+    if (stoppingSince !== null) {
+      if (performance.now() - stoppingSince < SIGNAL_REPEAT_GRACE_MS) {
+        log.info(`${signal} again: already shutting down`);
+        return;
+      }
       log.warn(`${signal} again: exiting now`);
       Deno.exit(1);
     }
-    stopping = true;
+    stoppingSince = performance.now();
     log.info(`${signal}: shutting down`);
     stop.abort();
   };

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { mulberry32 } from "../lib/data/profile.ts";
+import { Rng } from "../lib/random/mod.ts";
 import { arg } from "./harness.ts";
 
 /** What `generateBoschCsv` wrote. */
@@ -42,11 +42,9 @@ const enc = new TextEncoder();
 /** Write the file; returns what was written. */
 export async function generateBoschCsv(opts: GenOptions): Promise<GeneratedCsv> {
   const t0 = performance.now();
-  const rnd = mulberry32(opts.seed ?? 1);
-  const gauss = () => {
-    const u = 1 - rnd(), v = rnd();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  };
+  const rng = new Rng(opts.seed ?? 1);
+  const rnd = () => rng.next();
+  const gauss = () => rng.gauss();
   // Stations: 4 lines, sizes chosen to total 968 features (Bosch numeric has 968).
   const perLine = [[12, 13, 14], [24, 25], [4, 5], [16, 18]];
   const stationSizes: number[][] = [];

@@ -6,10 +6,7 @@
  *
  * The model is trained by our booster on the synthetic conformance fixture (20 features).
  */
-import { train } from "../lib/ml/booster.ts";
-import { toOnnx } from "../lib/ml/onnx_export.ts";
-import { OnnxScorer } from "../lib/ml/onnx_session.ts";
-import { predictProba, predictProbaColumns } from "../lib/ml/predictor.ts";
+import { OnnxScorer, predictProba, predictProbaColumns, toOnnx, train } from "../lib/ml/mod.ts";
 import { loadFixture } from "../lib/ml/testdata/fixtures.ts";
 
 const nTrees = Number(Deno.args[0] ?? 100), depth = Number(Deno.args[1] ?? 6);

@@ -6,9 +6,7 @@
  *   deno run -A bench/parity_vs_xgboost.ts
  */
 
-import { resolveParams, train } from "../lib/ml/booster.ts";
-import { predictMarginColumns } from "../lib/ml/predictor.ts";
-import { makeClassification } from "../lib/ml/synthetic.ts";
+import { makeClassification, predictMarginColumns, resolveParams, train } from "../lib/ml/mod.ts";
 
 const script = new URL("../scripts/xgb_parity.py", import.meta.url).pathname;
 const cases = [

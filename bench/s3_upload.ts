@@ -113,7 +113,7 @@ async function overHttp(endpoint: string) {
     env: {
       ROLE: "api",
       PORT: String(port),
-      HOSTNAME: "127.0.0.1",
+      LISTEN_HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
       DATA_DIR: dir,
       ...(Deno.args.includes("--local") ? {} : { STORAGE_URL: "s3://bench-http/qc" }),

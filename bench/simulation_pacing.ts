@@ -17,12 +17,11 @@ import { createApp } from "../lib/app.ts";
 import { openServices } from "../lib/bootstrap.ts";
 import { testConfig } from "../lib/testing.ts";
 import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
-import { readPacketRecords, type SimPacketRecord } from "../lib/pipeline/simulation/packets.ts";
+import { readPacketRecords, type SimPacketRecord } from "../lib/pipeline/simulation/mod.ts";
 import { announcePacket } from "../lib/pipeline/simulation/packet_bus.ts";
 import { sseResponse } from "../lib/api/sse.ts";
 import { simulationEvents } from "../lib/api/simulation_stream.ts";
-import { trainInWorker } from "../lib/ml/worker_train.ts";
-import { makeClassification } from "../lib/ml/synthetic.ts";
+import { makeClassification, trainInWorker } from "../lib/ml/mod.ts";
 import { seedSimulation } from "../tests/simulation_fixture.ts";
 
 const INTERVALS = Number(Deno.env.get("SIM_BENCH_INTERVALS") ?? 60);

@@ -19,9 +19,10 @@
  * - file size on disk.
  * Checksums (rows, non-NaN count, sum) of every read must agree across variants.
  *
- * Synthetic table (seeded): timestamps in order over 7 days from 2025-01-01, Float64 Ids,
- * ~0.6 % positives, features in stations of 10 visited with p ≈ 0.2 (a skipped station leaves
- * all its features NaN → ~80 % NaN), values with 3 decimals like the Bosch data.
+ * Synthetic table (`tests/bosch_fixture.ts`, seeded): timestamps in order over 7 days from
+ * 2025-01-01, Float64 Ids, ~0.6 % positives, features in stations of 10 visited with p = 0.2 (a
+ * skipped station leaves all its features NaN → ~80 % NaN), values with 3 decimals like the
+ * Bosch data.
  *
  *     deno run -A bench/table_format.ts [--rows 1183747] [--features 100] [--reps 3] [--keep]
  *       [--variants ours,polars-zstd,...]   # a subset (default: all)
@@ -39,7 +40,7 @@ import {
   openColumnTable,
   writeColumnTable,
 } from "../lib/data/column_table.ts";
-import { mulberry32 } from "../lib/data/profile.ts";
+import { boschFixture } from "../tests/bosch_fixture.ts";
 import { LocalBlobStore } from "../lib/storage/local_store.ts";
 
 const DAY = 86_400_000;
@@ -56,47 +57,24 @@ function arg(name: string, def: string): string {
 
 const featureName = (f: number) => `L${f % 4}_S${Math.floor(f / 10)}_F${f}`;
 
-/** The seeded Bosch-shaped table. */
+/** The seeded Bosch-shaped table (the shared fixture builder, features in stations of 10). */
 function synthesize(rows: number, nF: number): ColumnTableData {
-  const rnd = mulberry32(42);
-  const ids = new Float64Array(rows);
-  const labels = new Uint8Array(rows);
-  const timestamps = new Float64Array(rows);
-  const span = 7 * DAY;
-  let id = 1;
-  for (let i = 0; i < rows; i++) {
-    id += 1 + (rnd() < 0.5 ? 1 : 0);
-    ids[i] = id;
-    labels[i] = rnd() < 0.006 ? 1 : 0;
-    timestamps[i] = T0 + Math.floor((i * span) / rows);
-  }
-  const features = Array.from({ length: nF }, () => new Float32Array(rows));
-  const nStations = Math.ceil(nF / 10);
-  const visitP = Array.from({ length: nStations }, () => 0.1 + rnd() * 0.2); // mean ≈ 0.2
-  const mean = Array.from({ length: nF }, () => (rnd() - 0.5) * 0.4);
-  const scale = Array.from({ length: nF }, () => 0.02 + rnd() * 0.1);
-  const gauss = () => {
-    const u = 1 - rnd(), v = rnd();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  };
-  for (let s = 0; s < nStations; s++) {
-    const fEnd = Math.min(nF, (s + 1) * 10);
-    for (let i = 0; i < rows; i++) {
-      const visited = rnd() < visitP[s];
-      for (let f = s * 10; f < fEnd; f++) {
-        features[f][i] = visited
-          ? Math.round((mean[f] + scale[f] * gauss() + labels[i] * 0.05) * 1000) / 1000
-          : NaN;
-      }
-    }
-  }
+  const t = boschFixture({
+    rows,
+    features: nF,
+    featureName,
+    stationSize: 10,
+    missingRate: () => 0.8,
+    intercept: -7.3,
+    seed: 42,
+  });
   return {
     rows,
-    ids,
-    labels,
-    timestamps,
-    features,
-    featureNames: Array.from({ length: nF }, (_, f) => featureName(f)),
+    ids: t.ids,
+    labels: t.labels,
+    timestamps: t.timestamps,
+    features: t.features,
+    featureNames: t.featureNames,
     idColumn: "Id",
     responseColumn: "Response",
     timestampColumn: TS,

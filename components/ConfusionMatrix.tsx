@@ -45,14 +45,28 @@ function cell(n: number, rowTotal: number, correct: boolean, name: string) {
   );
 }
 
+/** A cell's count, whether the prediction was right, and its name. */
+type Cell = [n: number, correct: boolean, name: string];
+
+/** The row of one actual class: predicted Fail, predicted Pass, total. */
+function row(actual: string, fail: Cell, pass: Cell) {
+  const total = fail[0] + pass[0];
+  return (
+    <tr>
+      <th scope="row">{actual}</th>
+      {cell(fail[0], total, fail[1], fail[2])}
+      {cell(pass[0], total, pass[1], pass[2])}
+      <td class="qc-cm-total">{fmtInt(total)}</td>
+    </tr>
+  );
+}
+
 /** The grid, with row totals and the overall count. */
 export function ConfusionMatrix(
   { matrix, caption = "Confusion matrix (test set)" }: ConfusionMatrixProps,
 ) {
   const { true_positives: tp, false_positives: fp, true_negatives: tn, false_negatives: fn } =
     matrix;
-  const actualFail = tp + fn;
-  const actualPass = tn + fp;
   return (
     <table class="qc-cm">
       <caption>{caption}</caption>
@@ -65,18 +79,8 @@ export function ConfusionMatrix(
         </tr>
       </thead>
       <tbody>
-        <tr>
-          <th scope="row">Fail</th>
-          {cell(tp, actualFail, true, "True positives")}
-          {cell(fn, actualFail, false, "False negatives")}
-          <td class="qc-cm-total">{fmtInt(actualFail)}</td>
-        </tr>
-        <tr>
-          <th scope="row">Pass</th>
-          {cell(fp, actualPass, false, "False positives")}
-          {cell(tn, actualPass, true, "True negatives")}
-          <td class="qc-cm-total">{fmtInt(actualPass)}</td>
-        </tr>
+        {row("Fail", [tp, true, "True positives"], [fn, false, "False negatives"])}
+        {row("Pass", [fp, false, "False positives"], [tn, true, "True negatives"])}
       </tbody>
       <tfoot>
         <tr>

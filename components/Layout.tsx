@@ -10,6 +10,7 @@
  * @module
  */
 import type { ComponentChildren } from "preact";
+import { Alert } from "./Notice.tsx";
 
 /** Navigation entries (path, label). */
 export const NAV: readonly { href: string; label: string }[] = [
@@ -29,13 +30,15 @@ export interface LayoutProps {
   subtitle?: ComponentChildren;
   /** Optional controls shown right of the heading. */
   actions?: ComponentChildren;
+  /** Why the page's data could not be loaded (shown above the content), if it could not. */
+  loadError?: string | null;
   /** URL base path (when mounted under a prefix). */
   basePath?: string;
   children?: ComponentChildren;
 }
 
 export function Layout(
-  { title, current, subtitle, actions, basePath = "", children }: LayoutProps,
+  { title, current, subtitle, actions, loadError, basePath = "", children }: LayoutProps,
 ) {
   return (
     <div class="qc-shell">
@@ -56,6 +59,9 @@ export function Layout(
             </a>
           ))}
         </nav>
+        <form class="qc-logout" method="post" action={`${basePath}/admin/logout`}>
+          <button type="submit" class="qc-nav-link">Log out</button>
+        </form>
       </header>
       <main class="qc-main">
         <div class="qc-page-head">
@@ -65,6 +71,7 @@ export function Layout(
           </div>
           {actions && <div class="qc-actions">{actions}</div>}
         </div>
+        {loadError && <Alert kind="error" title="Some data could not be loaded">{loadError}</Alert>}
         {children}
       </main>
       <footer class="qc-footer">

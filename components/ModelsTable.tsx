@@ -11,7 +11,9 @@
  */
 import { fmtDateTime, fmtInt, fmtNum, fmtPct, shortId } from "../lib/ui/format.ts";
 import type { ModelRow } from "../lib/ui/model_row.ts";
+import { thresholdText } from "../lib/ui/qc_figures.ts";
 import { StatusPill } from "./StatusPill.tsx";
+import { type Column, Table } from "./Table.tsx";
 
 export type { ModelRow };
 
@@ -24,6 +26,22 @@ export const ARTIFACT_LINKS: [string, string][] = [
   ["predictions.json", "predictions"],
 ];
 
+const COLUMNS: Column[] = [
+  { label: "Created" },
+  { label: "Model" },
+  ...["F1", "Recall", "Precision", "ROC AUC", "Threshold", "Trees"].map((label) => ({
+    label,
+    num: true,
+  })),
+  { label: "Download" },
+  { label: "Compare" },
+];
+
+/** Link to the comparison page of `a` and `b`. */
+export function compareHref(a: string, b: string): string {
+  return `/admin/models/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`;
+}
+
 /** Props of `ModelsTable`. */
 export interface ModelsTableProps {
   models: ModelRow[];
@@ -35,53 +53,44 @@ export function ModelsTable({ models, activeId }: ModelsTableProps) {
   if (models.length === 0) {
     return <p class="qc-muted">No model has been trained yet.</p>;
   }
+  // Each model is compared with the active one (the active one with the next model).
+  const ref = activeId ?? models[0].id;
+  const otherThanRef = models.find((m) => m.id !== ref)?.id ?? null;
   return (
-    <div class="qc-table-wrap">
-      <table class="qc-table">
-        <thead>
-          <tr>
-            <th scope="col">Created</th>
-            <th scope="col">Model</th>
-            <th scope="col" class="qc-num">F1</th>
-            <th scope="col" class="qc-num">Recall</th>
-            <th scope="col" class="qc-num">Precision</th>
-            <th scope="col" class="qc-num">ROC AUC</th>
-            <th scope="col" class="qc-num">Threshold</th>
-            <th scope="col" class="qc-num">Trees</th>
-            <th scope="col">Download</th>
-          </tr>
-        </thead>
-        <tbody>
-          {models.map((m) => (
-            <tr key={m.id} class={m.id === activeId ? "qc-row-active" : undefined}>
-              <td>{fmtDateTime(m.created_at)}</td>
-              <td>
-                <code title={m.id}>{shortId(m.id)}</code>
-                {m.id === activeId &&
-                  [" ", <StatusPill key="active" status="ACTIVE" label="active" />]}
-              </td>
-              <td class="qc-num">{fmtNum(m.f1_score, 3)}</td>
-              <td class="qc-num">{fmtPct(m.recall, 1)}</td>
-              <td class="qc-num">{fmtPct(m.precision, 1)}</td>
-              <td class="qc-num">{fmtNum(m.auc_roc, 3)}</td>
-              <td class="qc-num">{fmtNum(m.threshold, 3)}</td>
-              <td class="qc-num">{fmtInt(m.trees)}</td>
-              <td class="qc-links">
-                {ARTIFACT_LINKS.map(([file, text]) => (
-                  <a
-                    key={file}
-                    href={`/models/${encodeURIComponent(m.id)}/artifacts/${file}`}
-                    download={`${shortId(m.id)}-${file}`}
-                  >
-                    {text}
-                  </a>
-                ))}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table columns={COLUMNS}>
+      {models.map((m) => (
+        <tr key={m.id} class={m.id === activeId ? "qc-row-active" : undefined}>
+          <td>{fmtDateTime(m.created_at)}</td>
+          <td>
+            <code title={m.id}>{shortId(m.id)}</code>
+            {m.id === activeId &&
+              [" ", <StatusPill key="active" status="ACTIVE" label="active" />]}
+          </td>
+          <td class="qc-num">{fmtNum(m.f1_score, 3)}</td>
+          <td class="qc-num">{fmtPct(m.recall, 1)}</td>
+          <td class="qc-num">{fmtPct(m.precision, 1)}</td>
+          <td class="qc-num">{fmtNum(m.auc_roc, 3)}</td>
+          <td class="qc-num">{thresholdText(m.threshold)}</td>
+          <td class="qc-num">{fmtInt(m.trees)}</td>
+          <td class="qc-links">
+            {ARTIFACT_LINKS.map(([file, text]) => (
+              <a
+                key={file}
+                href={`/models/${encodeURIComponent(m.id)}/artifacts/${file}`}
+                download={`${shortId(m.id)}-${file}`}
+              >
+                {text}
+              </a>
+            ))}
+          </td>
+          <td>
+            {m.id !== ref
+              ? <a href={compareHref(ref, m.id)}>vs {activeId ? "active" : shortId(ref)}</a>
+              : otherThanRef && <a href={compareHref(ref, otherThanRef)}>vs next</a>}
+          </td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 

@@ -8,6 +8,10 @@ import { FeatureBars } from "./FeatureBars.tsx";
 import { ModelsTable } from "./ModelsTable.tsx";
 import { DatasetsTable } from "./DatasetsTable.tsx";
 import { Alert, EmptyState } from "./Notice.tsx";
+import { Card } from "./Card.tsx";
+import { NumberField } from "./NumberField.tsx";
+import { Layout } from "./Layout.tsx";
+import { Table } from "./Table.tsx";
 
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
 
@@ -101,7 +105,7 @@ Deno.test("ModelsTable: rows, active marker, artifact links; empty note", () => 
     />,
   );
   assert.match(html, /qc-row-active/);
-  assert.match(text(html), /0\.432 50\.0 % 36\.0 % 0\.88 0\.031 120/);
+  assert.match(text(html), /0\.432 50\.0 % 36\.0 % 0\.88 P\(fail\) ≥ 3\.1 % 120/);
   for (
     const f of ["model.onnx", "model.xgb.json", "curves.json", "metrics.json", "predictions.json"]
   ) {
@@ -140,4 +144,82 @@ Deno.test("DatasetsTable: states and errors; empty note", () => {
   assert.match(text(html), /bad\.csv d2 Failed Line 3: bad value/);
   assert.match(text(html), /bosch\.csv d1 Ready active 50,000 2\.00 KB/);
   assert.match(render(<DatasetsTable rows={[]} />), /Nothing has been uploaded/);
+});
+
+Deno.test("Card: heading alone, heading row with an aside (even null), no heading, island marks", () => {
+  assert.equal(
+    render(<Card heading="Upload" headingId="up">body</Card>),
+    '<section class="qc-card" aria-labelledby="up"><h2 id="up">Upload</h2>body</section>',
+  );
+  assert.equal(
+    render(
+      <Card heading="Models" headingId="m" aside={<span>3</span>} class="qc-x" live="off">
+        b
+      </Card>,
+    ),
+    '<section class="qc-card qc-x" aria-labelledby="m" aria-live="off"><div class="qc-card-head">' +
+      '<h2 id="m">Models</h2><span>3</span></div>b</section>',
+  );
+  assert.equal(
+    render(<Card heading="Tasks" aside={null} />),
+    '<section class="qc-card"><div class="qc-card-head"><h2>Tasks</h2></div></section>',
+  );
+  assert.equal(
+    render(<Card island="ModelsList" hydrated={false}>x</Card>),
+    '<section class="qc-card" data-island="ModelsList" data-hydrated="false">x</section>',
+  );
+  assert.match(render(<Card island="A" hydrated />), /data-hydrated="true"/);
+});
+
+Deno.test("NumberField: the text as typed, its limits and label", () => {
+  const html = render(
+    <NumberField
+      label="Warmup (seconds)"
+      name="warmup_seconds"
+      min="0"
+      max="3600"
+      step="1"
+      value="10"
+      disabled
+      onInput={() => {}}
+      width="12rem"
+    />,
+  );
+  assert.equal(
+    html,
+    '<label class="qc-field" style="width:12rem;"><span>Warmup (seconds)</span>' +
+      '<input type="number" min="0" max="3600" step="1" name="warmup_seconds" value="10" disabled/>' +
+      "</label>",
+  );
+});
+
+Deno.test("Layout: the load error above the content, nothing when there is none", () => {
+  const failed = render(
+    <Layout title="Training" current="/admin/training" loadError="KV is gone">
+      <p>content</p>
+    </Layout>,
+  );
+  assert.match(
+    failed,
+    /<\/div><div class="qc-alert qc-alert-error" role="alert"><strong class="qc-alert-title">Some data could not be loaded<\/strong><div class="qc-alert-body">KV is gone<\/div><\/div><p>content<\/p>/,
+  );
+  assert.doesNotMatch(render(<Layout title="T" loadError={null} />), /qc-alert/);
+});
+
+Deno.test("Table: header titles (numeric ones right aligned), body rows, optional wrapper", () => {
+  const html = render(
+    <Table columns={[{ label: "File" }, { label: "Rows", num: true }]}>
+      <tr>
+        <td>a.csv</td>
+        <td class="qc-num">3</td>
+      </tr>
+    </Table>,
+  );
+  assert.equal(
+    html,
+    '<div class="qc-table-wrap"><table class="qc-table"><thead><tr><th scope="col">File</th>' +
+      '<th scope="col" class="qc-num">Rows</th></tr></thead><tbody><tr><td>a.csv</td>' +
+      '<td class="qc-num">3</td></tr></tbody></table></div>',
+  );
+  assert.match(render(<Table columns={[]} wrap={false} />), /^<table class="qc-table">/);
 });

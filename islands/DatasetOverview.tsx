@@ -6,12 +6,13 @@
  * @module
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
-import type { ChartConfiguration } from "chart.js";
-import { useHydrated } from "../lib/ui/hooks.ts";
-import { ApiError, apiGet, listen } from "../lib/ui/api_client.ts";
+import { useIslandMarks } from "../lib/ui/hooks.ts";
+import { apiGet, errorText, listen } from "../lib/ui/api_client.ts";
 import { fmtBytes, fmtDateTime, fmtInt, fmtPct, shortId } from "../lib/ui/format.ts";
 import { COLORS } from "../lib/ui/palette.ts";
+import { rowsPerDayChart } from "../lib/ui/charts.ts";
 import type { DatasetView } from "../lib/ui/types.ts";
+import { Card } from "../components/Card.tsx";
 import { ChartCanvas } from "../components/ChartCanvas.tsx";
 import { FeatureBars } from "../components/FeatureBars.tsx";
 import { StatusPill } from "../components/StatusPill.tsx";
@@ -24,7 +25,7 @@ export interface DatasetOverviewProps {
 
 /** The profile card. */
 export default function DatasetOverview(props: DatasetOverviewProps) {
-  const hydrated = useHydrated();
+  const island = useIslandMarks("DatasetOverview");
   const [dataset, setDataset] = useState<DatasetView | null>(props.dataset);
   const [error, setError] = useState<string | null>(null);
   const [allFeatures, setAllFeatures] = useState(false);
@@ -35,48 +36,28 @@ export default function DatasetOverview(props: DatasetOverviewProps) {
         setDataset(await apiGet<DatasetView>("/dataset"));
         setError(null);
       } catch (err) {
-        setError(err instanceof ApiError ? err.detail : String(err));
+        setError(errorText(err));
       }
     }), []);
 
   const days = useMemo(() => Object.entries(dataset?.profile?.rows_per_day ?? {}).sort(), [
     dataset,
   ]);
-  const config = useMemo<ChartConfiguration>(() => ({
-    type: "bar",
-    data: {
-      labels: days.map(([d]) => d),
-      datasets: [{
-        label: "Rows",
-        data: days.map(([, n]) => n),
-        backgroundColor: COLORS.train,
-        borderRadius: 2,
-      }],
-    },
-    options: {
-      plugins: { legend: { display: false } },
-      scales: {
-        x: { grid: { display: false }, ticks: { maxRotation: 0, autoSkip: true } },
-        y: { beginAtZero: true, title: { display: true, text: "rows" } },
-      },
-    },
-  }), [days]);
+  const config = useMemo(() => rowsPerDayChart(days, { colour: COLORS.train }), [days]);
 
   if (!dataset) {
     return (
-      <section
-        class="qc-card"
-        aria-labelledby="overview-title"
-        data-island="DatasetOverview"
-        data-hydrated={hydrated ? "true" : "false"}
+      <Card
+        heading="Active dataset"
+        headingId="overview-title"
+        {...island}
       >
-        <h2 id="overview-title">Active dataset</h2>
         {error && <Alert kind="error">{error}</Alert>}
         <EmptyState title="No dataset yet">
           Upload a CSV above. Once its features are selected it becomes the active dataset used by
           splits and training.
         </EmptyState>
-      </section>
+      </Card>
     );
   }
 
@@ -85,16 +66,12 @@ export default function DatasetOverview(props: DatasetOverviewProps) {
   const fail = p?.class_counts?.["1"] ?? 0;
   const features = dataset.features ?? [];
   return (
-    <section
-      class="qc-card"
-      aria-labelledby="overview-title"
-      data-island="DatasetOverview"
-      data-hydrated={hydrated ? "true" : "false"}
+    <Card
+      heading="Active dataset"
+      headingId="overview-title"
+      aside={<StatusPill status={dataset.state} />}
+      {...island}
     >
-      <div class="qc-card-head">
-        <h2 id="overview-title">Active dataset</h2>
-        <StatusPill status={dataset.state} />
-      </div>
       {error && <Alert kind="warning">Could not refresh: {error}</Alert>}
       <p class="qc-muted">
         <strong class="qc-strong">{dataset.filename}</strong> · id{" "}
@@ -194,6 +171,6 @@ export default function DatasetOverview(props: DatasetOverviewProps) {
             )}
         </div>
       </div>
-    </section>
+    </Card>
   );
 }

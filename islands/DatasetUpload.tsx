@@ -7,10 +7,11 @@
  * @module
  */
 import { useRef, useState } from "preact/hooks";
-import { ApiError, apiGet, describeDetail, notify, uploadFile } from "../lib/ui/api_client.ts";
-import { useHydrated, usePolling } from "../lib/ui/hooks.ts";
+import { apiGet, describeDetail, errorText, notify, uploadFile } from "../lib/ui/api_client.ts";
+import { useIslandMarks, usePolling } from "../lib/ui/hooks.ts";
 import { fmtBytes, fmtInt } from "../lib/ui/format.ts";
 import type { DatasetView, UploadAccepted } from "../lib/ui/types.ts";
+import { Card } from "../components/Card.tsx";
 import { ProgressBar } from "../components/ProgressBar.tsx";
 import { StatusPill } from "../components/StatusPill.tsx";
 import { Alert } from "../components/Notice.tsx";
@@ -48,7 +49,7 @@ const FINAL = new Set(["READY", "FAILED", "SUCCESS", "FAILURE", "REVOKED"]);
 
 /** The upload form and its status. */
 export default function DatasetUpload({ pending = null }: DatasetUploadProps) {
-  const hydrated = useHydrated();
+  const island = useIslandMarks("DatasetUpload");
   const [file, setFile] = useState<File | null>(null);
   const [phase, setPhase] = useState<Phase>(
     pending ? { kind: "tracking", reply: null, seconds: null } : { kind: "idle" },
@@ -111,7 +112,7 @@ export default function DatasetUpload({ pending = null }: DatasetUploadProps) {
       if (next.state === "READY") notify("qc:dataset-changed", next.id);
       if (FINAL.has(next.state)) notify("qc:dataset-uploaded", next.id);
     } catch (err) {
-      setPollError(err instanceof ApiError ? err.detail : String(err));
+      setPollError(errorText(err));
     }
   }, following ? 1000 : null);
 
@@ -159,7 +160,7 @@ export default function DatasetUpload({ pending = null }: DatasetUploadProps) {
         setPhase({
           kind: "refused",
           status: 0,
-          detail: err instanceof ApiError ? err.detail : String(err),
+          detail: errorText(err),
         });
       }
     } finally {
@@ -173,13 +174,11 @@ export default function DatasetUpload({ pending = null }: DatasetUploadProps) {
   };
 
   return (
-    <section
-      class="qc-card"
-      aria-labelledby="upload-title"
-      data-island="DatasetUpload"
-      data-hydrated={hydrated ? "true" : "false"}
+    <Card
+      heading="Upload a dataset"
+      headingId="upload-title"
+      {...island}
     >
-      <h2 id="upload-title">Upload a dataset</h2>
       <p class="qc-muted">
         CSV with an <code>Id</code>, a <code>Response</code>{" "}
         (0 = pass, 1 = fail) and a timestamp column (<code>synthetic_timestamp</code> or{" "}
@@ -277,6 +276,6 @@ export default function DatasetUpload({ pending = null }: DatasetUploadProps) {
           {pollError && <Alert kind="warning">Could not refresh the status: {pollError}</Alert>}
         </div>
       )}
-    </section>
+    </Card>
   );
 }

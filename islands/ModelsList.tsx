@@ -5,9 +5,10 @@
  * @module
  */
 import { useEffect, useState } from "preact/hooks";
-import { useHydrated } from "../lib/ui/hooks.ts";
-import { ApiError, apiGet, listen } from "../lib/ui/api_client.ts";
+import { useIslandMarks } from "../lib/ui/hooks.ts";
+import { apiGet, errorText, listen } from "../lib/ui/api_client.ts";
 import type { ModelsList as ModelsListData } from "../lib/ui/types.ts";
+import { Card } from "../components/Card.tsx";
 import { ModelsTable } from "../components/ModelsTable.tsx";
 import { type ModelRow, modelRow } from "../lib/ui/model_row.ts";
 import { Alert } from "../components/Notice.tsx";
@@ -19,7 +20,7 @@ export interface ModelsListProps {
 
 /** The models card. */
 export default function ModelsList({ list: initial }: ModelsListProps) {
-  const hydrated = useHydrated();
+  const island = useIslandMarks("ModelsList");
   const [list, setList] = useState(initial);
   const [error, setError] = useState<string | null>(null);
 
@@ -30,23 +31,19 @@ export default function ModelsList({ list: initial }: ModelsListProps) {
         setList({ active_model_id: fresh.active_model_id, models: fresh.models.map(modelRow) });
         setError(null);
       } catch (err) {
-        setError(err instanceof ApiError ? err.detail : String(err));
+        setError(errorText(err));
       }
     }), []);
 
   return (
-    <section
-      class="qc-card"
-      aria-labelledby="models-title"
-      data-island="ModelsList"
-      data-hydrated={hydrated ? "true" : "false"}
+    <Card
+      heading="Models"
+      headingId="models-title"
+      aside={<span class="qc-muted qc-small">{list.models.length} stored</span>}
+      {...island}
     >
-      <div class="qc-card-head">
-        <h2 id="models-title">Models</h2>
-        <span class="qc-muted qc-small">{list.models.length} stored</span>
-      </div>
       {error && <Alert kind="warning">Could not refresh the list: {error}</Alert>}
       <ModelsTable models={list.models} activeId={list.active_model_id} />
-    </section>
+    </Card>
   );
 }

@@ -5,10 +5,11 @@
  * @module
  */
 import { useEffect, useState } from "preact/hooks";
-import { useHydrated } from "../lib/ui/hooks.ts";
-import { ApiError, apiGet, listen } from "../lib/ui/api_client.ts";
+import { useIslandMarks } from "../lib/ui/hooks.ts";
+import { apiGet, errorText, listen } from "../lib/ui/api_client.ts";
 import { type DatasetRow, datasetRow } from "../lib/ui/dataset_row.ts";
 import type { DatasetRecord } from "../lib/ui/types.ts";
+import { Card } from "../components/Card.tsx";
 import { DatasetsTable } from "../components/DatasetsTable.tsx";
 import { Alert } from "../components/Notice.tsx";
 
@@ -20,7 +21,7 @@ export interface RecentUploadsProps {
 
 /** The uploads card. */
 export default function RecentUploads({ rows: initial, limit = 10 }: RecentUploadsProps) {
-  const hydrated = useHydrated();
+  const island = useIslandMarks("RecentUploads");
   const [rows, setRows] = useState(initial);
   const [error, setError] = useState<string | null>(null);
 
@@ -33,7 +34,7 @@ export default function RecentUploads({ rows: initial, limit = 10 }: RecentUploa
         setRows(res.datasets.slice(0, limit).map((d) => datasetRow(d, res.active_id)));
         setError(null);
       } catch (err) {
-        setError(err instanceof ApiError ? err.detail : String(err));
+        setError(errorText(err));
       }
     };
     const offs = [listen("qc:dataset-uploaded", reload), listen("qc:dataset-changed", reload)];
@@ -41,17 +42,14 @@ export default function RecentUploads({ rows: initial, limit = 10 }: RecentUploa
   }, [limit]);
 
   return (
-    <section
-      class="qc-card"
-      aria-labelledby="recent-title"
-      data-island="RecentUploads"
-      data-hydrated={hydrated ? "true" : "false"}
+    <Card
+      heading="Recent uploads"
+      headingId="recent-title"
+      aside={null}
+      {...island}
     >
-      <div class="qc-card-head">
-        <h2 id="recent-title">Recent uploads</h2>
-      </div>
       {error && <Alert kind="warning">Could not refresh the list: {error}</Alert>}
       <DatasetsTable rows={rows} />
-    </section>
+    </Card>
   );
 }

@@ -8,11 +8,11 @@
  * @module
  */
 import { useMemo, useState } from "preact/hooks";
-import type { ChartConfiguration } from "chart.js";
-import { useHydrated } from "../lib/ui/hooks.ts";
+import { useIslandMarks } from "../lib/ui/hooks.ts";
 import { ApiError, apiPost, notify } from "../lib/ui/api_client.ts";
 import { fmtDateTime, fmtInt } from "../lib/ui/format.ts";
 import { COLORS } from "../lib/ui/palette.ts";
+import { rowsPerDayChart } from "../lib/ui/charts.ts";
 import {
   checkInputs,
   defaultWindows,
@@ -26,6 +26,7 @@ import {
 } from "../lib/ui/split_windows.ts";
 import type { SplitResponse } from "../lib/ui/types.ts";
 import type { SplitDatasetInfo, SplitInfo } from "../lib/ui/admin_data.ts";
+import { Card } from "../components/Card.tsx";
 import { ChartCanvas } from "../components/ChartCanvas.tsx";
 import { MetricCard } from "../components/MetricCard.tsx";
 import { Alert, EmptyState } from "../components/Notice.tsx";
@@ -72,7 +73,7 @@ function initialInputs(dataset: SplitDatasetInfo | null, split: SplitInfo | null
 
 /** The split form and result. */
 export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
-  const hydrated = useHydrated();
+  const island = useIslandMarks("SplitForm");
   const [inputs, setInputs] = useState<WindowInputs>(() => initialInputs(dataset, split));
   const [result, setResult] = useState<SplitResult | null>(
     split ? { rows: split.rows, daily: split.daily_distribution, at: split.created_at } : null,
@@ -86,40 +87,15 @@ export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
   const days = useMemo(() => Object.entries(daily).sort(), [daily]);
   const windowsMs = useMemo(() => windowsToMs(inputs), [inputs]);
 
-  const config = useMemo<ChartConfiguration>(() => {
-    const colour = (day: string) => {
-      const w = windowOfDay(day, windowsMs);
-      return w ? COLORS[w] : COLORS.outside;
-    };
-    return {
-      type: "bar",
-      data: {
-        labels: days.map(([d]) => d),
-        datasets: [{
-          label: "Rows",
-          data: days.map(([, n]) => n),
-          backgroundColor: days.map(([d]) => colour(d)),
-          borderRadius: 2,
-        }],
+  const config = useMemo(() => {
+    const windowOf = (day: string) => windowOfDay(day, windowsMs);
+    return rowsPerDayChart(days, {
+      colour: days.map(([d]) => COLORS[windowOf(d) ?? "outside"]),
+      afterLabel: (day) => {
+        const w = windowOf(day);
+        return w ? `window: ${TITLES[w].toLowerCase()}` : "outside every window";
       },
-      options: {
-        plugins: {
-          legend: { display: false },
-          tooltip: {
-            callbacks: {
-              afterLabel: (item) => {
-                const w = windowOfDay(String(item.label), windowsMs);
-                return w ? `window: ${TITLES[w].toLowerCase()}` : "outside every window";
-              },
-            },
-          },
-        },
-        scales: {
-          x: { grid: { display: false }, ticks: { maxRotation: 0, autoSkip: true } },
-          y: { beginAtZero: true, title: { display: true, text: "rows" } },
-        },
-      },
-    };
+    });
   }, [days, windowsMs]);
 
   function set(name: WindowName, which: "start" | "end", value: string) {
@@ -180,16 +156,14 @@ export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
   }
 
   return (
-    <section
-      class="qc-card"
-      aria-labelledby="split-title"
-      data-island="SplitForm"
-      data-hydrated={hydrated ? "true" : "false"}
+    <Card
+      heading="1 · Split by date"
+      headingId="split-title"
+      aside={result?.at && (
+        <span class="qc-muted qc-small">last split {fmtDateTime(result.at)}</span>
+      )}
+      {...island}
     >
-      <div class="qc-card-head">
-        <h2 id="split-title">1 · Split by date</h2>
-        {result?.at && <span class="qc-muted qc-small">last split {fmtDateTime(result.at)}</span>}
-      </div>
       {!dataset && !blocked && (
         <EmptyState
           title="No dataset yet"
@@ -294,6 +268,6 @@ export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
           </ul>
         </>
       )}
-    </section>
+    </Card>
   );
 }

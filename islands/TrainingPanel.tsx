@@ -7,11 +7,11 @@
  * @module
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
-import type { ChartConfiguration, ChartDataset } from "chart.js";
-import { ApiError, apiGet, apiPost, listen, notify } from "../lib/ui/api_client.ts";
-import { useHydrated, usePolling } from "../lib/ui/hooks.ts";
+import { apiGet, errorText, listen, notify } from "../lib/ui/api_client.ts";
+import { isFinalTask, startTask } from "../lib/ui/task_start.ts";
+import { useIslandMarks, usePolling } from "../lib/ui/hooks.ts";
 import { fmtDateTime, fmtInt, fmtNum, fmtPct, shortId } from "../lib/ui/format.ts";
-import { COLORS } from "../lib/ui/palette.ts";
+import { learningCurveChart } from "../lib/ui/charts.ts";
 import {
   curvesFrom,
   type TrainingCurves,
@@ -19,10 +19,13 @@ import {
   viewFromResult,
 } from "../lib/ui/training_view.ts";
 import type { TaskStatus, TrainResult } from "../lib/ui/types.ts";
+import { Card } from "../components/Card.tsx";
 import { ChartCanvas } from "../components/ChartCanvas.tsx";
 import { ConfusionMatrix } from "../components/ConfusionMatrix.tsx";
 import { FeatureBars } from "../components/FeatureBars.tsx";
 import { MetricCard } from "../components/MetricCard.tsx";
+import { QcFigures } from "../components/QcFigures.tsx";
+import { thresholdText } from "../lib/ui/qc_figures.ts";
 import { ProgressBar } from "../components/ProgressBar.tsx";
 import { StatusPill } from "../components/StatusPill.tsx";
 import { Alert, EmptyState } from "../components/Notice.tsx";
@@ -37,72 +40,9 @@ export interface TrainingPanelProps {
   model: TrainingView | null;
 }
 
-const FINAL = new Set(["SUCCESS", "FAILURE", "REVOKED"]);
-
-function lineConfig(
-  title: string,
-  train: { x: number; y: number }[],
-  valid: { x: number; y: number }[] | undefined,
-  yLabel: string,
-  best: number | null,
-): ChartConfiguration {
-  const datasets: ChartDataset<"line", { x: number; y: number }[]>[] = [
-    {
-      label: `Training ${title}`,
-      data: train,
-      borderColor: COLORS.trainCurve,
-      backgroundColor: COLORS.trainCurve,
-      pointRadius: 0,
-      borderWidth: 2,
-      tension: 0.15,
-    },
-  ];
-  if (valid?.length) {
-    datasets.push({
-      label: `Validation ${title}`,
-      data: valid,
-      borderColor: COLORS.validCurve,
-      backgroundColor: COLORS.validCurve,
-      pointRadius: 0,
-      borderWidth: 2,
-      tension: 0.15,
-    });
-  }
-  return {
-    type: "line",
-    data: { datasets },
-    options: {
-      parsing: false,
-      normalized: true,
-      interaction: { mode: "nearest", axis: "x", intersect: false },
-      plugins: {
-        legend: { position: "bottom", labels: { boxWidth: 12 } },
-        tooltip: {
-          callbacks: {
-            title: (items) => {
-              const x = items[0]?.parsed.x;
-              return x === undefined || x === null
-                ? ""
-                : `round ${x}${best !== null && x === best ? " (best)" : ""}`;
-            },
-          },
-        },
-      },
-      scales: {
-        x: {
-          type: "linear",
-          title: { display: true, text: "boosting round" },
-          ticks: { precision: 0 },
-        },
-        y: { title: { display: true, text: yLabel } },
-      },
-    },
-  };
-}
-
 /** The training panel. */
 export default function TrainingPanel(props: TrainingPanelProps) {
-  const hydrated = useHydrated();
+  const island = useIslandMarks("TrainingPanel");
   const [hasSplit, setHasSplit] = useState(props.hasSplit);
   const [task, setTask] = useState<TaskStatus | null>(props.task);
   const [view, setView] = useState<TrainingView | null>(() => {
@@ -116,7 +56,7 @@ export default function TrainingPanel(props: TrainingPanelProps) {
   const [pollError, setPollError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
 
-  const running = task !== null && !FINAL.has(task.status);
+  const running = task !== null && !isFinalTask(task.status);
 
   useEffect(() => listen("qc:split-changed", () => setHasSplit(true)), []);
 
@@ -150,31 +90,18 @@ export default function TrainingPanel(props: TrainingPanelProps) {
         notify("qc:models-changed");
       }
     } catch (err) {
-      setPollError(err instanceof ApiError ? err.detail : String(err));
+      setPollError(errorText(err));
     }
   }, running ? 1000 : null);
 
   async function start() {
     setStarting(true);
     setStartError(null);
-    try {
-      const { task_id } = await apiPost<{ task_id: string }>("/process/train/start");
-      setTask({ task_id, status: "PENDING", progress: null, result: null });
-    } catch (err) {
-      if (err instanceof ApiError) {
-        const running = (err.body as { task_id?: unknown } | null)?.task_id;
-        if (err.status === 409 && typeof running === "string") {
-          // A run is already going on: follow it instead.
-          setTask({ task_id: running, status: "PROGRESS", progress: null, result: null });
-        } else {
-          setStartError(`${err.status ? `HTTP ${err.status}: ` : ""}${err.detail}`);
-        }
-      } else {
-        setStartError(String(err));
-      }
-    } finally {
-      setStarting(false);
-    }
+    // A 409 means a run is already going on: follow it instead.
+    const outcome = await startTask("/process/train/start");
+    if (outcome.kind === "refused") setStartError(outcome.message);
+    else setTask(outcome.task);
+    setStarting(false);
   }
 
   const progress = task?.progress ?? null;
@@ -183,16 +110,12 @@ export default function TrainingPanel(props: TrainingPanelProps) {
 
   return (
     <>
-      <section
-        class="qc-card"
-        aria-labelledby="train-title"
-        data-island="TrainingPanel"
-        data-hydrated={hydrated ? "true" : "false"}
+      <Card
+        heading="2 · Train a model"
+        headingId="train-title"
+        aside={task && <StatusPill status={task.status} />}
+        {...island}
       >
-        <div class="qc-card-head">
-          <h2 id="train-title">2 · Train a model</h2>
-          {task && <StatusPill status={task.status} />}
-        </div>
         <p class="qc-muted">
           Gradient-boosted trees on the training window; the last part of that window is held out to
           stop early and to tune the decision threshold, and the metrics are measured on the test
@@ -235,30 +158,26 @@ export default function TrainingPanel(props: TrainingPanelProps) {
         )}
         {task?.status === "REVOKED" && <Alert kind="info">The training run was stopped.</Alert>}
         {pollError && <Alert kind="warning">Could not refresh the status: {pollError}</Alert>}
-      </section>
+      </Card>
 
-      <section
-        class="qc-card"
-        aria-labelledby="results-title"
-        data-island="TrainingPanel"
-        data-hydrated={hydrated ? "true" : "false"}
+      <Card
+        heading="Model results"
+        headingId="results-title"
+        aside={view?.model_id && (
+          <span class="qc-muted qc-small">
+            model <code title={view.model_id}>{shortId(view.model_id)}</code>
+            {view.created_at && ` · ${fmtDateTime(view.created_at)}`}
+          </span>
+        )}
+        {...island}
       >
-        <div class="qc-card-head">
-          <h2 id="results-title">Model results</h2>
-          {view?.model_id && (
-            <span class="qc-muted qc-small">
-              model <code title={view.model_id}>{shortId(view.model_id)}</code>
-              {view.created_at && ` · ${fmtDateTime(view.created_at)}`}
-            </span>
-          )}
-        </div>
         {view ? <Results view={view} /> : (
           <EmptyState title="No model yet">
             Split the data and start a training run; the test-set metrics, learning curves and
             confusion matrix appear here.
           </EmptyState>
         )}
-      </section>
+      </Card>
     </>
   );
 }
@@ -268,17 +187,28 @@ function Results({ view }: { view: TrainingView }) {
   const curves: TrainingCurves | null = view.curves;
   const best = view.best_iteration;
   const loss = useMemo(
-    () => curves && lineConfig("loss", curves.train_loss, curves.validation_loss, "log loss", best),
+    () =>
+      curves &&
+      learningCurveChart("loss", curves.train_loss, curves.validation_loss, "log loss", best),
     [curves, best],
   );
   const acc = useMemo(
     () =>
       curves &&
-      lineConfig("accuracy", curves.train_accuracy, curves.validation_accuracy, "accuracy", best),
+      learningCurveChart(
+        "accuracy",
+        curves.train_accuracy,
+        curves.validation_accuracy,
+        "accuracy",
+        best,
+      ),
     [curves, best],
   );
   return (
     <>
+      <h3>Quality control (test set)</h3>
+      <QcFigures matrix={view.confusion} />
+      <h3>Classifier metrics</h3>
       <div class="qc-metrics">
         <MetricCard label="Accuracy" value={fmtPct(m.accuracy)} />
         <MetricCard
@@ -295,7 +225,11 @@ function Results({ view }: { view: TrainingView }) {
         <MetricCard label="F1" value={fmtNum(m.f1_score, 3)} />
         <MetricCard label="MCC" value={fmtNum(m.mcc, 3)} />
         <MetricCard label="ROC AUC" value={fmtNum(m.auc_roc, 3)} />
-        <MetricCard label="Threshold" value={fmtNum(m.threshold, 3)} hint="on P(fail)" />
+        <MetricCard
+          label="Threshold"
+          value={thresholdText(m.threshold)}
+          hint="called Fail at or above"
+        />
       </div>
       <p class="qc-muted qc-small">
         {[
@@ -311,20 +245,18 @@ function Results({ view }: { view: TrainingView }) {
       {loss && acc
         ? (
           <div class="qc-two">
-            <div>
-              <h3>Loss per round</h3>
-              <ChartCanvas
-                label="Log loss per boosting round, training and validation"
-                config={loss}
-              />
-            </div>
-            <div>
-              <h3>Accuracy per round</h3>
-              <ChartCanvas
-                label="Accuracy per boosting round, training and validation"
-                config={acc}
-              />
-            </div>
+            {[
+              ["Loss per round", "Log loss", loss] as const,
+              ["Accuracy per round", "Accuracy", acc] as const,
+            ].map(([title, what, config]) => (
+              <div key={title}>
+                <h3>{title}</h3>
+                <ChartCanvas
+                  label={`${what} per boosting round, training and validation`}
+                  config={config}
+                />
+              </div>
+            ))}
           </div>
         )
         : <p class="qc-muted">Learning curves are loading or not available.</p>}

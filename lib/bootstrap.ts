@@ -65,6 +65,7 @@ export async function openServices(
       staleMs: config.taskStaleMs,
       heartbeatMs: Math.min(2000, Math.floor(config.taskStaleMs / 4)),
       claim: { pollMs: config.taskPollMs, execute: config.role !== "api" },
+      maxAttempts: config.taskMaxAttempts,
       ...opts.tasks,
       mode: config.taskMode,
       retentionHours: config.taskRetentionHours,

@@ -10,12 +10,16 @@
  *
  * @module
  */
+import { z } from "zod";
 
 /** The whole configuration. Every field has a default (see `loadConfig`). */
 export interface Config {
   /** `PORT`, default 8000. */
   port: number;
-  /** `HOSTNAME`, default `0.0.0.0`. */
+  /**
+   * `LISTEN_HOST`, default `0.0.0.0`. Not `HOSTNAME`: containers and shells export that with the
+   * machine's name, which must not change the bind address.
+   */
   hostname: string;
   /** `DATA_DIR`: local blob storage root, default `./storage`. */
   dataDir: string;
@@ -42,7 +46,7 @@ export interface Config {
   taskStaleMs: number;
   /** `STORAGE_URL`: `s3://bucket/prefix` for object storage; null = local files under DATA_DIR. */
   storageUrl: string | null;
-  /** S3 settings: the standard `AWS_*` variables (see `scaleConfig`). */
+  /** S3 settings: the standard `AWS_*` variables. */
   s3: S3Config;
   /** `TASK_RETENTION_HOURS`: finished tasks and their data expire after this, default 168. */
   taskRetentionHours: number;
@@ -60,6 +64,20 @@ export interface Config {
   simulationRowsPerSecond: number;
   /** `TRAIN_THREADS`: worker threads for histogram building, default 2. */
   trainThreads: number;
+  /** `OPERATOR_PASSWORD`: admin login password (default: the `API_TOKEN`). */
+  operatorPassword: string | null;
+  /** `SESSION_SECRET`: HMAC key of admin sessions (default: derived from the password/token). */
+  sessionSecret: string | null;
+  /** `SESSION_TTL_HOURS`: admin session lifetime, default 12. */
+  sessionTtlHours: number;
+  /** `TRUST_PROXY`: honour `X-Forwarded-Proto`/`-Host` (behind a TLS proxy), default false. */
+  trustProxy: boolean;
+  /** `UPLOAD_IDLE_SECONDS`: an upload receiving no byte for this long fails, default 120. */
+  uploadIdleTimeoutSeconds: number;
+  /** `MAX_CONCURRENT_UPLOADS`: uploads received at once; more get 503, default 4. */
+  maxConcurrentUploads: number;
+  /** `TASK_MAX_ATTEMPTS`: runs of a resumable task before it ends as FAILURE, default 3. */
+  taskMaxAttempts: number;
 }
 
 /** Object-store settings from the standard AWS variables. */
@@ -84,138 +102,153 @@ const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 const TASK_MODES = ["queue", "inprocess", "claim"] as const;
 const ROLES = ["all", "api", "worker"] as const;
 
+/** An integer variable in [min, max]; signs allowed, no exponent or fraction. */
+function integer(min: number, max: number) {
+  const range = `expected an integer from ${min} to ${max}`;
+  return z.string().regex(/^[+-]?\d+$/, "expected an integer").transform(Number)
+    .pipe(z.int(range).min(min, range).max(max, range));
+}
+
+/**
+ * A decimal number variable. `Number()` alone would accept "0x10" and "Infinity"; a config
+ * value should be a plain decimal.
+ */
+function decimal(range: { min?: number; exclusiveMin?: boolean; max?: number }) {
+  const { min, exclusiveMin = false, max } = range;
+  const low = min === undefined ? "" : exclusiveMin ? `> ${min}` : `>= ${min}`;
+  const high = max === undefined ? "" : `<= ${max}`;
+  const expected = `expected a number ${[low, high].filter(Boolean).join(" and ")}`;
+  // Out of double range ("1e400") parses to Infinity, which z.number() rejects as not a number.
+  let value = z.number("expected a number");
+  if (min !== undefined) value = exclusiveMin ? value.gt(min, expected) : value.gte(min, expected);
+  if (max !== undefined) value = value.lte(max, expected);
+  return z.string().regex(/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/, "expected a number")
+    .transform(Number).pipe(value);
+}
+
+/** One of `allowed`, case-insensitive. */
+function oneOf<const T extends readonly [string, ...string[]]>(allowed: T) {
+  return z.string().toLowerCase().pipe(z.enum(allowed, `expected one of ${allowed.join(", ")}`));
+}
+
+/** A yes/no variable: 1/true/yes/on or 0/false/no/off, case-insensitive. */
+function boolean() {
+  const expected = "expected true or false";
+  return z.string().toLowerCase()
+    .pipe(z.enum(["1", "true", "yes", "on", "0", "false", "no", "off"], expected))
+    .transform((v) => ["1", "true", "yes", "on"].includes(v));
+}
+
+/**
+ * The environment, variable by variable. Keys are the variable names, so a failed check's path
+ * names the variable; messages say what is expected and `loadConfig` appends what was given.
+ */
+const EnvSchema = z.object({
+  PORT: integer(0, 65535).default(8000),
+  // Not HOSTNAME: containers and shells export that with the machine's name.
+  LISTEN_HOST: z.string().default("0.0.0.0"),
+  DATA_DIR: z.string().default("./storage"),
+  KV_PATH: z.string().optional(),
+  API_TOKEN: z.string().optional(),
+  LOG_LEVEL: oneOf(LOG_LEVELS).default("info"),
+  // Default depends on ROLE (claim when split), so resolved in loadConfig.
+  TASK_MODE: oneOf(TASK_MODES).optional(),
+  ROLE: oneOf(ROLES).default("all"),
+  TASK_POLL_MS: integer(50, 60_000).default(1000),
+  TASK_STALE_MS: integer(1000, 3_600_000).default(15_000),
+  STORAGE_URL: z.string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, "expected s3://bucket[/prefix]")
+    .optional(),
+  AWS_REGION: z.string().optional(),
+  AWS_DEFAULT_REGION: z.string().optional(),
+  AWS_ENDPOINT_URL_S3: z.string().regex(/^https?:\/\/./, "expected an http(s) URL").optional(),
+  AWS_ENDPOINT_URL: z.string().regex(/^https?:\/\/./, "expected an http(s) URL").optional(),
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  AWS_SESSION_TOKEN: z.string().optional(),
+  // Set by Deno Deploy; there the default KV is the timeline's database.
+  DENO_DEPLOYMENT_ID: z.string().optional(),
+  TASK_RETENTION_HOURS: decimal({ min: 0, exclusiveMin: true }).default(168),
+  MAX_UPLOAD_BYTES: integer(1, Number.MAX_SAFE_INTEGER).default(5 * 1024 ** 3),
+  TIMESTAMP_COLUMN: z.string().optional(),
+  TOP_FEATURES: integer(1, 100_000).default(100),
+  SPLIT_SAMPLE_FRACTION: decimal({ min: 0, exclusiveMin: true, max: 1 }).default(1),
+  SIMULATION_WARMUP_SECONDS: decimal({ min: 0 }).default(10),
+  SIMULATION_ROWS_PER_SECOND: decimal({ min: 0, exclusiveMin: true, max: 100_000 }).default(1),
+  TRAIN_THREADS: integer(1, 256).default(2),
+  OPERATOR_PASSWORD: z.string().optional(),
+  SESSION_SECRET: z.string().optional(),
+  SESSION_TTL_HOURS: decimal({ min: 0, exclusiveMin: true }).default(12),
+  TRUST_PROXY: boolean().default(false),
+  UPLOAD_IDLE_SECONDS: decimal({ min: 0, exclusiveMin: true }).default(120),
+  MAX_CONCURRENT_UPLOADS: integer(1, 10_000).default(4),
+  TASK_MAX_ATTEMPTS: integer(1, 1000).default(3),
+});
+
 /**
  * Build the configuration from environment variables (default: the process environment).
  * Empty strings count as unset. Throws `ConfigError` naming the variable on an invalid value.
  */
 export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
-  const get = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value === undefined || value === "" ? undefined : value;
-  };
-  const dataDir = get("DATA_DIR") ?? "./storage";
-  return {
-    port: integer(get, "PORT", 8000, 0, 65535),
-    hostname: get("HOSTNAME") ?? "0.0.0.0",
-    dataDir,
-    // On Deno Deploy (DENO_DEPLOYMENT_ID is set there) the default is the timeline's database.
-    kvPath: get("KV_PATH") ??
-      (get("DENO_DEPLOYMENT_ID") ? ":default:" : `${dataDir.replace(/\/+$/, "")}/kv.sqlite3`),
-    apiToken: get("API_TOKEN") ?? null,
-    logLevel: oneOf(get, "LOG_LEVEL", LOG_LEVELS, "info"),
-    ...scaleConfig(get),
-    taskRetentionHours: number(get, "TASK_RETENTION_HOURS", 168, { min: 0, exclusiveMin: true }),
-    maxUploadBytes: integer(get, "MAX_UPLOAD_BYTES", 5 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
-    timestampColumn: get("TIMESTAMP_COLUMN") ?? null,
-    topFeatures: integer(get, "TOP_FEATURES", 100, 1, 100_000),
-    splitSampleFraction: number(get, "SPLIT_SAMPLE_FRACTION", 1, {
-      min: 0,
-      exclusiveMin: true,
-      max: 1,
-    }),
-    simulationWarmupSeconds: number(get, "SIMULATION_WARMUP_SECONDS", 10, { min: 0 }),
-    simulationRowsPerSecond: number(get, "SIMULATION_ROWS_PER_SECOND", 1, {
-      min: 0,
-      exclusiveMin: true,
-      max: 100_000,
-    }),
-    trainThreads: integer(get, "TRAIN_THREADS", 2, 1, 256),
-  };
-}
-
-type Getter = (name: string) => string | undefined;
-
-/** Role, task mode and storage settings (issue 14: object storage and API/worker roles). */
-function scaleConfig(
-  get: Getter,
-): Pick<Config, "role" | "taskMode" | "taskPollMs" | "taskStaleMs" | "storageUrl" | "s3"> {
-  const role = oneOf(get, "ROLE", ROLES, "all");
-  const split = role !== "all";
-  const taskMode = oneOf(get, "TASK_MODE", TASK_MODES, split ? "claim" : "queue");
+  const given: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(env)) given[name] = value?.trim() || undefined;
+  const parsed = EnvSchema.safeParse(given);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue.path[0]);
+    throw new ConfigError(variable, `${issue.message}, got "${given[variable]}"`);
+  }
+  const vars = parsed.data;
+  const split = vars.ROLE !== "all";
+  const taskMode = vars.TASK_MODE ?? (split ? "claim" : "queue");
   if (split && taskMode !== "claim") {
-    throw new ConfigError("TASK_MODE", `ROLE=${role} needs TASK_MODE=claim, got "${taskMode}"`);
+    throw new ConfigError(
+      "TASK_MODE",
+      `ROLE=${vars.ROLE} needs TASK_MODE=claim, got "${taskMode}"`,
+    );
   }
-  const storageUrl = get("STORAGE_URL") ?? null;
-  if (storageUrl !== null && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(storageUrl)) {
-    throw new ConfigError("STORAGE_URL", `expected s3://bucket[/prefix], got "${storageUrl}"`);
-  }
-  const endpoint = get("AWS_ENDPOINT_URL_S3") ?? get("AWS_ENDPOINT_URL") ?? null;
-  if (endpoint !== null && !/^https?:\/\/./.test(endpoint)) {
-    throw new ConfigError("AWS_ENDPOINT_URL_S3", `expected an http(s) URL, got "${endpoint}"`);
-  }
-  const accessKeyId = get("AWS_ACCESS_KEY_ID"), secretAccessKey = get("AWS_SECRET_ACCESS_KEY");
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = vars;
   if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
     throw new ConfigError(
       accessKeyId === undefined ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
       "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set together",
     );
   }
-  const sessionToken = get("AWS_SESSION_TOKEN");
+  const sessionToken = vars.AWS_SESSION_TOKEN;
   return {
-    role,
+    port: vars.PORT,
+    hostname: vars.LISTEN_HOST,
+    dataDir: vars.DATA_DIR,
+    kvPath: vars.KV_PATH ??
+      (vars.DENO_DEPLOYMENT_ID ? ":default:" : `${vars.DATA_DIR.replace(/\/+$/, "")}/kv.sqlite3`),
+    apiToken: vars.API_TOKEN ?? null,
+    logLevel: vars.LOG_LEVEL,
     taskMode,
-    taskPollMs: integer(get, "TASK_POLL_MS", 1000, 50, 60_000),
-    taskStaleMs: integer(get, "TASK_STALE_MS", 15_000, 1000, 3_600_000),
-    storageUrl,
+    role: vars.ROLE,
+    taskPollMs: vars.TASK_POLL_MS,
+    taskStaleMs: vars.TASK_STALE_MS,
+    storageUrl: vars.STORAGE_URL ?? null,
     s3: {
-      region: get("AWS_REGION") ?? get("AWS_DEFAULT_REGION") ?? "us-east-1",
-      endpoint,
+      region: vars.AWS_REGION ?? vars.AWS_DEFAULT_REGION ?? "us-east-1",
+      endpoint: vars.AWS_ENDPOINT_URL_S3 ?? vars.AWS_ENDPOINT_URL ?? null,
       credentials: accessKeyId && secretAccessKey
         ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }
         : null,
     },
+    taskRetentionHours: vars.TASK_RETENTION_HOURS,
+    maxUploadBytes: vars.MAX_UPLOAD_BYTES,
+    timestampColumn: vars.TIMESTAMP_COLUMN ?? null,
+    topFeatures: vars.TOP_FEATURES,
+    splitSampleFraction: vars.SPLIT_SAMPLE_FRACTION,
+    simulationWarmupSeconds: vars.SIMULATION_WARMUP_SECONDS,
+    simulationRowsPerSecond: vars.SIMULATION_ROWS_PER_SECOND,
+    trainThreads: vars.TRAIN_THREADS,
+    operatorPassword: vars.OPERATOR_PASSWORD ?? null,
+    sessionSecret: vars.SESSION_SECRET ?? null,
+    sessionTtlHours: vars.SESSION_TTL_HOURS,
+    trustProxy: vars.TRUST_PROXY,
+    uploadIdleTimeoutSeconds: vars.UPLOAD_IDLE_SECONDS,
+    maxConcurrentUploads: vars.MAX_CONCURRENT_UPLOADS,
+    taskMaxAttempts: vars.TASK_MAX_ATTEMPTS,
   };
-}
-
-function integer(get: Getter, name: string, fallback: number, min: number, max: number): number {
-  const raw = get(name);
-  if (raw === undefined) return fallback;
-  if (!/^[+-]?\d+$/.test(raw)) {
-    throw new ConfigError(name, `expected an integer, got "${raw}"`);
-  }
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, `expected an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-function number(
-  get: Getter,
-  name: string,
-  fallback: number,
-  range: { min?: number; exclusiveMin?: boolean; max?: number },
-): number {
-  const raw = get(name);
-  if (raw === undefined) return fallback;
-  // Number("") and Number("0x10") are accepted by JS; a config value should be a plain decimal.
-  const value = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isFinite(value)) throw new ConfigError(name, `expected a number, got "${raw}"`);
-  const { min, exclusiveMin = false, max } = range;
-  const tooLow = min !== undefined && (exclusiveMin ? value <= min : value < min);
-  const tooHigh = max !== undefined && value > max;
-  if (tooLow || tooHigh) {
-    const low = min === undefined ? "" : exclusiveMin ? `> ${min}` : `>= ${min}`;
-    const high = max === undefined ? "" : `<= ${max}`;
-    throw new ConfigError(
-      name,
-      `expected a number ${[low, high].filter(Boolean).join(" and ")}, got "${raw}"`,
-    );
-  }
-  return value;
-}
-
-function oneOf<T extends string>(
-  get: Getter,
-  name: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  const raw = get(name);
-  if (raw === undefined) return fallback;
-  const value = raw.toLowerCase();
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError(name, `expected one of ${allowed.join(", ")}, got "${raw}"`);
-  }
-  return value as T;
 }

@@ -45,6 +45,13 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     taskStaleMs: 15_000,
     storageUrl: null,
     s3: { region: "us-east-1", endpoint: null, credentials: null },
+    operatorPassword: null,
+    sessionSecret: null,
+    sessionTtlHours: 12,
+    trustProxy: false,
+    uploadIdleTimeoutSeconds: 120,
+    maxConcurrentUploads: 4,
+    taskMaxAttempts: 3,
     ...overrides,
   };
 }
@@ -74,5 +81,27 @@ export async function withTestServices<T = void>(
     }
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/**
+ * Poll `cond` every `everyMs` until it holds; throws after `timeoutMs` naming `what`, so a test
+ * waiting for a state never hangs.
+ *
+ * @example
+ * ```ts
+ * await pollUntil(async () => (await tasks.get(id))?.state === "PROGRESS", "task in PROGRESS");
+ * ```
+ */
+export async function pollUntil(
+  cond: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+  everyMs = 10,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -5,6 +5,9 @@
  */
 import type { PageProps } from "fresh";
 
+/** Stylesheets by concern, in cascade order (linked in parallel, not chained with `@import`). */
+const STYLESHEETS = ["base", "panels", "controls", "pages"];
+
 const TITLES: Record<string, string> = {
   "/admin": "Dashboard",
   "/admin/datasets": "Datasets",
@@ -25,7 +28,9 @@ export default function App({ Component, url, config }: PageProps) {
         <meta name="fresh-base-path" content={base} />
         <title>{section ? `${section} · QC ML Service` : "QC ML Service"}</title>
         <link rel="icon" href="data:," />
-        <link rel="stylesheet" href={`${base}/styles.css`} />
+        {STYLESHEETS.map((name) => (
+          <link key={name} rel="stylesheet" href={`${base}/css/${name}.css`} />
+        ))}
       </head>
       <body>
         <Component />

@@ -4,7 +4,8 @@
  * (islands hydrate, no console errors), then a CSV upload through the file input (progress,
  * 202, feature selection followed to READY), the date split with the default windows, a
  * training run followed to its results, and a live simulation (SSE) stopped by the button,
- * ending with its summary. Screenshots of every step go to `$UI_SHOTS_DIR` (kept) or a temp
+ * ending with its summary; on the way, the QC figures lead the training results and the
+ * simulation shows each row's explanation (signed bars) and the fail log filling live. Screenshots of every step go to `$UI_SHOTS_DIR` (kept) or a temp
  * dir (removed); the test prints where.
  *
  * Skipped (ignored, with a message) when `/usr/bin/chromium` is not installed.
@@ -17,7 +18,7 @@ import { chromiumAvailable, launchChromium } from "./browser.ts";
 import { createLogger } from "../lib/api/logging.ts";
 import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
 import { withTestServices } from "../lib/testing.ts";
-import { generateBoschCsv } from "./e2e_data.ts";
+import { boschCsv, boschFixture } from "./bosch_fixture.ts";
 
 const available = chromiumAvailable("admin_ui_browser_test");
 
@@ -43,9 +44,9 @@ Deno.test({
       const keep = Deno.env.get("UI_SHOTS_DIR");
       const shots = keep ?? await Deno.makeTempDir({ prefix: "qc-ui-shots-" });
       await Deno.mkdir(shots, { recursive: true });
-      const data = generateBoschCsv({ rows: 4032, features: 30 });
+      const data = boschFixture({ rows: 4032, features: 30, cleanDays: [0], seed: 7 });
       const csvPath = join(shots, "bosch_ui.csv");
-      await Deno.writeTextFile(csvPath, data.csv);
+      await Deno.writeTextFile(csvPath, boschCsv(data));
 
       const app = await createApp(services, { logger: createLogger("error") });
       const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.handler());
@@ -111,12 +112,20 @@ Deno.test({
         await page.locator('.qc-metric:has-text("Training rows")').waitFor({ timeout: 15_000 });
         const split = await page.textContent('[data-island="SplitForm"]') ?? "";
         assert.match(split, /Training rows\s*2,304\s*Test rows\s*576\s*Simulation rows\s*1,152/);
+        // The drift panel follows the new split (simulation window vs training window).
+        await page.locator('section[aria-labelledby="split-drift"] [data-drift-status]').waitFor({
+          timeout: 15_000,
+        });
         step("split done");
         await page.click('button:has-text("Start training"):not([disabled])');
         await page.locator('[data-island="TrainingPanel"] [data-status="SUCCESS"]').waitFor({
           timeout: 90_000,
         });
         await page.locator('.qc-metric:has-text("ROC AUC")').waitFor();
+        // QC figures lead the results, before accuracy.
+        const results = await page.textContent("main") ?? "";
+        assert.match(results, /Failures caught\s*\d+ of \d+/);
+        assert.ok(results.indexOf("Failures caught") < results.indexOf("Accuracy"), results);
         // The models list refreshed itself after the run.
         await page.locator('[data-island="ModelsList"]:has-text("1 stored")').waitFor();
         await page.waitForTimeout(300); // let the charts draw
@@ -137,12 +146,36 @@ Deno.test({
           undefined,
           { timeout: 15_000 },
         );
+        // Why: the current prediction's signed TreeSHAP bars, and its verdict's own probability.
+        const current = 'section[aria-labelledby="sim-current"]';
+        assert.ok(await page.locator(`${current} [data-explanation] .qc-shap-bar`).count() >= 1);
+        assert.match(await page.textContent(`${current} .qc-verdict`) ?? "", /P\((fail|pass)\)/);
+        // The fail log fills as Fail packets arrive, each with its bars, and links its CSV.
+        const failLog = 'section[aria-labelledby="sim-fail-log"]';
+        await page.locator(`${failLog} [data-fail-row] .qc-shap-bar`).first().waitFor({
+          timeout: 30_000,
+        });
+        assert.match(
+          await page.getAttribute(`${failLog} a:has-text("Export CSV")`, "href") ?? "",
+          /\/simulation\/[^/]+\/failures\?format=csv$/,
+        );
         await shot("simulation-live");
         await page.click('button:has-text("Stop")');
         await page.locator("#sim-summary").waitFor({ timeout: 15_000 });
         const summary = await page.textContent("main") ?? "";
         assert.match(summary, /Revoked/);
         assert.match(summary, /Simulation was stopped by the user\./);
+        // Every Fail of the run is in the log: its counter equals the summary's fail count.
+        const simId = await page.evaluate(() =>
+          document.querySelector("a[href*='/failures?format=csv']")?.getAttribute("href")
+            ?.split("/")[2] ?? ""
+        );
+        const api = await (await fetch(`${base}/simulation/${simId}/summary`)).json();
+        await page.waitForFunction(
+          (n) => document.querySelector("[data-fail-count]")?.textContent === String(n),
+          api.fail_count.toLocaleString("en-US"),
+          { timeout: 10_000 },
+        );
         await shot("simulation-stopped");
         step("simulation stopped");
         assert.deepEqual(problems, []);

@@ -15,11 +15,13 @@ import type { Services } from "../lib/services.ts";
 import { createSplit, getActiveSplit, loadSplitSet } from "../lib/pipeline/split/split.ts";
 import { installSyntheticDataset } from "../lib/pipeline/train/testdata/synthetic_dataset.ts";
 import { TRAIN_STEPS } from "../lib/pipeline/train/train.ts";
-import { classificationMetrics } from "../lib/ml/metrics.ts";
-import { OnnxScorer } from "../lib/ml/onnx_session.ts";
-import { fromXgboostJson } from "../lib/ml/xgboost_json.ts";
-import { predictProbaColumns } from "../lib/ml/predictor.ts";
-import { generateBoschCsv } from "./e2e_data.ts";
+import {
+  classificationMetrics,
+  fromXgboostJson,
+  OnnxScorer,
+  predictProbaColumns,
+} from "../lib/ml/mod.ts";
+import { boschCsv, boschFixture } from "./bosch_fixture.ts";
 import { arr, assertShape, nonIntegerLiterals, obj, oneOf, rec, type Shape } from "./shape.ts";
 
 type Handler = (req: Request) => Promise<Response>;
@@ -207,8 +209,8 @@ async function pollTrain(
 Deno.test("e2e: upload → split → train → status, artifacts reproduce the metrics", async () => {
   await withTestServices(async (services) => {
     const handler = await setup(services);
-    const data = generateBoschCsv({ rows: 6048, features: 40 });
-    await uploadReady(handler, data.csv);
+    const data = boschFixture({ rows: 6048, features: 40, cleanDays: [0], seed: 7 });
+    await uploadReady(handler, boschCsv(data));
 
     // Split as .NET sends it: 4 days train, 1 day test, 2 days simulation.
     const split = await call(

@@ -4,19 +4,16 @@
  *
  * @module
  */
+import { boschCsv, boschFixture, thresholdLabel } from "./bosch_fixture.ts";
 
 /** Options of `generateCsv`. */
 export interface GenOptions {
-  /** First timestamp (ms UTC), default 2025-01-01T00:00:00Z. */
-  startMs?: number;
   /** Rows per day, default 40. */
   rowsPerDay?: number;
-  /** Number of days, default 7. */
+  /** Number of days from 2025-01-01, default 7. */
   days?: number;
   /** Feature columns, default 12; features 0 and 1 carry the signal. */
   features?: number;
-  /** Timestamp column name and position: .NET's `synthetic_timestamp` first (default) or last. */
-  timestamp?: "synthetic_first" | "Timestamp_last";
   seed?: number;
   /** Skip every n-th day entirely (days with zero rows), 0 = none. Default 0. */
   skipEveryNthDay?: number;
@@ -30,65 +27,28 @@ export interface GeneratedCsv {
   featureNames: string[];
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
-
-function fmt(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
-}
-
 /**
- * A Bosch-shaped CSV: `Id`, features `L0_S0_F<j>` (about half empty), `Response` (~15 % ones,
- * driven by features 0 and 1) and a timestamp column; rows spread evenly over each day, in
- * time order.
+ * A Bosch-shaped CSV from the shared fixture builder: features `L0_S<j%4>_F<2j>` (0 and 1
+ * always present and deciding `Response`, ~15 % ones, the others half empty), rows spread evenly
+ * over each day, in time order.
  */
 export function generateCsv(opts: GenOptions = {}): GeneratedCsv {
-  const start = opts.startMs ?? Date.UTC(2025, 0, 1);
-  const perDay = opts.rowsPerDay ?? 40;
-  const days = opts.days ?? 7;
-  const nf = opts.features ?? 12;
-  const first = (opts.timestamp ?? "synthetic_first") === "synthetic_first";
-  const rand = rng(opts.seed ?? 7);
-  const featureNames = Array.from({ length: nf }, (_, j) => `L0_S${j % 4}_F${j * 2}`);
-  const header = first
-    ? ["synthetic_timestamp", "Id", ...featureNames, "Response"]
-    : ["Id", ...featureNames, "Response", "Timestamp"];
-  const lines = [header.join(",")];
-  const timestamps: number[] = [];
-  const labels: number[] = [];
-  let id = 1;
-  const step = Math.floor(86_400_000 / perDay);
-  for (let d = 0; d < days; d++) {
-    if (opts.skipEveryNthDay && d % opts.skipEveryNthDay === opts.skipEveryNthDay - 1) continue;
-    for (let r = 0; r < perDay; r++) {
-      const ts = start + d * 86_400_000 + r * step;
-      const vals: string[] = [];
-      let score = 0;
-      for (let j = 0; j < nf; j++) {
-        const v = Math.round((rand() * 2 - 1) * 1000) / 1000;
-        if (j < 2) score += v;
-        vals.push(j >= 2 && rand() < 0.5 ? "" : String(v));
-      }
-      const y = score + (rand() - 0.5) * 0.4 > 1.0 ? 1 : 0;
-      timestamps.push(ts);
-      labels.push(y);
-      const row = first
-        ? [fmt(ts), String(id), ...vals, String(y)]
-        : [String(id), ...vals, String(y), fmt(ts)];
-      lines.push(row.join(","));
-      id += 2;
-    }
-  }
-  return { csv: lines.join("\n") + "\n", timestamps, labels, featureNames };
+  const table = boschFixture({
+    rowsPerDay: opts.rowsPerDay ?? 40,
+    days: opts.days ?? 7,
+    skipEveryNthDay: opts.skipEveryNthDay,
+    features: opts.features ?? 12,
+    featureName: (j) => `L0_S${j % 4}_F${j * 2}`,
+    missingRate: (j) => (j < 2 ? 0 : 0.5),
+    label: thresholdLabel,
+    seed: opts.seed ?? 7,
+  });
+  return {
+    csv: boschCsv(table),
+    timestamps: Array.from(table.timestamps),
+    labels: Array.from(table.labels),
+    featureNames: table.featureNames,
+  };
 }
 
 /** Options of `dotnetUpload`. */

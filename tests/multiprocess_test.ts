@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { S3RVER_AVAILABLE, startS3rver } from "../lib/storage/s3_testing.ts";
 import type { TaskRecord } from "../lib/tasks/types.ts";
-import { generateBoschCsv } from "./e2e_data.ts";
+import { boschCsv, boschFixture } from "./bosch_fixture.ts";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -103,7 +103,7 @@ Deno.test({
       ...s3.env,
       KV_PATH: kvPath,
       STORAGE_URL: "s3://qc-multiprocess/run1",
-      HOSTNAME: "127.0.0.1",
+      LISTEN_HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
       TASK_POLL_MS: "200",
       TASK_STALE_MS: "3000",
@@ -133,8 +133,8 @@ Deno.test({
       const tReady = performance.now();
 
       // Upload → READY (feature selection runs on a worker).
-      const data = generateBoschCsv({ rows: 3000, features: 30 });
-      const { body, headers } = multipart(data.csv);
+      const csv = boschCsv(boschFixture({ rows: 3000, features: 30 }));
+      const { body, headers } = multipart(csv);
       const up = await json(
         await fetch(url(api, "/dataset/store"), { method: "POST", body, headers }),
       );

@@ -1,22 +1,22 @@
 /**
- * Test fixture for the simulation: a READY dataset with a column table, an active split and a
- * trained model (ONNX artifact + record), all written through the public functions of their
+ * Test fixture for the simulation: a READY dataset with a column table (`installTable`), an
+ * active split and a trained model (ONNX artifact + record), all written through the public functions of their
  * modules (no stand-ins), on small synthetic data.
  *
  * @module
  */
 import type { Services } from "../lib/services.ts";
-import type { GbdtModel } from "../lib/ml/model.ts";
-import { train } from "../lib/ml/booster.ts";
-import { makeClassification } from "../lib/ml/synthetic.ts";
-import { rankFeatures } from "../lib/ml/importance.ts";
-import { toOnnx } from "../lib/ml/onnx_export.ts";
-import { writeColumnTable } from "../lib/data/column_table.ts";
 import {
-  activateDataset,
-  type DatasetRecord,
-  putDataset,
-} from "../lib/pipeline/ingest/datasets.ts";
+  type GbdtModel,
+  makeClassification,
+  rankFeatures,
+  stringifyXgboostJson,
+  toOnnx,
+  toXgboostJson,
+  train,
+} from "../lib/ml/mod.ts";
+import type { DatasetRecord } from "../lib/pipeline/ingest/datasets.ts";
+import { installTable } from "../lib/pipeline/train/testdata/synthetic_dataset.ts";
 import { createSplit, type SplitRecord } from "../lib/pipeline/split/split.ts";
 import { artifactKeys, type ModelRecord, saveModel } from "../lib/pipeline/train/models.ts";
 import { resolveTrainSettings } from "../lib/pipeline/train/params.ts";
@@ -66,40 +66,14 @@ export async function seedSimulation(
   for (const col of data.columns) col[nTrain + nTest] = Number.NaN; // an all-empty row
   const ids = new Float64Array(n).map((_, i) => 1000 + 3 * i);
 
-  const datasetId = crypto.randomUUID();
-  const tablePrefix = `datasets/${datasetId}/table`;
-  await writeColumnTable(services.storage, tablePrefix, {
+  const dataset = await installTable(services, {
     rows: n,
     ids,
     labels: data.labels,
     timestamps,
     features: data.columns,
     featureNames,
-    idColumn: "Id",
-    responseColumn: "Response",
-    timestampColumn: "synthetic_timestamp",
-    sourceInOrder: true,
-    nonNumericCells: {},
   });
-  const now = new Date().toISOString();
-  const dataset: DatasetRecord = {
-    id: datasetId,
-    filename: "synthetic.csv",
-    state: "READY",
-    error: null,
-    bytes: 0,
-    created_at: now,
-    updated_at: now,
-    task_id: null,
-    profile: null,
-    features: featureNames.map((name, i) => ({ name, importance: featureNames.length - i })),
-    table_prefix: tablePrefix,
-    source_key: `datasets/${datasetId}/source.csv`,
-    profile_key: null,
-    sample_key: null,
-  };
-  await putDataset(services.kv, dataset);
-  await activateDataset(services.kv, dataset);
   const { split } = await createSplit(services, {
     train: { start_ms: T0, end_ms: T0 + DAY - 1 },
     test: { start_ms: T0 + DAY, end_ms: T0 + 2 * DAY - 1 },
@@ -121,6 +95,10 @@ export async function seedSimulation(
   const id = crypto.randomUUID();
   const keys = artifactKeys(id);
   await services.storage.put(keys.onnx, toOnnx(model));
+  await services.storage.put(
+    keys.xgboost_json,
+    new TextEncoder().encode(stringifyXgboostJson(toXgboostJson(model))),
+  );
   const metrics = {
     accuracy: 0,
     precision: 0,
@@ -137,8 +115,8 @@ export async function seedSimulation(
   };
   const record: ModelRecord = {
     id,
-    created_at: now,
-    dataset_id: datasetId,
+    created_at: new Date().toISOString(),
+    dataset_id: dataset.id,
     split_id: split.id,
     task_id: "fixture",
     params: { ...resolveTrainSettings({}, { defaultThreads: 1 }), scale_pos_weight_used: 1 },

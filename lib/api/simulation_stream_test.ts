@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
-import { withTestServices } from "../testing.ts";
+import { pollUntil, withTestServices } from "../testing.ts";
 import type { Services } from "../services.ts";
 import { taskKey } from "../tasks/records.ts";
 import type { TaskRecord, TaskState } from "../tasks/types.ts";
-import { packetKey, type SimPacket, type SimPacketRecord } from "../pipeline/simulation/packets.ts";
-import { SIMULATE_KIND } from "../pipeline/simulation/simulate.ts";
+import {
+  packetKey,
+  type SimPacket,
+  type SimPacketRecord,
+  SIMULATE_KIND,
+} from "../pipeline/simulation/mod.ts";
 import { announcePacket } from "../pipeline/simulation/packet_bus.ts";
 import { parseCursor, type SimulationEvent, simulationEvents } from "./simulation_stream.ts";
 
@@ -80,10 +84,10 @@ Deno.test("simulation stream: resume after a cursor, and abort ends a waiting st
     const run = (async () => {
       for await (const e of simulationEvents(services, id, 7, ctl.signal)) got.push(e.id);
     })();
-    while (got.length < 4) await sleep(5);
+    await pollUntil(() => got.length >= 4, "4 packets", 10_000, 5);
     assert.deepEqual(got, [8, 9, 10, 11]);
     await putPacket(services, id, 12);
-    while (got.length < 5) await sleep(5);
+    await pollUntil(() => got.length >= 5, "the 5th packet", 10_000, 5);
     ctl.abort();
     await run; // ends at once, the KV watch released (the sanitizers check it)
     assert.deepEqual(got, [8, 9, 10, 11, 12]);

@@ -76,7 +76,13 @@ Deno.test("sse: client disconnect ends the source and the heartbeat (no leaks)",
     })(), { heartbeatMs: 5 });
   const reader = res.body!.getReader();
   let got = "";
-  while (!got.includes("data: 0")) got += new TextDecoder().decode((await reader.read()).value);
+  const deadline = Date.now() + 10_000;
+  while (!got.includes("data: 0")) {
+    assert.ok(Date.now() < deadline, "no first event within 10 s");
+    const { done, value } = await reader.read();
+    assert.ok(!done, "the stream ended before its first event");
+    got += new TextDecoder().decode(value);
+  }
   await reader.cancel();
   await sleep(30);
   assert.equal(cleanedUp, true);

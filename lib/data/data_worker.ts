@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { serveWorker } from "../tasks/worker_protocol.ts";
+import { serveWorker } from "../worker/protocol.ts";
 import { type ColumnTableData, scanColumnTable } from "./column_table.ts";
 import { profileCsv, type ProfileResult } from "./profile.ts";
 import { type DataJob, type JobProgress, transferablesOf } from "./worker_client.ts";

@@ -39,6 +39,7 @@ import { type CsvRow, type CsvSource, scanCsv } from "./csv_scanner.ts";
 import { NUMERIC_START } from "./fast_float.ts";
 import { rowId, rowLabel, rowTimestamp } from "./row_roles.ts";
 import { dayKeyOfIndex, formatIsoInstant, MS_PER_DAY } from "./timestamp.ts";
+import { Rng } from "../random/mod.ts";
 
 /** Default sample budget: 2^25 cells (128 MiB of Float32) ≈ 34k rows of a 968-feature file. */
 export const DEFAULT_SAMPLE_MAX_CELLS = 1 << 25;
@@ -133,17 +134,6 @@ export interface ProfileResult {
   profile: DatasetProfile;
   sample: ProfileSample;
   header: CsvHeader;
-}
-
-/** Small fast seeded PRNG (mulberry32), [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -258,7 +248,8 @@ export async function profileCsv(
 ): Promise<ProfileResult> {
   const t0 = performance.now();
   const maxCells = Math.max(1, opts.sampleMaxCells ?? DEFAULT_SAMPLE_MAX_CELLS);
-  const rng = mulberry32(opts.seed ?? 42);
+  const seeded = new Rng(opts.seed ?? 42);
+  const rng = () => seeded.next();
   let header: CsvHeader | null = null;
   let featIdx = new Int32Array(0);
   let width = 0;

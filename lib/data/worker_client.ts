@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { runInWorker, type WorkerErrorInfo } from "../tasks/run_in_worker.ts";
+import { runInWorker, type WorkerErrorInfo } from "../worker/mod.ts";
 import type { BuildTableOptions, ColumnTableData } from "./column_table.ts";
 import { CsvValidationError } from "./csv_header.ts";
 import type { ProfileOptions, ProfileResult } from "./profile.ts";

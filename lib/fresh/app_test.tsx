@@ -11,7 +11,7 @@ interface S {
 const req = (path: string, init?: RequestInit) => new Request(`http://localhost${path}`, init);
 
 Deno.test("App: middleware runs in order around routes and sees state", async () => {
-  const app = new App<S>({ root: "/nonexistent" })
+  const app = new App<S>()
     .use(async (ctx) => {
       ctx.state.trace = ["a"];
       const res = await ctx.next();
@@ -40,10 +40,10 @@ Deno.test("App: middleware runs in order around routes and sees state", async ()
 });
 
 Deno.test("App: 404, 405 with Allow, HEAD without body", async () => {
-  const app = new App<S>({ root: "/nonexistent" })
+  const app = new App<S>()
     .get("/thing", () => new Response("body", { headers: { "x-a": "1" } }))
     .post("/thing", () => new Response("posted"));
-  const handler = await app.handler(); // awaiting the function is harmless
+  const handler = app.handler();
   const nf = await handler(req("/missing"));
   assert.equal(nf.status, 404);
   assert.equal(await nf.text(), "Not Found");
@@ -58,7 +58,7 @@ Deno.test("App: 404, 405 with Allow, HEAD without body", async () => {
 });
 
 Deno.test("App: middleware can map thrown errors (HttpError, 404, 405, crash)", async () => {
-  const app = new App<S>({ root: "/nonexistent" })
+  const app = new App<S>()
     .use(async (ctx) => {
       try {
         return await ctx.next();
@@ -97,7 +97,7 @@ Deno.test("App: unhandled errors become plain 500s; bad middleware results are e
   const original = console.error;
   console.error = (...args: unknown[]) => errors.push(args);
   try {
-    const app = new App<S>({ root: "/nonexistent" })
+    const app = new App<S>()
       .get("/crash", () => {
         throw new Error("x");
       })
@@ -116,7 +116,7 @@ Deno.test("App: unhandled errors become plain 500s; bad middleware results are e
 });
 
 Deno.test("App: basePath strips the prefix; other paths are 404", async () => {
-  const app = new App<S>({ root: "/nonexistent", basePath: "/ml/" })
+  const app = new App<S>({ basePath: "/ml/" })
     .get("/", () => new Response("root"))
     .get("/x", (ctx) => ctx.redirect("/y"));
   assert.equal(app.config.basePath, "/ml");
@@ -131,7 +131,7 @@ Deno.test("App: basePath strips the prefix; other paths are 404", async () => {
 });
 
 Deno.test("App: several handlers on one route chain with next()", async () => {
-  const app = new App<S>({ root: "/nonexistent" }).get(
+  const app = new App<S>().get(
     "/chain",
     (ctx) => {
       ctx.state.trace = ["first"];
@@ -143,7 +143,7 @@ Deno.test("App: several handlers on one route chain with next()", async () => {
 });
 
 Deno.test("App: ctx.render renders a vnode page (no JS without islands)", async () => {
-  const app = new App<S>({ root: "/nonexistent" }).get(
+  const app = new App<S>().get(
     "/page",
     (ctx) => ctx.render(<p>hi &amp; bye</p>, { status: 202 }),
   );
@@ -158,7 +158,7 @@ Deno.test("App: ctx.render renders a vnode page (no JS without islands)", async 
 
 Deno.test("App: listen serves over HTTP and stops with the signal", async () => {
   const ac = new AbortController();
-  const app = new App<S>({ root: "/nonexistent" }).get("/", () => new Response("served"));
+  const app = new App<S>().get("/", () => new Response("served"));
   const server = await app.listen({
     port: 0,
     hostname: "127.0.0.1",

@@ -4,50 +4,32 @@
  * @module
  */
 import type { VNode } from "preact";
-import { resolve } from "node:path";
 import { HttpError } from "./http_error.ts";
 
-/** The web layer's configuration (see `fresh.config.ts`). */
+/** Options of `new App(config)` (Fresh 2's `FreshConfig`). */
 export interface FreshConfig {
-  /** Project root: `routes/`, `islands/`, `static/` and the build dir are relative to it. */
-  root: string;
-  /** URL prefix the app is mounted under ("" = none), e.g. `/ml`. */
-  basePath: string;
-  /** Static files folder (relative to root). */
-  staticDir: string;
-  /** Production build output folder (relative to root). */
-  buildDir: string;
-  /** File routes folder (relative to root). */
-  routesDir: string;
-  /** Islands folder (relative to root). */
-  islandsDir: string;
-  /**
-   * `production` serves the prebuilt `<buildDir>/manifest.json` (no crawling or bundling at
-   * start-up); `development` crawls routes and bundles islands lazily on first use.
-   */
-  mode: "development" | "production";
-  /** Default port for `App.listen`. */
-  port: number;
+  /** URL prefix the app is mounted under, e.g. `/ml` (default: none). */
+  basePath?: string;
+  /** Set by the build attached to the app; `production` until then (as in Fresh 2). */
+  mode?: "development" | "production";
 }
 
-/** Default web-layer configuration, resolved against `Deno.cwd()` and the environment. */
-export function resolveConfig(config: Partial<FreshConfig> = {}): FreshConfig {
-  let env: string | undefined;
-  try {
-    env = Deno.env.get("DENO_ENV") ?? Deno.env.get("NODE_ENV");
-  } catch {
-    env = undefined; // no --allow-env: development
-  }
+/** The resolved configuration (`app.config`, `ctx.config`). */
+export interface ResolvedFreshConfig {
+  /** Project root (set by the attached build). */
+  root: string;
+  /** URL prefix without a trailing slash ("" = none). */
+  basePath: string;
+  mode: "development" | "production";
+}
+
+/** Fill in the defaults of a `FreshConfig`. */
+export function resolveConfig(config: FreshConfig = {}): ResolvedFreshConfig {
   const base = (config.basePath ?? "").replace(/\/+$/, "");
   return {
-    root: resolve(config.root ?? Deno.cwd()),
+    root: ".",
     basePath: base === "" || base.startsWith("/") ? base : `/${base}`,
-    staticDir: config.staticDir ?? "static",
-    buildDir: config.buildDir ?? "_fresh",
-    routesDir: config.routesDir ?? "routes",
-    islandsDir: config.islandsDir ?? "islands",
-    mode: config.mode ?? (env === "production" ? "production" : "development"),
-    port: config.port ?? 8000,
+    mode: config.mode ?? "production",
   };
 }
 
@@ -59,6 +41,8 @@ export interface ContextInternals {
   render(ctx: Context<unknown>, vnode: VNode | null, init?: ResponseInit): Promise<Response>;
   /** Serve a bundled asset (`/_fresh/js/<buildId>/<file>`), or null when unknown. */
   asset(path: string): Promise<Response | null>;
+  /** Absolute path of the static folder of the attached build (null: no build). */
+  staticDir: string | null;
 }
 
 /** Key under which a context keeps its internals. */
@@ -70,8 +54,8 @@ export class Context<State> {
   readonly req: Request;
   /** The request URL, parsed. */
   readonly url: URL;
-  /** The web layer configuration. */
-  readonly config: FreshConfig;
+  /** The app's resolved configuration. */
+  readonly config: ResolvedFreshConfig;
   /** Connection info when served by `Deno.serve`, else undefined. */
   readonly info: Deno.ServeHandlerInfo | undefined;
   /** Path params of the matched route (`[id]` → `params.id`, `[...rest]` → `params.rest`). */
@@ -90,7 +74,7 @@ export class Context<State> {
   constructor(
     req: Request,
     url: URL,
-    config: FreshConfig,
+    config: ResolvedFreshConfig,
     internals: ContextInternals,
     info?: Deno.ServeHandlerInfo,
   ) {

@@ -15,13 +15,12 @@
  * `_middleware` (default export or `handler`, one function or an array) runs for requests under
  * its folder, outer folders first; `_error` renders errors thrown below its folder. Folders
  * named `(_anything)` and files starting with `_` (other than these) or ending in `_test.ts`
- * are ignored. Layers of plain folders also apply to unmatched paths under them (so the root
- * `_middleware` and `_error` see 404s); layers inside a `(group)` apply only to its routes.
+ * are ignored (the crawl is `dev/fs_crawl.ts`). Layers of plain folders also apply to unmatched
+ * paths under them (so the root `_middleware` and `_error` see 404s); layers inside a `(group)`
+ * apply only to its routes.
  *
  * @module
  */
-import { join, relative, sep } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Middleware, PageComponent, RouteHandler } from "./handlers.ts";
 import { compilePattern, type PathPattern } from "./router.ts";
 
@@ -39,26 +38,6 @@ export interface RouteFileInfo {
   pattern: string;
   /** Whether the path contains a `(group)` folder. */
   inGroup: boolean;
-}
-
-/** List the route files (sorted, relative, `/`-separated) of a folder. */
-export async function crawlRouteFiles(routesDir: string): Promise<string[]> {
-  const out: string[] = [];
-  async function walk(dir: string): Promise<void> {
-    for await (const entry of Deno.readDir(dir)) {
-      if (entry.name.startsWith(".")) continue;
-      const path = join(dir, entry.name);
-      if (entry.isDirectory) {
-        if (!/^\(_.*\)$/.test(entry.name)) await walk(path);
-      } else if (
-        entry.isFile && classifyRouteFile(relative(routesDir, path).split(sep).join("/"))
-      ) {
-        out.push(relative(routesDir, path).split(sep).join("/"));
-      }
-    }
-  }
-  await walk(routesDir);
-  return out.sort();
 }
 
 function convertSegment(seg: string, file: string, last: boolean): string | null {
@@ -118,22 +97,21 @@ export interface FsRoute<State> {
   layers: DirLayer<State>[];
 }
 
-/** Import route files and assemble routes and folder layers. */
-export async function loadFsRoutes<State>(
-  routesDir: string,
-  files: string[],
-): Promise<{ routes: FsRoute<State>[]; layers: DirLayer<State>[] }> {
-  const infos = files.map((rel) => {
+/** A route module, imported: its path relative to the routes folder and its exports. */
+export interface RouteModule {
+  rel: string;
+  mod: Record<string, unknown>;
+}
+
+/** Assemble routes and folder layers from imported route modules (no file system access). */
+export function assembleFsRoutes<State>(
+  modules: RouteModule[],
+): { routes: FsRoute<State>[]; layers: DirLayer<State>[] } {
+  const infos = modules.map(({ rel, mod }) => {
     const info = classifyRouteFile(rel);
     if (!info) throw new Error(`routes/${rel} is not a route file`);
-    return info;
+    return { info, mod };
   });
-  const modules = await Promise.all(
-    infos.map(async (info) => {
-      const mod = await import(pathToFileURL(join(routesDir, info.rel)).href);
-      return { info, mod: mod as Record<string, unknown> };
-    }),
-  );
   const layers = new Map<string, DirLayer<State>>();
   const layerFor = (dir: string): DirLayer<State> => {
     let layer = layers.get(dir);
@@ -155,7 +133,7 @@ export async function loadFsRoutes<State>(
     return layer;
   };
   const routes: FsRoute<State>[] = [];
-  for (const { info, mod } of modules) {
+  for (const { info, mod } of infos) {
     const where = `routes/${info.rel}`;
     const isMiddleware = info.kind === "middleware";
     const component = isMiddleware
@@ -232,26 +210,4 @@ function optionalHandler(value: unknown, where: string): RouteHandler<unknown, u
     return value as RouteHandler<unknown, unknown>;
   }
   throw new Error(`${where}: handler must be a function or an object of method handlers`);
-}
-
-/** Island files (relative, sorted) of a folder; empty when it does not exist. */
-export async function crawlIslandFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  async function walk(sub: string): Promise<void> {
-    for await (const entry of Deno.readDir(join(dir, sub))) {
-      const rel = sub ? `${sub}/${entry.name}` : entry.name;
-      if (entry.name.startsWith(".")) continue;
-      if (entry.isDirectory) await walk(rel);
-      else if (/\.(tsx?|jsx?)$/.test(entry.name) && !/(^|[_.])test\.[jt]sx?$/.test(entry.name)) {
-        out.push(rel);
-      }
-    }
-  }
-  try {
-    await walk("");
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return [];
-    throw err;
-  }
-  return out.sort();
 }

@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import { App } from "./app.ts";
-import { classifyRouteFile, crawlRouteFiles } from "./fs_routes.ts";
-import { staticFiles } from "./static_files.ts";
-import type { TestState } from "./testdata/basic/state.ts";
-
-const ROOT = fileURLToPath(new URL("./testdata/basic", import.meta.url));
+import { crawlRouteFiles } from "./dev/fs_crawl.ts";
+import { classifyRouteFile } from "./fs_routes.ts";
+import { FIXTURE_ROOT as ROOT, fixtureApp } from "./testdata/fixture_app.ts";
 const req = (path: string, init?: RequestInit) => new Request(`http://localhost${path}`, init);
 
 Deno.test("fs routes: file names map to URL patterns", () => {
@@ -41,14 +37,8 @@ Deno.test("fs routes: crawl skips private folders and helper files", async () =>
   assert.ok(!files.some((f) => f.includes("_private") || f.includes("_helper")));
 });
 
-function fixtureApp() {
-  return new App<TestState>({ root: ROOT, mode: "development" }).use(staticFiles()).fsRoutes();
-}
-
 Deno.test("fs routes: pages, params, rest params, dotted and dashed names", async () => {
-  const app = fixtureApp();
-  await app.ready();
-  const handler = app.handler();
+  const handler = (await fixtureApp()).handler();
 
   const home = await handler(req("/"));
   assert.equal(home.status, 200);
@@ -78,7 +68,7 @@ Deno.test("fs routes: pages, params, rest params, dotted and dashed names", asyn
 });
 
 Deno.test("fs routes: middleware order, groups, layouts, async pages, ctx.render", async () => {
-  const handler = fixtureApp().handler();
+  const handler = (await fixtureApp()).handler();
   const admin = await handler(req("/admin"));
   assert.equal(admin.headers.get("x-trace"), "root,admin");
   assert.match(await admin.text(), /<main class="admin"><p>Admin root>admin<\/p><\/main>/);
@@ -99,7 +89,7 @@ Deno.test("fs routes: middleware order, groups, layouts, async pages, ctx.render
 });
 
 Deno.test("fs routes: 404/405/HEAD and _error pages", async () => {
-  const handler = fixtureApp().handler();
+  const handler = (await fixtureApp()).handler();
   // Unknown page path: root middleware and root _error page apply.
   const nf = await handler(req("/nope"));
   assert.equal(nf.status, 404);
@@ -134,7 +124,7 @@ Deno.test("fs routes: 404/405/HEAD and _error pages", async () => {
 });
 
 Deno.test("fs routes: private folders and helper files are not routed", async () => {
-  const handler = fixtureApp().handler();
+  const handler = (await fixtureApp()).handler();
   for (const path of ["/helper", "/(_private)/helper", "/_helper"]) {
     const res = await handler(req(path));
     assert.equal(res.status, 404, path);

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ComponentChildren, ComponentType, VNode } from "preact";
-import type { Context, FreshConfig } from "./context.ts";
+import type { Context, ResolvedFreshConfig } from "./context.ts";
 
 /** HTTP methods a route handler object can define. */
 export const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
@@ -69,7 +69,7 @@ export interface PageProps<Data = unknown, State = unknown> {
   route: string | null;
   /** The error being rendered (error pages only). */
   error: unknown;
-  config: FreshConfig;
+  config: ResolvedFreshConfig;
   /** Layouts and `_app`: the wrapped content to render. */
   Component: ComponentType<Record<string, never>>;
 }

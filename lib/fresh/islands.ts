@@ -18,7 +18,7 @@ import { useContext } from "preact/hooks";
 export interface IslandInfo {
   /** Unique island name used in markers (`HealthBadge`, or `Charts_LineChart` for a named export). */
   name: string;
-  /** Absolute path of the island file. */
+  /** Path of the island file (absolute in memory builds, relative in a snapshot). */
   file: string;
   /** The export that holds the component (`default` or a name). */
   exportName: string;
@@ -48,8 +48,8 @@ export class IslandRegistry {
   readonly #entries = new Map<string, string>();
 
   /**
-   * Register every component exported by the island module at absolute `file`. `entry` is the
-   * bundle entry name (from the production manifest); by default it is derived from the name.
+   * Register every component exported by the island module at `file`. `entry` is the bundle
+   * entry name (from the production snapshot); by default it is derived from the file name.
    */
   register(file: string, mod: Record<string, unknown>, entry?: string): IslandInfo[] {
     const base = file.replace(/\\/g, "/").split("/").pop()!.replace(/\.[jt]sx?$/, "");

@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import { App } from "./app.ts";
-import { mapSpecifier, npmToBare } from "./build.ts";
+import { mapSpecifier, npmToBare } from "./dev/esbuild.ts";
 import { serializeProps } from "./islands.ts";
-import { staticFiles } from "./static_files.ts";
-import type { TestState } from "./testdata/basic/state.ts";
-
-const ROOT = fileURLToPath(new URL("./testdata/basic", import.meta.url));
+import { fixtureApp } from "./testdata/fixture_app.ts";
 const req = (path: string, init?: RequestInit) => new Request(`http://localhost${path}`, init);
 
 Deno.test("serializeProps: nothing can close the script tag", () => {
@@ -37,8 +32,7 @@ Deno.test("import map resolution for the browser bundle", () => {
 });
 
 Deno.test("islands: SSR markers, serialized props, boot script and bundles", async () => {
-  const app = new App<TestState>({ root: ROOT }).use(staticFiles()).fsRoutes();
-  const handler = app.handler();
+  const handler = (await fixtureApp()).handler();
   const res = await handler(req("/island"));
   assert.equal(res.status, 200);
   const html = await res.text();

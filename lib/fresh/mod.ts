@@ -1,6 +1,8 @@
 /**
- * A small web layer with the Fresh 2 API shape (Fresh itself is on JSR, which this project
- * cannot reach). Imported through the `"fresh"` alias so moving to real Fresh is an alias change.
+ * A small web layer with the public API of Fresh 2 (Fresh itself is on JSR, which this project
+ * cannot reach). Imported through the `"fresh"` alias; every name here is one Fresh 2 exports.
+ * The build side is `"fresh/dev"` (`Builder`); `lib/fresh/README.md` lists the differences and
+ * the steps of a move to real Fresh.
  *
  * ```ts
  * import { App, staticFiles } from "fresh";
@@ -10,8 +12,8 @@
  *
  * @module
  */
-export { App, type ListenOptions, type RequestHandler } from "./app.ts";
-export { Context, type FreshConfig, resolveConfig } from "./context.ts";
+export { App, type ListenOptions } from "./app.ts";
+export type { Context, FreshConfig, ResolvedFreshConfig } from "./context.ts";
 export { createDefine, type Define } from "./define.ts";
 export {
   type HandlerByMethod,
@@ -19,18 +21,9 @@ export {
   type Method,
   type Middleware,
   page,
-  type PageComponent,
   type PageProps,
   type PageResponse,
   type RouteHandler,
 } from "./handlers.ts";
-export { HttpError, type HttpErrorOptions, STATUS_TEXT } from "./http_error.ts";
+export { HttpError } from "./http_error.ts";
 export { staticFiles } from "./static_files.ts";
-export {
-  type BuildManifest,
-  buildProject,
-  bundleIslands,
-  readManifest,
-  writeBuild,
-} from "./build.ts";
-export { crawlIslandFiles, crawlRouteFiles } from "./fs_routes.ts";

@@ -1,25 +1,27 @@
 /**
- * Path patterns and the route table.
+ * The route table, on the platform's `URLPattern` (as Fresh 2's `UrlPatternRouter`).
  *
- * Patterns: static segments, `:name` (one segment), `:name*` (the rest: zero or more segments,
- * joined with `/`) and a trailing `*` (rest, stored as param `"*"`). Matching is exact per
- * segment; a trailing slash is ignored (`/admin/` matches `/admin`). When several patterns match,
- * the most specific wins: per segment static > param > rest, then registration order.
+ * Patterns use `URLPattern` pathname syntax: static segments, `:name` (one segment), `:name*`
+ * (the rest: zero or more segments, joined with `/`) and a trailing `*` (the rest, as param
+ * `"0"`). Request paths are normalized first (`//` collapsed, trailing slash dropped), so
+ * `/admin/` matches `/admin`. When several patterns match, the most specific wins: per segment
+ * static > param > rest, then registration order (`URLPattern` itself does not rank).
  *
  * @module
  */
 
-/** A compiled pattern segment. */
-type Segment =
-  | { kind: "static"; value: string }
-  | { kind: "param"; name: string }
-  | { kind: "rest"; name: string };
+type SegmentKind = "static" | "param" | "rest";
 
 /** A compiled path pattern. */
 export interface PathPattern {
   /** The source pattern, e.g. `/books/:id`. */
   readonly source: string;
-  readonly segments: readonly Segment[];
+  /** Kind of each segment, for ranking. */
+  readonly kinds: readonly SegmentKind[];
+  /** Matches the whole path. */
+  readonly exact: URLPattern;
+  /** Matches the path and everything below it (folder middleware, `use("/api")`). */
+  readonly prefix: URLPattern;
 }
 
 /** Split a pathname into its non-empty segments (`/a//b/` → `["a", "b"]`). */
@@ -27,81 +29,85 @@ export function splitPath(pathname: string): string[] {
   return pathname.split("/").filter((s) => s !== "");
 }
 
-/** Compile a pattern like `/books/:id`, `/files/:path*` or `/static/*`. */
-export function compilePattern(source: string): PathPattern {
-  const parts = splitPath(source);
-  const segments: Segment[] = parts.map((part, i) => {
-    const last = i === parts.length - 1;
-    if (part === "*") {
-      if (!last) throw new Error(`Pattern ${source}: "*" must be the last segment`);
-      return { kind: "rest", name: "*" };
-    }
-    const m = /^:([A-Za-z_$][\w$]*)(\*)?$/.exec(part);
-    if (m) {
-      if (m[2] && !last) throw new Error(`Pattern ${source}: ":${m[1]}*" must be the last segment`);
-      return m[2] ? { kind: "rest", name: m[1] } : { kind: "param", name: m[1] };
-    }
-    if (part.includes(":") && part.startsWith(":")) {
-      throw new Error(`Pattern ${source}: bad "${part}"`);
-    }
-    return { kind: "static", value: part };
-  });
-  return { source, segments };
+/** `/a//b/` → `/a/b`, `` → `/`. */
+export function normalizePath(pathname: string): string {
+  return "/" + splitPath(pathname).join("/");
 }
 
-function decode(segment: string): string {
+/** Characters with a meaning in `URLPattern` syntax, escaped in static segments. */
+const SYNTAX = /[:*?+(){}\\]/g;
+
+/** Compile a pattern like `/books/:id`, `/files/:path*` or `/static/*` (`*` alone = all). */
+export function compilePattern(source: string): PathPattern {
+  const parts = splitPath(source === "*" ? "/*" : source);
+  const kinds: SegmentKind[] = [];
+  const out = parts.map((part, i) => {
+    const last = i === parts.length - 1;
+    const named = /^:([A-Za-z_$][\w$]*)(\*)?$/.exec(part);
+    if (part === "*" || named?.[2]) {
+      if (!last) throw new Error(`Pattern ${source}: "${part}" must be the last segment`);
+      kinds.push("rest");
+      return part;
+    }
+    if (named) {
+      kinds.push("param");
+      return part;
+    }
+    if (part.startsWith(":")) throw new Error(`Pattern ${source}: bad "${part}"`);
+    kinds.push("static");
+    return part.replace(SYNTAX, "\\$&");
+  });
+  const path = out.map((p) => `/${p}`).join("");
+  // `:rest*` and `*` already match zero segments; `{/*}?` adds "and anything below".
+  const tail = kinds.at(-1) === "rest" ? "" : "{/*}?";
+  return {
+    source,
+    kinds,
+    exact: new URLPattern({ pathname: path || "/" }),
+    prefix: new URLPattern({ pathname: path + tail }),
+  };
+}
+
+function decode(value: string): string {
   try {
-    return decodeURIComponent(segment);
+    return decodeURIComponent(value);
   } catch {
-    return segment; // malformed escapes: keep as sent rather than fail the whole request
+    return value; // malformed escapes: keep as sent rather than fail the whole request
   }
 }
 
 /**
- * Match `pathname` (already split) against a pattern. With `prefix`, the pattern may match only
- * the beginning of the path (used for folder middleware). Returns the params or null.
+ * Match a normalized `pathname` against a pattern (with `prefix`, the pattern may match only
+ * the beginning of the path). Returns the decoded params or null.
  */
 export function matchPattern(
   pattern: PathPattern,
-  parts: readonly string[],
+  pathname: string,
   prefix = false,
 ): Record<string, string> | null {
+  const result = (prefix ? pattern.prefix : pattern.exact).exec({ pathname });
+  if (!result) return null;
   const params: Record<string, string> = {};
-  const segs = pattern.segments;
-  for (let i = 0; i < segs.length; i++) {
-    const seg = segs[i];
-    if (seg.kind === "rest") {
-      params[seg.name] = parts.slice(i).map(decode).join("/");
-      return params;
-    }
-    if (i >= parts.length) return null;
-    if (seg.kind === "static") {
-      if (decode(parts[i]) !== seg.value) return null;
-    } else {
-      params[seg.name] = decode(parts[i]);
-    }
+  for (const [name, value] of Object.entries(result.pathname.groups)) {
+    // Prefix matches capture the path below the pattern as "0": not a param of the pattern.
+    if (prefix && name === "0" && pattern.kinds.at(-1) !== "rest") continue;
+    params[name] = decode(value ?? "");
   }
-  return prefix || parts.length === segs.length ? params : null;
-}
-
-function shapeKey(pattern: PathPattern): string {
-  return pattern.segments.map((s) =>
-    s.kind === "static" ? `/${encodeURIComponent(s.value)}` : s.kind === "param" ? "/:" : "/*"
-  ).join("");
+  return params;
 }
 
 const RANK = { static: 3, param: 2, rest: 1 } as const;
 
 /** Negative when `a` is more specific than `b`. */
 export function compareSpecificity(a: PathPattern, b: PathPattern): number {
-  const n = Math.max(a.segments.length, b.segments.length);
+  const n = Math.max(a.kinds.length, b.kinds.length);
   for (let i = 0; i < n; i++) {
-    const sa = a.segments[i];
-    const sb = b.segments[i];
+    const ka = a.kinds[i];
+    const kb = b.kinds[i];
     // A pattern that ends here matches fewer paths than one that continues with a rest.
-    if (!sa) return sb.kind === "rest" ? -1 : 1;
-    if (!sb) return sa.kind === "rest" ? 1 : -1;
-    const diff = RANK[sb.kind] - RANK[sa.kind];
+    if (!ka) return kb === "rest" ? -1 : 1;
+    if (!kb) return ka === "rest" ? 1 : -1;
+    const diff = RANK[kb] - RANK[ka];
     if (diff !== 0) return diff;
   }
   return 0;
@@ -120,7 +126,14 @@ export type RouteMatch<T> =
   | { kind: "method-not-allowed"; allow: string[] }
   | { kind: "not-found" };
 
-/** A route table (a linear scan over specificity-sorted entries: fine for tens of routes). */
+/** `/a/:id` and `/a/:name` are one route shape. */
+function shapeKey(pattern: PathPattern): string {
+  const parts = splitPath(pattern.source === "*" ? "/*" : pattern.source);
+  return parts.map((p, i) => pattern.kinds[i] === "static" ? `/=${p}` : `/${pattern.kinds[i]}`)
+    .join("");
+}
+
+/** A route table (a scan over specificity-sorted entries: fine for tens of routes). */
 export class Router<T> {
   #entries: RouteEntry<T>[] = [];
   #sorted = true;
@@ -128,7 +141,6 @@ export class Router<T> {
   /** Add `item` for `method` (upper-case, or `"*"` for all) at `pattern`. */
   add(method: string, pattern: string, item: T): void {
     const compiled = compilePattern(pattern);
-    // `/a/:id` and `/a/:name` are the same route shape: share one entry.
     const key = shapeKey(compiled);
     let entry = this.#entries.find((e) => shapeKey(e.pattern) === key);
     if (!entry) {
@@ -158,11 +170,11 @@ export class Router<T> {
    * methods are allowed.
    */
   match(method: string, pathname: string): RouteMatch<T> {
-    const parts = splitPath(pathname);
+    const path = normalizePath(pathname);
     const allow = new Set<string>();
     let pathMatched = false;
     for (const entry of this.entries()) {
-      const params = matchPattern(entry.pattern, parts);
+      const params = matchPattern(entry.pattern, path);
       if (!params) continue;
       pathMatched = true;
       const item = entry.methods.get(method) ??

@@ -1,5 +1,5 @@
 /**
- * `staticFiles()`: middleware serving the static folder and the island bundles
+ * `staticFiles()`: middleware serving the static folder of the app's build and the island bundles
  * (`/_fresh/js/<buildId>/…`, cached for a year: the build id changes with the content).
  *
  * ```ts
@@ -8,11 +8,11 @@
  *
  * Static files get a weak ETag (size + mtime) and `Cache-Control: no-cache` so browsers
  * revalidate cheaply (304). Only GET/HEAD requests whose last path segment has a dot
- * (`styles.css`) look at the disk, so API paths cost nothing.
+ * (`css/base.css`) look at the disk, so API paths cost nothing.
  *
  * @module
  */
-import { extname, join, resolve, sep } from "node:path";
+import { extname, join, sep } from "node:path";
 import { type Context, INTERNALS } from "./context.ts";
 import type { Middleware } from "./handlers.ts";
 
@@ -47,14 +47,15 @@ export function staticFiles<State>(): Middleware<State> {
     const method = ctx.req.method;
     if (method !== "GET" && method !== "HEAD") return ctx.next();
     const path = ctx[INTERNALS].pathname;
+    const staticDir = ctx[INTERNALS].staticDir;
     if (path.startsWith("/_fresh/")) {
       const res = await ctx[INTERNALS].asset(path);
       if (res) return res;
       return ctx.next();
     }
     const last = path.slice(path.lastIndexOf("/") + 1);
-    if (!last.includes(".")) return ctx.next();
-    const file = safeJoin(resolve(ctx.config.root, ctx.config.staticDir), path);
+    if (!last.includes(".") || staticDir === null) return ctx.next();
+    const file = safeJoin(staticDir, path);
     if (!file) return ctx.next();
     const res = await serveFile(ctx.req, file, "no-cache");
     return res ?? ctx.next();

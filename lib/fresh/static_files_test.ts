@@ -1,17 +1,15 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { App } from "./app.ts";
 import { safeJoin, staticFiles } from "./static_files.ts";
-
-const ROOT = fileURLToPath(new URL("./testdata/basic", import.meta.url));
+import { fixtureApp } from "./testdata/fixture_app.ts";
 const req = (path: string, init?: RequestInit) => new Request(`http://localhost${path}`, init);
 
-function app() {
-  return new App({ root: ROOT }).use(staticFiles()).get("/api.json", () => Response.json({}));
+async function app() {
+  return (await fixtureApp({ fsRoutes: false })).get("/api.json", () => Response.json({}));
 }
 
 Deno.test("staticFiles: serves files with type, length, ETag; 304 on revalidation", async () => {
-  const handler = app().handler();
+  const handler = (await app()).handler();
   const res = await handler(req("/hello.txt"));
   assert.equal(res.status, 200);
   assert.equal(res.headers.get("content-type"), "text/plain; charset=utf-8");
@@ -32,7 +30,7 @@ Deno.test("staticFiles: serves files with type, length, ETag; 304 on revalidatio
 });
 
 Deno.test("staticFiles: misses, other methods and traversal fall through to routes", async () => {
-  const handler = app().handler();
+  const handler = (await app()).handler();
   const cases: [string, RequestInit | undefined, number][] = [
     ["/missing.txt", undefined, 404],
     ["/hello.txt", { method: "POST" }, 404],
@@ -45,6 +43,12 @@ Deno.test("staticFiles: misses, other methods and traversal fall through to rout
     assert.equal(res.status, status, path);
     await res.body?.cancel();
   }
+});
+
+Deno.test("staticFiles: an app without a build serves no files", async () => {
+  const res = await new App().use(staticFiles()).handler()(req("/hello.txt"));
+  assert.equal(res.status, 404);
+  await res.body?.cancel();
 });
 
 Deno.test("safeJoin: stays inside the root", () => {

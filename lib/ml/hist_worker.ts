@@ -1,21 +1,23 @@
 /**
  * Helper worker of the parallel histogram builder: after `init` it blocks in Atomics.wait for
  * build commands and accumulates either its feature blocks into the shared target histogram or
- * every block for its slice of the node's rows into its own scratch histogram. Blocking is intended: the worker has nothing else to do, and it is
- * terminated by its owner.
+ * every block for its slice of the node's rows into its own scratch histogram. Blocking is
+ * intended: the worker has nothing else to do, and it is terminated by its owner (or exits when
+ * the shared cancel flag is set).
  *
  * @module
  */
 
 /// <reference lib="deno.worker" />
 
+import { serveWorker } from "../worker/protocol.ts";
 import type { BinnedBlock } from "./binned_matrix.ts";
 import { BlockSet } from "./histogram.ts";
+import { logisticGradients } from "./gradients.ts";
+import { partitionSlice } from "./partition.ts";
 import { CMD, CTRL, type HelperInit, rowSlice } from "./parallel_histogram.ts";
 
-self.onmessage = (e: MessageEvent<HelperInit>) => {
-  const m = e.data;
-  if (m?.type !== "init") return;
+serveWorker<HelperInit, "ready">((m, io) => {
   const blocks: BinnedBlock[] = m.blocks.map((b) => ({
     featStart: 0,
     featEnd: 0,
@@ -26,29 +28,60 @@ self.onmessage = (e: MessageEvent<HelperInit>) => {
   }));
   const set = new BlockSet(blocks, new Int32Array(m.rows), new Float32Array(m.ogh));
   const ctrl = new Int32Array(m.ctrl);
-  const cancel = m.cancel ? new Int32Array(m.cancel) : null;
-  const views = new Map<number, Float64Array>();
-  const scratch = m.scratch ? new Float64Array(m.scratch, 0, m.histLen) : null;
   // Read the sequence number BEFORE announcing readiness: the owner may issue its first
   // command as soon as it sees "ready", and that command must not be mistaken for the baseline.
-  let seq = Atomics.load(ctrl, CTRL.SEQ);
-  self.postMessage({ type: "ready" });
+  const seq = Atomics.load(ctrl, CTRL.SEQ);
+  // The build loop starts once "ready" is posted (a timer runs after the reply's microtask).
+  setTimeout(() => serveBuilds(m, set, ctrl, io.cancelFlag, seq), 0);
+  return "ready";
+});
+
+/** Block in Atomics.wait for build commands until EXIT or the owner's cancel flag. */
+function serveBuilds(
+  m: HelperInit,
+  set: BlockSet,
+  ctrl: Int32Array,
+  cancel: Int32Array,
+  seq: number,
+): void {
+  const views = new Map<number, Float64Array>();
+  const scratch = m.scratch ? new Float64Array(m.scratch, 0, m.histLen) : null;
+  const g = m.gradients;
+  const margin = new Float32Array(g.margin, 0, g.nRows);
+  const gh = new Float32Array(g.gh, 0, 2 * g.nRows);
+  const labels = new Uint8Array(g.labels, 0, g.nRows);
+  const weights = g.weights ? new Float32Array(g.weights, 0, g.nRows) : undefined;
+  const params = new Float64Array(g.params, 0, 1);
+  const p = m.partition;
+  const tmp = p ? new Int32Array(p.tmp, 0, g.nRows) : null;
+  const tmpGh = p ? new Float32Array(p.tmpGh, 0, 2 * g.nRows) : null;
+  const goLeft = p ? new Uint8Array(p.goLeft, 0, 256) : null;
+  const lefts = p ? new Int32Array(p.lefts, 0, m.nThreads) : null;
   for (;;) {
     // Spin briefly (commands come in quick succession), then sleep; wake every second to see
     // whether the owner was cancelled (a terminated owner can no longer send EXIT).
     let spins = 0;
     while (Atomics.load(ctrl, CTRL.SEQ) === seq) {
-      if (cancel && Atomics.load(cancel, 0) !== 0) {
+      if (Atomics.load(cancel, 0) !== 0) {
         self.close();
         return;
       }
-      if (++spins > 2000) Atomics.wait(ctrl, CTRL.SEQ, seq, cancel ? 1000 : undefined);
+      if (++spins > 2000) Atomics.wait(ctrl, CTRL.SEQ, seq, 1000);
     }
     seq = Atomics.load(ctrl, CTRL.SEQ);
     const cmd = ctrl[CTRL.CMD];
     if (cmd === CMD.EXIT) break;
     const start = ctrl[CTRL.START], end = ctrl[CTRL.END], target = ctrl[CTRL.TARGET];
-    if (scratch) {
+    if (cmd === CMD.PARTITION && p) {
+      // My slice of the node; the caller merges the slices.
+      const [a, b] = rowSlice(start, end, m.thread, m.nThreads);
+      const codes = new Uint8Array(p.codes, target * g.nRows, g.nRows);
+      const og = ctrl[CTRL.ARG] === 1 ? set.ogh : null;
+      lefts![m.thread] = partitionSlice(set.rows, og, tmp!, tmpGh!, a, b, codes, goLeft!);
+    } else if (cmd === CMD.GRADIENTS) {
+      const [a, b] = rowSlice(start, end, m.thread, m.nThreads);
+      logisticGradients(margin, labels, weights, params[0], gh, a, b);
+    } else if (scratch) {
       // Row split: all features for my slice of the node's rows, into my own buffer.
       const [a, b] = rowSlice(start, end, m.thread, m.nThreads);
       set.build(a, b, scratch);
@@ -64,4 +97,4 @@ self.onmessage = (e: MessageEvent<HelperInit>) => {
     Atomics.notify(ctrl, CTRL.DONE);
   }
   self.close();
-};
+}

@@ -1,7 +1,18 @@
 /**
  * lib/ml: a histogram gradient-boosting trainer (XGBoost `binary:logistic`, `tree_method=hist`
- * semantics), predictor, metrics and feature importance — pure TypeScript, typed arrays in,
- * model out; no HTTP, KV or file access.
+ * semantics), predictor, metrics, feature importance, model export (ONNX, XGBoost JSON) and an
+ * onnxruntime-web scorer and exact TreeSHAP explanations — pure TypeScript, typed arrays in, model out; no HTTP, KV or file
+ * access. The one entry the rest of the code base imports (`lib/import_graph_test.ts` checks it);
+ * tests inside lib/ml import its modules directly.
+ *
+ * @example
+ * ```ts
+ * import { makeClassification, predictProbaColumns, toOnnx, trainInWorker } from "../ml/mod.ts";
+ * const data = makeClassification({ nRows: 2000, nFeatures: 10, seed: 1 });
+ * const { model } = await trainInWorker(data, { n_estimators: 20 });
+ * const p = predictProbaColumns(model, data.columns, data.nRows);
+ * const onnx = toOnnx(model);
+ * ```
  *
  * @module
  */
@@ -16,7 +27,8 @@ export type {
   TrainResult,
   Tree,
 } from "./model.ts";
-export { DEFAULT_PARAMS, resolveParams, train, validateTrainData } from "./booster.ts";
+export { DEFAULT_PARAMS } from "./model.ts";
+export { resolveParams, train, validateTrainData } from "./booster.ts";
 export {
   defaultTreeCount,
   logit,
@@ -49,5 +61,19 @@ export {
   rocCurve,
 } from "./metrics.ts";
 export { binColumn, type BinMapper, binValue, fitBinMapper } from "./binning.ts";
-export { Rng } from "./random.ts";
 export { trainInWorker, type WorkerTrainOptions } from "./worker_train.ts";
+export { type OnnxExportOptions, toOnnx } from "./onnx_export.ts";
+export { OnnxScorer, type OnnxScorerOptions } from "./onnx_session.ts";
+export {
+  fromXgboostJson,
+  stringifyXgboostJson,
+  toXgboostJson,
+  type XgbJsonModel,
+} from "./xgboost_json.ts";
+export {
+  type Contribution,
+  topContributions,
+  TreeExplainer,
+  type TreeExplainerOptions,
+} from "./tree_shap.ts";
+export { makeClassification, sliceRows, type SyntheticOptions } from "./synthetic.ts";

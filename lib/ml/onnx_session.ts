@@ -17,7 +17,14 @@
  * @module
  */
 
-import * as ort from "onnxruntime-web";
+import type * as Ort from "onnxruntime-web";
+
+type OrtModule = typeof Ort;
+/**
+ * onnxruntime-web is loaded on the first session, not with this module: `lib/ml/mod.ts`
+ * re-exports `OnnxScorer`, and a process that never scores should not pay for the runtime.
+ */
+const loadOrt = (): Promise<OrtModule> => import("onnxruntime-web");
 
 /** Options of {@link OnnxScorer.create}. */
 export interface OnnxScorerOptions {
@@ -27,7 +34,7 @@ export interface OnnxScorerOptions {
 
 let configured = false;
 
-function configure(numThreads: number): void {
+function configure(ort: OrtModule, numThreads: number): void {
   if (configured) return;
   configured = true;
   ort.env.wasm.numThreads = numThreads;
@@ -38,14 +45,21 @@ function configure(numThreads: number): void {
 
 /** A loaded ONNX binary classifier with inputs `[N, nFeatures]` and output `probabilities`. */
 export class OnnxScorer {
-  readonly #session: ort.InferenceSession;
+  readonly #ort: OrtModule;
+  readonly #session: Ort.InferenceSession;
   readonly #inputName: string;
   /** Number of input features the model expects. */
   readonly nFeatures: number;
   #queue: Promise<unknown> = Promise.resolve();
   #released = false;
 
-  private constructor(session: ort.InferenceSession, inputName: string, nFeatures: number) {
+  private constructor(
+    ort: OrtModule,
+    session: Ort.InferenceSession,
+    inputName: string,
+    nFeatures: number,
+  ) {
+    this.#ort = ort;
     this.#session = session;
     this.#inputName = inputName;
     this.nFeatures = nFeatures;
@@ -57,8 +71,9 @@ export class OnnxScorer {
     if (!Number.isInteger(threads) || threads < 1) {
       throw new RangeError(`numThreads must be a positive integer, got ${threads}`);
     }
-    configure(threads);
-    let session: ort.InferenceSession;
+    const ort = await loadOrt();
+    configure(ort, threads);
+    let session: Ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(onnxBytes, {
         executionProviders: ["wasm"],
@@ -76,7 +91,7 @@ export class OnnxScorer {
         "ONNX model is not a binary classifier with input [N, nFeatures] and output probabilities",
       );
     }
-    return new OnnxScorer(session, session.inputNames[0], nFeatures);
+    return new OnnxScorer(ort, session, session.inputNames[0], nFeatures);
   }
 
   /** P(class 1) for one row of `nFeatures` values (NaN = missing). */
@@ -105,7 +120,7 @@ export class OnnxScorer {
 
   async #run(rows: Float32Array, nRows: number): Promise<Float32Array> {
     if (this.#released) throw new Error("OnnxScorer has been released");
-    const input = new ort.Tensor("float32", rows, [nRows, this.nFeatures]);
+    const input = new this.#ort.Tensor("float32", rows, [nRows, this.nFeatures]);
     const out = await this.#session.run({ [this.#inputName]: input }, ["probabilities"]);
     const probs = out.probabilities.data as Float32Array;
     const p1 = new Float32Array(nRows);

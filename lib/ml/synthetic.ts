@@ -8,7 +8,7 @@
  */
 
 import type { TrainData } from "./model.ts";
-import { Rng } from "./random.ts";
+import { Rng } from "../random/mod.ts";
 
 /** Options of {@link makeClassification}. */
 export interface SyntheticOptions {
@@ -32,17 +32,13 @@ export function makeClassification(o: SyntheticOptions): TrainData {
   const miss = o.missingRate ?? 0.3;
   const k = Math.min(o.nInformative ?? 8, nF);
   const strength = o.signal ?? 1;
-  const gauss = () => {
-    const u = 1 - rng.next(), v = rng.next();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  };
   const columns: Float32Array[] = [];
   for (let f = 0; f < nF; f++) {
     const c = new Float32Array(n);
     // Some features are coarse (few distinct values), like many Bosch measurements.
     const coarse = f % 5 === 4;
     for (let i = 0; i < n; i++) {
-      const g = gauss();
+      const g = rng.gauss();
       c[i] = coarse ? Math.round(g * 4) / 4 : g;
     }
     columns.push(c);

@@ -19,9 +19,10 @@
  * @module
  */
 
+import { runInWorker, type WorkerErrorInfo } from "../worker/mod.ts";
 import type { BoosterParams, TrainData, TrainOptions, TrainResult } from "./model.ts";
 import { resolveParams, validateTrainData } from "./booster.ts";
-import { packDataAsync, type StartMessage, type WorkerMessage } from "./worker_protocol.ts";
+import { packDataAsync, type RoundProgress, type TrainRequest } from "./packed_data.ts";
 
 /** Options of {@link trainInWorker}. */
 export interface WorkerTrainOptions extends TrainOptions {
@@ -37,6 +38,12 @@ const ERROR_CLASSES: Record<string, ErrorConstructor> = {
   TypeError,
   Error,
 };
+
+/** A trainer error keeps its class (RangeError, TypeError) across the worker boundary. */
+function reviveTrainError(info: WorkerErrorInfo): Error | undefined {
+  const Ctor = ERROR_CLASSES[info.name];
+  return Ctor ? new Ctor(info.message) : undefined;
+}
 
 /**
  * Trains in a Web Worker; resolves with the same result `train` would give. The data is packed
@@ -58,9 +65,9 @@ export async function trainInWorker(
       validateTrainData(s.data, `eval set "${s.name}"`, false, data.columns.length);
     }
   });
-  let start: StartMessage;
+  let request: TrainRequest;
   try {
-    const evalSets: StartMessage["evalSets"] = [];
+    const evalSets: TrainRequest["evalSets"] = [];
     for (const s of opts.evalSets ?? []) {
       evalSets.push({
         name: s.name,
@@ -68,73 +75,25 @@ export async function trainInWorker(
         data: s.data === data ? null : await packDataAsync(s.data),
       });
     }
-    start = {
-      type: "start",
+    request = {
       data: await packDataAsync(data),
       params,
       evalSets,
       evalMetrics: opts.evalMetrics,
-      cancel: new SharedArrayBuffer(4),
     };
   } catch (err) {
     throw new TypeError(`training data could not be prepared: ${(err as Error).message}`);
   }
-  signal?.throwIfAborted();
-  const hangMs = opts.hangTimeoutMs ?? 300_000;
-
-  return new Promise<TrainResult>((resolve, reject) => {
-    const worker = new Worker(new URL("./train_worker.ts", import.meta.url), { type: "module" });
-    const cancel = new Int32Array(start.cancel);
-    let settled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    // onRound calls run one after another, in round order, even if they are async.
-    let chain: Promise<void> = Promise.resolve();
-
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      // Terminating the worker does not end the histogram helpers it started: they exit on this.
-      Atomics.store(cancel, 0, 1);
-      worker.terminate();
-      fn();
-    };
-    const fail = (err: unknown) => finish(() => reject(err));
-    const arm = () => {
-      if (hangMs <= 0) return;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = setTimeout(
-        () => fail(new Error(`training worker sent nothing for ${hangMs} ms; it was stopped`)),
-        hangMs,
-      );
-    };
-    const onAbort = () => fail(signal!.reason);
-
-    worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
-      if (settled) return;
-      arm();
-      const m = e.data;
-      if (m.type === "round") {
-        if (onRound) {
-          chain = chain.then(() => settled ? undefined : onRound(m.round, m.metrics)).catch(
-            fail,
-          );
-        }
-      } else if (m.type === "done") {
-        chain.then(() => finish(() => resolve(m.result)));
-      } else if (m.type === "error") {
-        const Ctor = ERROR_CLASSES[m.name] ?? Error;
-        fail(new Ctor(m.message));
-      }
-    };
-    worker.onerror = (e: ErrorEvent) => {
-      e.preventDefault();
-      fail(new Error(`training worker crashed: ${e.message}`));
-    };
-    worker.onmessageerror = () => fail(new Error("training worker sent an unreadable message"));
-    signal?.addEventListener("abort", onAbort, { once: true });
-    arm();
-    worker.postMessage(start);
-  });
+  // Terminating the worker also sets its cancel flag, which stops its histogram helpers.
+  return await runInWorker<TrainRequest, TrainResult, RoundProgress>(
+    new URL("./train_worker.ts", import.meta.url),
+    request,
+    {
+      name: "train",
+      signal,
+      hangTimeoutMs: opts.hangTimeoutMs ?? 300_000,
+      reviveError: reviveTrainError,
+      onProgress: onRound && ((m) => onRound(m.round, m.metrics)),
+    },
+  );
 }

@@ -18,6 +18,9 @@ import type { KvStore } from "../kv.ts";
 import type { DeliverFn, Dispatcher } from "./dispatcher.ts";
 import { isFinal, taskKey } from "./records.ts";
 import type { TaskRecord } from "./types.ts";
+import { getLogger } from "../log.ts";
+
+const log = getLogger("tasks");
 
 /** Written by `dispatch` to wake executing processes. */
 export const WAKEUP_KEY: Deno.KvKey = ["task_wakeup"];
@@ -62,7 +65,7 @@ export class ClaimDispatcher implements Dispatcher {
         try {
           await this.scan(deliver);
         } catch (err) {
-          if (!this.kv.closed) console.error("tasks: claim scan failed:", err);
+          if (!this.kv.closed) log.error("claim scan failed:", err);
         }
         if (this.#closed) break;
         let timer: ReturnType<typeof setTimeout> | undefined;
@@ -90,9 +93,7 @@ export class ClaimDispatcher implements Dispatcher {
         if (!rec || isFinal(rec.state) || this.#closed) continue;
         const stale = rec.heartbeatAt === null || now - rec.heartbeatAt > this.opts.staleMs;
         if (rec.state === "PENDING" || stale) {
-          await deliver(rec.id).catch((err) =>
-            console.error(`tasks: delivery of ${rec.id} failed:`, err)
-          );
+          await deliver(rec.id).catch((err) => log.error(`delivery of ${rec.id} failed:`, err));
         }
       }
     }

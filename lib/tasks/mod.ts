@@ -3,7 +3,7 @@
  *
  * - `KvTaskRunner` (runner.ts) implements `TaskRunner` (types.ts); see its module doc for the
  *   life of a task, the concurrency rule (409 with the running task's id) and stop semantics.
- * - `runInWorker` / `serveWorker`: CPU-heavy handler work in Web Workers.
+ * - CPU-heavy handler work goes to Web Workers through `lib/worker` (`runInWorker`).
  *
  * @module
  */
@@ -19,13 +19,6 @@ export {
 export { isFinal, retentionMs } from "./records.ts";
 export { INTERRUPTED_REASON, UNDELIVERED_REASON } from "./recovery.ts";
 export { RunnerShutdownError } from "./execute.ts";
-export {
-  runInWorker,
-  type RunInWorkerOptions,
-  WorkerError,
-  WorkerTimeoutError,
-} from "./run_in_worker.ts";
-export { serveWorker, type WorkerIO } from "./worker_protocol.ts";
 
 /**
  * `expireIn` (ms) for data a task owns (e.g. simulation packets under `["sim", taskId, seq]`),

@@ -4,11 +4,11 @@
  * loose sanity bound (timed assertions are for benchmarks).
  */
 import assert from "node:assert/strict";
-import { withTestServices } from "../testing.ts";
-import { runInWorker } from "./run_in_worker.ts";
-import type { TestRequest } from "./testdata/test_worker.ts";
+import { pollUntil, withTestServices } from "../testing.ts";
+import { runInWorker } from "../worker/run.ts";
+import type { TestRequest } from "../worker/testdata/test_worker.ts";
 
-const WORKER = new URL("./testdata/test_worker.ts", import.meta.url);
+const WORKER = new URL("../worker/testdata/test_worker.ts", import.meta.url);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function pct(sorted: number[], p: number): number {
@@ -34,14 +34,31 @@ Deno.test("responsiveness: status reads stay fast while a worker burns CPU", () 
           { mode: "busy", ms: ctx.params.ms },
           {
             signal: ctx.signal,
-            hangTimeoutMs: 5000,
+            // Generous: a worker's start-up counts too, and CI may run this under heavy load.
+            hangTimeoutMs: 30_000,
             onProgress: (p) => ctx.progress({ status: "Busy...", elapsed: p.elapsed }),
           },
         ),
     });
     const rec = await tasks.submit("cpu", { ms: 1500 });
     const baseline = await wave(() => tasks.get(rec.id), 50);
-    while ((await tasks.get(rec.id))?.state !== "PROGRESS") await sleep(10);
+    let state = rec.state;
+    let error: string | null | undefined;
+    await pollUntil(
+      async () => {
+        const cur = await tasks.get(rec.id);
+        state = cur?.state ?? state;
+        error = cur?.error;
+        return state !== "PENDING" && state !== "STARTED";
+      },
+      "the task to report progress",
+      60_000,
+    );
+    assert.equal(
+      state,
+      "PROGRESS",
+      `the task ended before reporting progress: ${state} ${error ?? ""}`,
+    );
     const during: number[] = [];
     for (let i = 0; i < 5; i++) {
       during.push(...await wave(() => tasks.get(rec.id), 50));
@@ -75,7 +92,11 @@ Deno.test("responsiveness: stopping a CPU task terminates its worker → REVOKED
         ),
     });
     const rec = await tasks.submit("cpu", { ms: 30_000 });
-    while ((await tasks.get(rec.id))?.state !== "PROGRESS") await sleep(10);
+    await pollUntil(
+      async () => (await tasks.get(rec.id))?.state === "PROGRESS",
+      "the task to report progress",
+      60_000,
+    );
     const t0 = performance.now();
     await tasks.stop(rec.id);
     const done = await tasks.waitFor(rec.id, { timeoutMs: 10_000 });

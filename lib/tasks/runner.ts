@@ -64,6 +64,9 @@ import {
   TaskRevokedError,
   type TaskRunner,
 } from "./types.ts";
+import { getLogger } from "../log.ts";
+
+const log = getLogger("tasks");
 
 export { TaskNotFoundError } from "./records.ts";
 
@@ -82,6 +85,8 @@ export interface RunnerOptions {
   heartbeatMs?: number;
   /** A running record whose heartbeat is older than this is stale, default 15000 ms. */
   staleMs?: number;
+  /** Runs of a resumable task before crash recovery ends it as FAILURE, default 3. */
+  maxAttempts?: number;
   /** `close` waits this long for running handlers before aborting them, default 10000 ms. */
   closeTimeoutMs?: number;
   /**
@@ -110,6 +115,7 @@ export class KvTaskRunner implements TaskRunner {
   readonly mode: "queue" | "inprocess" | "claim";
   readonly heartbeatMs: number;
   readonly staleMs: number;
+  readonly maxAttempts: number;
   readonly closeTimeoutMs: number;
   readonly recoverAll: boolean;
   // deno-lint-ignore no-explicit-any
@@ -125,6 +131,7 @@ export class KvTaskRunner implements TaskRunner {
     this.store = new TaskStore(kv, retentionMs(opts.retentionHours));
     this.heartbeatMs = opts.heartbeatMs ?? 2000;
     this.staleMs = opts.staleMs ?? 15_000;
+    this.maxAttempts = opts.maxAttempts ?? 3;
     this.closeTimeoutMs = opts.closeTimeoutMs ?? 10_000;
     this.recoverAll = opts.recoverAll ?? true;
     this.#dispatcher = opts.mode === "claim"
@@ -161,7 +168,7 @@ export class KvTaskRunner implements TaskRunner {
       this.#deferred.delete(id);
       this.store.get(id)
         .then((rec) => rec && recoverRecord(this.#host(), rec, { recoverAll: d.fromStartup }))
-        .catch((err) => console.error(`tasks: recovery of ${id} failed:`, err));
+        .catch((err) => log.error(`recovery of ${id} failed:`, err));
     }
   }
 
@@ -316,7 +323,7 @@ export class KvTaskRunner implements TaskRunner {
       const done = executeClaimed(this.store, kind, claimed, controller, {
         heartbeatMs: this.heartbeatMs,
       })
-        .catch((err) => console.error(`tasks: task ${id} could not be finished:`, err))
+        .catch((err) => log.error(`task ${id} could not be finished:`, err))
         .finally(() => this.#running.delete(id));
       this.#running.set(id, { controller, done });
       return;
@@ -353,6 +360,7 @@ export class KvTaskRunner implements TaskRunner {
       dispatch: (id) => this.#dispatcher.dispatch(id),
       defer: (rec, fromStartup) => this.#deferred.set(rec.id, { kind: rec.kind, fromStartup }),
       staleMs: this.staleMs,
+      maxAttempts: this.maxAttempts,
     };
   }
 }

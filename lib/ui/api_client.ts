@@ -156,3 +156,8 @@ export type UiEvent =
   | "qc:dataset-uploaded"
   | "qc:split-changed"
   | "qc:models-changed";
+
+/** The text an island shows for a failed call: the server's reason, or the error itself. */
+export function errorText(err: unknown): string {
+  return err instanceof ApiError ? err.detail : String(err);
+}

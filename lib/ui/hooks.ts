@@ -46,3 +46,16 @@ export function useHydrated(): boolean {
   useEffect(() => setHydrated(true), []);
   return hydrated;
 }
+
+/**
+ * The marks of an island's top-level cards (`data-island`, `data-hydrated`), to spread on them.
+ *
+ * @example
+ * ```tsx
+ * const island = useIslandMarks("ModelsList");
+ * <Card {...island} heading="Models">…</Card>
+ * ```
+ */
+export function useIslandMarks(name: string): { island: string; hydrated: boolean } {
+  return { island: name, hydrated: useHydrated() };
+}

@@ -1,6 +1,6 @@
 /**
  * Colours shared by charts (canvas cannot read CSS variables cheaply) and kept in step with
- * `static/styles.css` (`--qc-train`, `--qc-test`, …).
+ * `static/css/base.css` (`--qc-train`, `--qc-test`, …).
  *
  * @module
  */

@@ -4,23 +4,15 @@
  *
  * @module
  */
-import { page } from "fresh";
 import { define } from "../../utils.ts";
 import { Layout } from "../../components/Layout.tsx";
-import { Alert } from "../../components/Notice.tsx";
 import DatasetUpload from "../../islands/DatasetUpload.tsx";
 import DatasetOverview from "../../islands/DatasetOverview.tsx";
 import RecentUploads from "../../islands/RecentUploads.tsx";
 import { loadDatasetsPage } from "../../lib/ui/admin_data.ts";
-import { settle } from "../../lib/ui/settle.ts";
+import { settledPage } from "../../lib/ui/settle.ts";
 
-export const handler = define.handlers({
-  async GET(ctx) {
-    return page(await settle(() => loadDatasetsPage(ctx.state.services)), {
-      headers: { "cache-control": "no-store" },
-    });
-  },
-});
+export const handler = define.handlers({ GET: settledPage(loadDatasetsPage) });
 
 export default define.page<typeof handler>(function DatasetsPage({ data: result, config }) {
   const base = config.basePath;
@@ -31,11 +23,9 @@ export default define.page<typeof handler>(function DatasetsPage({ data: result,
       title="Datasets"
       current="/admin/datasets"
       basePath={base}
+      loadError={result.error}
       subtitle="Upload production data; features are selected in the background."
     >
-      {result.error && (
-        <Alert kind="error" title="Some data could not be loaded">{result.error}</Alert>
-      )}
       <DatasetUpload
         pending={pending
           ? {

@@ -8,13 +8,16 @@
 import { page } from "fresh";
 import { define } from "../../utils.ts";
 import { Layout } from "../../components/Layout.tsx";
+import { Card } from "../../components/Card.tsx";
 import { StatusPill } from "../../components/StatusPill.tsx";
+import { type Column, Table } from "../../components/Table.tsx";
 import HealthBadge from "../../islands/HealthBadge.tsx";
 import { type DatasetRecord, getActiveDataset } from "../../lib/pipeline/ingest/datasets.ts";
 import { getActiveModel, type ModelRecord } from "../../lib/pipeline/train/models.ts";
 import type { TaskRecord } from "../../lib/tasks/types.ts";
 import type { Config } from "../../lib/config.ts";
 import { fmtBytes, fmtDateTime, fmtInt, fmtNum, shortId } from "../../lib/ui/format.ts";
+import { NO_STORE } from "../../lib/ui/settle.ts";
 
 interface DashboardData {
   dataset: DatasetRecord | null;
@@ -45,6 +48,10 @@ async function settle<T>(label: string, p: Promise<T>, errors: string[]): Promis
   }
 }
 
+const TASK_COLUMNS: Column[] = ["Task", "Kind", "State", "Progress", "Created"].map((label) => ({
+  label,
+}));
+
 export const handler = define.handlers({
   async GET(ctx) {
     const { kv, tasks, config } = ctx.state.services;
@@ -69,7 +76,7 @@ export const handler = define.handlers({
         auth: config.apiToken !== null,
       },
       errors,
-    }, { headers: { "cache-control": "no-store" } });
+    }, NO_STORE);
   },
 });
 
@@ -91,11 +98,7 @@ export default define.page<typeof handler>(function Dashboard({ data, config: we
         </div>
       )}
       <div class="qc-grid">
-        <section class="qc-card">
-          <div class="qc-card-head">
-            <h2>Active dataset</h2>
-            <a href={`${base}/admin/datasets`}>Datasets →</a>
-          </div>
+        <Card heading="Active dataset" aside={<a href={`${base}/admin/datasets`}>Datasets →</a>}>
           {dataset
             ? (
               <dl class="qc-facts">
@@ -116,12 +119,8 @@ export default define.page<typeof handler>(function Dashboard({ data, config: we
               </dl>
             )
             : <p class="qc-muted">No dataset yet. Upload a CSV on the Datasets page.</p>}
-        </section>
-        <section class="qc-card">
-          <div class="qc-card-head">
-            <h2>Active model</h2>
-            <a href={`${base}/admin/training`}>Training →</a>
-          </div>
+        </Card>
+        <Card heading="Active model" aside={<a href={`${base}/admin/training`}>Training →</a>}>
           {model
             ? (
               <dl class="qc-facts">
@@ -142,11 +141,8 @@ export default define.page<typeof handler>(function Dashboard({ data, config: we
               </dl>
             )
             : <p class="qc-muted">No model yet. Split the data, then start a training.</p>}
-        </section>
-        <section class="qc-card">
-          <div class="qc-card-head">
-            <h2>Configuration</h2>
-          </div>
+        </Card>
+        <Card heading="Configuration" aside={null}>
           <dl class="qc-facts">
             <dt>Tasks</dt>
             <dd>{config.taskMode}</dd>
@@ -165,24 +161,13 @@ export default define.page<typeof handler>(function Dashboard({ data, config: we
             <dt>Log level</dt>
             <dd>{config.logLevel}</dd>
           </dl>
-        </section>
+        </Card>
       </div>
-      <section class="qc-card">
-        <div class="qc-card-head">
-          <h2>Recent tasks</h2>
-        </div>
-        {tasks.length === 0 ? <p class="qc-muted">No tasks yet.</p> : (
-          <table class="qc-table">
-            <thead>
-              <tr>
-                <th scope="col">Task</th>
-                <th scope="col">Kind</th>
-                <th scope="col">State</th>
-                <th scope="col">Progress</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
+      <Card heading="Recent tasks" aside={null}>
+        {tasks.length === 0
+          ? <p class="qc-muted">No tasks yet.</p>
+          : (
+            <Table columns={TASK_COLUMNS} wrap={false}>
               {tasks.map((t) => (
                 <tr key={t.id}>
                   <td>
@@ -202,10 +187,9 @@ export default define.page<typeof handler>(function Dashboard({ data, config: we
                   <td>{fmtDateTime(t.createdAt)}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+            </Table>
+          )}
+      </Card>
     </Layout>
   );
 });

@@ -4,21 +4,13 @@
  *
  * @module
  */
-import { page } from "fresh";
 import { define } from "../../utils.ts";
 import { Layout } from "../../components/Layout.tsx";
-import { Alert } from "../../components/Notice.tsx";
 import SimulationLive from "../../islands/SimulationLive.tsx";
 import { loadSimulationPage } from "../../lib/ui/admin_data.ts";
-import { settle } from "../../lib/ui/settle.ts";
+import { settledPage } from "../../lib/ui/settle.ts";
 
-export const handler = define.handlers({
-  async GET(ctx) {
-    return page(await settle(() => loadSimulationPage(ctx.state.services)), {
-      headers: { "cache-control": "no-store" },
-    });
-  },
-});
+export const handler = define.handlers({ GET: settledPage(loadSimulationPage) });
 
 export default define.page<typeof handler>(function SimulationPage({ data: result, config }) {
   const base = config.basePath;
@@ -28,11 +20,9 @@ export default define.page<typeof handler>(function SimulationPage({ data: resul
       title="Simulation"
       current="/admin/simulation"
       basePath={base}
+      loadError={result.error}
       subtitle="Real-time inference replay: one prediction per row, in time order."
     >
-      {result.error && (
-        <Alert kind="error" title="Some data could not be loaded">{result.error}</Alert>
-      )}
       <SimulationLive
         model={data?.model ?? null}
         simulation_rows={data?.simulation_rows ?? null}

@@ -4,23 +4,16 @@
  *
  * @module
  */
-import { page } from "fresh";
 import { define } from "../../utils.ts";
 import { Layout } from "../../components/Layout.tsx";
-import { Alert } from "../../components/Notice.tsx";
 import SplitForm from "../../islands/SplitForm.tsx";
 import TrainingPanel from "../../islands/TrainingPanel.tsx";
 import ModelsList from "../../islands/ModelsList.tsx";
+import SplitDrift from "../../islands/SplitDrift.tsx";
 import { loadTrainingPage } from "../../lib/ui/admin_data.ts";
-import { settle } from "../../lib/ui/settle.ts";
+import { settledPage } from "../../lib/ui/settle.ts";
 
-export const handler = define.handlers({
-  async GET(ctx) {
-    return page(await settle(() => loadTrainingPage(ctx.state.services)), {
-      headers: { "cache-control": "no-store" },
-    });
-  },
-});
+export const handler = define.handlers({ GET: settledPage(loadTrainingPage) });
 
 export default define.page<typeof handler>(function TrainingPage({ data: result, config }) {
   const base = config.basePath;
@@ -30,16 +23,15 @@ export default define.page<typeof handler>(function TrainingPage({ data: result,
       title="Training"
       current="/admin/training"
       basePath={base}
+      loadError={result.error}
       subtitle="Split the active dataset by date, then train and evaluate a model."
     >
-      {result.error && (
-        <Alert kind="error" title="Some data could not be loaded">{result.error}</Alert>
-      )}
       <SplitForm
         dataset={data?.dataset ?? null}
         blocked={data ? data.blocked : "The page data could not be loaded."}
         split={data?.split ?? null}
       />
+      <SplitDrift drift={data?.drift ?? null} />
       <TrainingPanel
         hasSplit={data?.split !== null && data?.split !== undefined}
         task={data?.task ?? null}

@@ -8,15 +8,29 @@
  */
 import { HttpError } from "fresh";
 import { define } from "../../utils.ts";
-import { IngestError, ingestUpload } from "../../lib/pipeline/ingest/ingest.ts";
+import { openCsvUpload, UploadError } from "../../lib/api/multipart_upload.ts";
+import { acceptUploadDeferred, ingestCsv, IngestError } from "../../lib/pipeline/ingest/mod.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
+    const { services } = ctx.state;
     try {
-      const accepted = await ingestUpload(ctx.state.services, ctx.req);
+      const upload = await openCsvUpload(ctx.req, {
+        maxBytes: services.config.maxUploadBytes,
+        signal: ctx.req.signal,
+        timestampColumn: services.config.timestampColumn,
+        idleTimeoutMs: services.config.uploadIdleTimeoutSeconds * 1000,
+      });
+      // ROLE=api: store and answer; validation runs in the worker's task (ingest/deferred.ts).
+      const accepted = services.config.role === "api"
+        ? await acceptUploadDeferred(services, upload)
+        : await ingestCsv(services, upload);
       return Response.json(accepted, { status: 202 });
     } catch (err) {
-      if (err instanceof IngestError) throw new HttpError(err.status, err.detail);
+      // Both carry the status and detail the contract answers with.
+      if (err instanceof UploadError || err instanceof IngestError) {
+        throw new HttpError(err.status, err.detail);
+      }
       throw err;
     }
   },

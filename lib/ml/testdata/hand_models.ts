@@ -4,6 +4,7 @@
  * @module
  */
 
+import { Rng } from "../../random/mod.ts";
 import { type BoosterParams, DEFAULT_PARAMS, type GbdtModel, type Tree } from "../model.ts";
 
 /** Parameters recorded on hand-built models (values are only metadata here). */
@@ -33,16 +34,10 @@ export function makeTree(
   };
 }
 
-/** A deterministic PRNG (mulberry32) so random models and rows are reproducible. */
+/** Uniforms in [0, 1) from the shared seeded PRNG, so random models and rows are reproducible. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 /** A random complete-ish tree of the given depth over `nFeatures` features (breadth-first ids). */

@@ -11,15 +11,15 @@
  *
  * @example
  * ```ts
+ * const upload = await openCsvUpload(req, opts); // lib/api: framing + header line
  * const accepted = services.config.role === "api"
- *   ? await acceptUploadDeferred(services, req)
- *   : await ingestUpload(services, req);
+ *   ? await acceptUploadDeferred(services, upload)
+ *   : await ingestCsv(services, upload);
  * ```
  *
  * @module
  */
 import type { Services } from "../../services.ts";
-import { receiveCsvUpload, UploadError } from "../../api/multipart_upload.ts";
 import { CsvValidationError } from "../../data/csv_header.ts";
 import {
   datasetBlobKeys,
@@ -31,6 +31,7 @@ import {
 import { encodeSample } from "./sample_blob.ts";
 import {
   checkProfile,
+  type CsvSource,
   type IngestAccepted,
   IngestError,
   profileStored,
@@ -39,33 +40,32 @@ import {
   UPLOAD_MESSAGE,
 } from "./ingest.ts";
 
-/** Store the upload, record it and submit feature selection (validation runs there). */
+/**
+ * Store the CSV, record it and submit feature selection (validation runs there). An error of the
+ * source stream (e.g. the upload's `UploadError`) is rethrown as is and leaves no blob.
+ */
 export async function acceptUploadDeferred(
   services: Services,
-  req: Request,
+  source: CsvSource,
 ): Promise<IngestAccepted> {
-  const { storage, kv, config } = services;
+  const { storage, kv } = services;
   const id = crypto.randomUUID();
   const keys = datasetBlobKeys(id);
-  let upload;
+  let bytes: number;
   try {
-    upload = await receiveCsvUpload(req, storage, keys.source, {
-      maxBytes: config.maxUploadBytes,
-      signal: req.signal,
-      timestampColumn: config.timestampColumn,
-    });
+    bytes = await storage.put(keys.source, source.body);
   } catch (err) {
+    await source.body.cancel(err).catch(() => {});
     await storage.deletePrefix(keys.prefix).catch(() => {});
-    if (err instanceof UploadError) throw new IngestError(err.status, err.detail);
     throw err;
   }
   const now = new Date().toISOString();
   const record: DatasetRecord = {
     id,
-    filename: upload.filename ?? "upload.csv",
+    filename: source.filename ?? "upload.csv",
     state: "SELECTING_FEATURES",
     error: null,
-    bytes: upload.bytes,
+    bytes,
     created_at: now,
     updated_at: now,
     task_id: null,

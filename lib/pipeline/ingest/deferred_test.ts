@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createApp } from "../../app.ts";
 import { withTestServices } from "../../testing.ts";
 import { registerPipelineTasks } from "../mod.ts";
-import { generateBoschCsv } from "../../../tests/e2e_data.ts";
+import { boschCsv, boschFixture } from "../../../tests/bosch_fixture.ts";
 import { getDataset } from "./datasets.ts";
 
 function upload(csv: string): Request {
@@ -23,7 +23,7 @@ Deno.test("ROLE=api upload: 202 once stored; the task validates → READY, or FA
   withTestServices(async (services) => {
     registerPipelineTasks(services);
     const handler = (await createApp(services)).handler();
-    const good = await handler(upload(generateBoschCsv({ rows: 600, features: 10 }).csv));
+    const good = await handler(upload(boschCsv(boschFixture({ rows: 600, features: 10 }))));
     assert.equal(good.status, 202);
     const accepted = await good.json();
     const right = await services.tasks.waitFor(accepted.task_id, { timeoutMs: 30_000 });

@@ -15,16 +15,19 @@
  *
  * @example
  * ```ts
- * registerIngestTasks(services);
+ * services.tasks.register(selectFeaturesTask(services)); // what registerIngestTasks does
  * const task = await services.tasks.submit(SELECT_FEATURES_KIND, { dataset_id: id });
  * ```
  *
  * @module
  */
 import type { Services } from "../../services.ts";
-import { type BoosterParams, type TrainData } from "../../ml/model.ts";
-import { trainInWorker } from "../../ml/worker_train.ts";
-import { featureImportance } from "../../ml/importance.ts";
+import {
+  type BoosterParams,
+  featureImportance,
+  type TrainData,
+  trainInWorker,
+} from "../../ml/mod.ts";
 import { buildColumnTable } from "../../data/column_table.ts";
 import { buildColumnTableInWorker } from "../../data/column_table_worker.ts";
 import type { DatasetProfile } from "../../data/profile.ts";
@@ -94,16 +97,16 @@ export function selectionParams(
   };
 }
 
-/** Register the ingest pipeline's task kinds. */
-export function registerIngestTasks(services: Services): void {
-  services.tasks.register<SelectFeaturesParams, SelectFeaturesResult>(
-    {
-      kind: SELECT_FEATURES_KIND,
-      resumable: true,
-      lockKey: (p) => `select_features:${p.dataset_id}`,
-      run: (ctx) => selectFeatures(services, ctx),
-    } satisfies TaskKind<SelectFeaturesParams, SelectFeaturesResult>,
-  );
+/** The `dataset.select_features` task kind (registered by `registerIngestTasks`, mod.ts). */
+export function selectFeaturesTask(
+  services: Services,
+): TaskKind<SelectFeaturesParams, SelectFeaturesResult> {
+  return {
+    kind: SELECT_FEATURES_KIND,
+    resumable: true,
+    lockKey: (p) => `select_features:${p.dataset_id}`,
+    run: (ctx) => selectFeatures(services, ctx),
+  };
 }
 
 /** Progress reporter with a phase, a percentage and throttling of intermediate updates. */

@@ -16,15 +16,16 @@
  * @example
  * ```ts
  * const profiler = new StreamingProfiler({ seed: 42 });
- * await receiveCsvUpload(req, profiler.wrapStore(storage), key, opts);
+ * await profiler.wrapStore(storage).put(key, csvStream);
  * const { profile, sample } = await profiler.finish();
  * ```
  *
  * @module
  */
 import type { BlobStore } from "../../storage/blob_store.ts";
-import { CsvValidationError } from "../../data/csv_header.ts";
 import type { ProfileOptions, ProfileResult } from "../../data/profile.ts";
+import { reviveDataError } from "../../data/worker_client.ts";
+import { type StreamCall, WorkerClient } from "../../worker/mod.ts";
 
 /** Bytes handed to the worker and not yet taken by its scanner before the upload waits. */
 export const MAX_INFLIGHT_BYTES = 32 * 1024 * 1024;
@@ -40,17 +41,13 @@ export class ProfilerFailure extends Error {
   }
 }
 
-type Out =
-  | { type: "ack"; bytes: number }
-  | { type: "result"; value: ProfileResult }
-  | {
-    type: "error";
-    error: { name: string; message: string; line: number | null; column: string | null };
-  };
+/** What the profile worker is started with (`profile_stream_worker.ts`). */
+export type StreamProfileRequest = Omit<ProfileOptions, "onProgress" | "signal">;
 
 /** One upload's streaming profile. Create one per upload; `finish` or `abort` it. */
 export class StreamingProfiler {
-  #worker: Worker | null = null;
+  #client: WorkerClient | null = null;
+  #call: StreamCall<Uint8Array, ProfileResult> | null = null;
   #inflight = 0;
   #waiters: (() => void)[] = [];
   #done = false;
@@ -61,7 +58,7 @@ export class StreamingProfiler {
   #stage = new Uint8Array(BATCH_BYTES);
   #stageLen = 0;
 
-  constructor(readonly opts: Omit<ProfileOptions, "onProgress" | "signal"> = {}) {
+  constructor(readonly opts: StreamProfileRequest = {}) {
     this.#result = new Promise<ProfileResult>((res, rej) => {
       this.#resolve = res;
       this.#reject = rej;
@@ -74,37 +71,36 @@ export class StreamingProfiler {
     return this.#fed;
   }
 
-  #start(): Worker {
-    if (this.#worker) return this.#worker;
-    const w = new Worker(new URL("./profile_stream_worker.ts", import.meta.url), {
-      type: "module",
+  #start(): StreamCall<Uint8Array, ProfileResult> {
+    if (this.#call) return this.#call;
+    this.#client = WorkerClient.spawn(new URL("./profile_stream_worker.ts", import.meta.url), {
+      name: "profile-stream",
+      // A CsvValidationError keeps its line and column; anything else is the worker's failure.
+      reviveError: (info) =>
+        reviveDataError(info) ?? new ProfilerFailure(`Profile worker failed: ${info.message}`),
     });
-    w.onmessage = (ev: MessageEvent<Out>) => {
-      const m = ev.data;
-      if (m.type === "ack") {
-        this.#inflight -= m.bytes;
-        this.#release();
-      } else if (m.type === "result") this.#settle(() => this.#resolve(m.value));
-      else {
-        const e = m.error;
+    this.#call = this.#client.stream<StreamProfileRequest, Uint8Array, ProfileResult, number>(
+      this.opts,
+      {
+        // Progress = bytes the scanner has taken: the sender's backpressure.
+        onProgress: (taken) => {
+          this.#inflight -= taken;
+          this.#release();
+        },
+      },
+    );
+    this.#call.result.then(
+      (value) => this.#settle(() => this.#resolve(value)),
+      (err) =>
         this.#settle(() =>
           this.#reject(
-            e.name === "CsvValidationError"
-              ? new CsvValidationError(e.message, e.line, e.column)
-              : new ProfilerFailure(`Profile worker failed: ${e.message}`),
+            err instanceof Error && err.name === "WorkerError"
+              ? new ProfilerFailure(`Profile worker crashed: ${err.message}`)
+              : err,
           )
-        );
-      }
-    };
-    w.onerror = (ev) => {
-      ev.preventDefault();
-      this.#settle(() =>
-        this.#reject(new ProfilerFailure(`Profile worker crashed: ${ev.message}`))
-      );
-    };
-    w.postMessage({ type: "start", opts: this.opts });
-    this.#worker = w;
-    return w;
+        ),
+    );
+    return this.#call;
   }
 
   #release(): void {
@@ -117,7 +113,7 @@ export class StreamingProfiler {
   #settle(fn: () => void): void {
     if (this.#done) return;
     this.#done = true;
-    this.#worker?.terminate();
+    this.#client?.terminate();
     this.#release();
     fn();
   }
@@ -145,10 +141,10 @@ export class StreamingProfiler {
 
   #flush(): void {
     if (this.#stageLen === 0 || this.#done) return;
-    const w = this.#start();
+    const call = this.#start();
     const out = this.#stageLen === BATCH_BYTES ? this.#stage : this.#stage.slice(0, this.#stageLen);
     this.#inflight += out.byteLength;
-    w.postMessage({ type: "chunk", bytes: out }, [out.buffer]);
+    call.send(out, [out.buffer]);
     this.#stage = new Uint8Array(BATCH_BYTES);
     this.#stageLen = 0;
   }
@@ -157,7 +153,7 @@ export class StreamingProfiler {
   end(): void {
     if (this.#done) return;
     this.#flush();
-    this.#start().postMessage({ type: "end" });
+    this.#start().end();
   }
 
   /** Stop the worker (upload failed); `finish` then rejects. Idempotent. */
@@ -167,7 +163,7 @@ export class StreamingProfiler {
 
   /** The profile, once `end` was called and the worker finished. */
   finish(): Promise<ProfileResult> {
-    if (!this.#worker && !this.#done) {
+    if (!this.#call && !this.#done) {
       this.abort("No data was received.");
     }
     return this.#result;

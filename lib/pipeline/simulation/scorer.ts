@@ -11,12 +11,17 @@
  * ```ts
  * const scorer = await WorkerScorer.create(onnxBytes, { warmupRows, warmupRuns: 2000 });
  * const pFail = await scorer.score(row); // P(class 1), same value as OnnxScorer
+ * // With `explainModel` (the model's XGBoost JSON): P(class 1) and the row's TreeSHAP top-k.
+ * const { p, explanation } = await scorer.scoreExplained(row);
  * scorer.release();
  * ```
  *
  * @module
  */
-import type { ScorerReply, ScorerRequest } from "./scorer_worker.ts";
+import { WorkerClient, WorkerError } from "../../worker/mod.ts";
+import type { ScoredRow, ScorerReady, ScorerRequest } from "./scorer_worker.ts";
+
+export type { ScoredRow };
 
 /** Options of `WorkerScorer.create`. */
 export interface WorkerScorerOptions {
@@ -28,122 +33,90 @@ export interface WorkerScorerOptions {
   warmupRuns?: number;
   /** Cap on the warmup time (ms) whatever the run count; default 5000. */
   warmupMaxMs?: number;
-  /** Aborting terminates the worker and rejects. */
+  /** Aborting while the session is being created terminates the worker and rejects. */
   signal?: AbortSignal;
+  /** The same model as XGBoost JSON text: explain every row (TreeSHAP) in the worker. */
+  explainModel?: string;
+  /** Contributions per explanation; default 5. */
+  explainTop?: number;
 }
 
 /** One ORT session in a dedicated worker (see the module doc). */
 export class WorkerScorer {
-  #worker: Worker;
-  #pending = new Map<number, { resolve: (p: number) => void; reject: (e: Error) => void }>();
-  #nextId = 0;
-  #dead: Error | null = null;
+  #client: WorkerClient;
   /** Input width of the model. */
   readonly nFeatures: number;
   /** Session creation and warmup time inside the worker (ms) and the warmup runs done. */
   readonly timings: { createMs: number; warmupMs: number; warmupRuns: number };
+  /** Feature order of the explain model, or null when this scorer does not explain. */
+  readonly explainFeatures: string[] | null;
 
-  private constructor(
-    worker: Worker,
-    ready: { nFeatures: number; createMs: number; warmupMs: number; warmupRuns: number },
-  ) {
-    this.#worker = worker;
+  private constructor(client: WorkerClient, ready: ScorerReady) {
+    this.#client = client;
     this.nFeatures = ready.nFeatures;
+    this.explainFeatures = ready.explainFeatures;
     this.timings = {
       createMs: ready.createMs,
       warmupMs: ready.warmupMs,
       warmupRuns: ready.warmupRuns,
     };
-    worker.onmessage = (e: MessageEvent<ScorerReply>) => {
-      const m = e.data;
-      if (m.type === "scored") {
-        this.#pending.get(m.id)?.resolve(m.p);
-        this.#pending.delete(m.id);
-      } else if (m.type === "error") {
-        const err = new Error(`ONNX scoring failed: ${m.message}`);
-        if (m.id === null) this.#fail(err);
-        else {
-          this.#pending.get(m.id)?.reject(err);
-          this.#pending.delete(m.id);
-        }
-      }
-    };
-    worker.onerror = (e) => {
-      e.preventDefault(); // a worker crash must reject, never take the service down
-      this.#fail(new Error(`ONNX scoring worker crashed: ${e.message}`));
-    };
-    worker.onmessageerror = () => this.#fail(new Error("ONNX scoring worker: bad message"));
   }
 
   /** Start the worker, create the session and run the warmup. Rejects with a clear error. */
-  static create(onnxBytes: Uint8Array, opts: WorkerScorerOptions = {}): Promise<WorkerScorer> {
+  static async create(
+    onnxBytes: Uint8Array,
+    opts: WorkerScorerOptions = {},
+  ): Promise<WorkerScorer> {
     const { signal } = opts;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    const worker = new Worker(new URL("./scorer_worker.ts", import.meta.url), {
-      type: "module",
+    signal?.throwIfAborted();
+    const client = WorkerClient.spawn(new URL("./scorer_worker.ts", import.meta.url), {
+      name: "onnx-scorer",
     });
-    return new Promise<WorkerScorer>((resolve, reject) => {
-      const onAbort = () => {
-        worker.terminate();
-        reject(signal!.reason);
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const done = () => signal?.removeEventListener("abort", onAbort);
-      worker.onmessage = (e: MessageEvent<ScorerReply>) => {
-        done();
-        const m = e.data;
-        if (m.type === "ready") resolve(new WorkerScorer(worker, m));
-        else {
-          worker.terminate();
-          reject(new Error(`cannot load ONNX model: ${m.type === "error" ? m.message : m.type}`));
-        }
-      };
-      worker.onerror = (e) => {
-        e.preventDefault();
-        done();
-        worker.terminate();
-        reject(new Error(`ONNX scoring worker crashed: ${e.message}`));
-      };
-      const init: ScorerRequest = {
-        type: "init",
+    const onAbort = () => client.terminate(signal!.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const ready = await client.call<ScorerRequest, ScorerReady>({
+        kind: "init",
         bytes: onnxBytes,
         numThreads: opts.numThreads ?? 1,
         warmupRows: opts.warmupRows ?? new Float32Array(0),
         warmupRuns: opts.warmupRuns ?? 0,
         warmupMaxMs: opts.warmupMaxMs ?? 5000,
-      };
-      worker.postMessage(init);
-    });
+        explainModel: opts.explainModel,
+        explainTop: opts.explainTop,
+      });
+      return new WorkerScorer(client, ready);
+    } catch (err) {
+      client.terminate(err);
+      throw err instanceof WorkerError ? new Error(`ONNX scoring worker: ${err.message}`) : err;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
   }
 
   /** P(class 1) of one row of `nFeatures` values (NaN = missing). */
-  score(row: ArrayLike<number>): Promise<number> {
-    if (this.#dead) return Promise.reject(this.#dead);
+  async score(row: ArrayLike<number>): Promise<number> {
+    return (await this.scoreExplained(row)).p;
+  }
+
+  /** P(class 1) of one row and its explanation (null unless created with `explainModel`). */
+  scoreExplained(row: ArrayLike<number>): Promise<ScoredRow> {
     if (row.length !== this.nFeatures) {
       return Promise.reject(
         new RangeError(`row has ${row.length} values, model expects ${this.nFeatures}`),
       );
     }
-    const id = this.#nextId++;
-    return new Promise<number>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      const msg: ScorerRequest = { type: "score", id, row: Float32Array.from(row) };
-      this.#worker.postMessage(msg);
-    });
+    return this.#client.call<ScorerRequest, ScoredRow>({
+      kind: "score",
+      row: Float32Array.from(row),
+    })
+      .catch((err) => {
+        throw err instanceof WorkerError ? new Error(`ONNX scoring failed: ${err.message}`) : err;
+      });
   }
 
   /** Terminate the worker; pending and later calls reject. Safe to call twice. */
   release(): void {
-    if (this.#dead) return;
-    this.#fail(new Error("scorer released"));
-  }
-
-  #fail(err: Error): void {
-    if (!this.#dead) {
-      this.#dead = err;
-      this.#worker.terminate();
-    }
-    for (const p of this.#pending.values()) p.reject(err);
-    this.#pending.clear();
+    this.#client.terminate(new Error("scorer released"));
   }
 }

@@ -13,10 +13,15 @@
  *
  * @module
  */
-import type { GbdtModel } from "../../ml/model.ts";
-import { aucPr, aucRoc, bestThreshold, logLoss } from "../../ml/metrics.ts";
-import { predictProbaColumns } from "../../ml/predictor.ts";
-import { runInWorker } from "../../tasks/run_in_worker.ts";
+import {
+  aucPr,
+  aucRoc,
+  bestThreshold,
+  type GbdtModel,
+  logLoss,
+  predictProbaColumns,
+} from "../../ml/mod.ts";
+import { runInWorker } from "../../worker/run.ts";
 import type { ModelMetrics } from "./models.ts";
 import { classCounts, finiteOrNull, metricsAt } from "./report.ts";
 

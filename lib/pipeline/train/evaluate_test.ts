@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { train } from "../../ml/booster.ts";
-import { predictProbaColumns } from "../../ml/predictor.ts";
+import { predictProbaColumns, train } from "../../ml/mod.ts";
 import { type EvalSet, evaluateInWorker, evaluateModel } from "./evaluate.ts";
 
 function data(n: number, seed: number): EvalSet {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { serveWorker } from "../../tasks/worker_protocol.ts";
+import { serveWorker } from "../../worker/protocol.ts";
 import { evaluateModel, type EvaluateRequest, type Evaluation } from "./evaluate.ts";
 
 serveWorker<EvaluateRequest, Evaluation>((req) => evaluateModel(req), {

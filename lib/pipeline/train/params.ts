@@ -16,7 +16,7 @@
  * @module
  */
 import { z } from "zod";
-import type { BoosterParams } from "../../ml/model.ts";
+import type { BoosterParams } from "../../ml/mod.ts";
 
 /** Upper bound on rounds: keeps the per-round curves of a task result inside one KV value. */
 export const MAX_ROUNDS = 500;

@@ -11,8 +11,7 @@
  *
  * @module
  */
-import type { EvalHistory } from "../../ml/model.ts";
-import { classificationMetrics } from "../../ml/metrics.ts";
+import { classificationMetrics, type EvalHistory } from "../../ml/mod.ts";
 import type { ModelMetrics } from "./models.ts";
 
 /** One chart point: `x` is the 0-based boosting round (an integer on the wire). */

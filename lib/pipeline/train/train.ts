@@ -12,26 +12,25 @@
  *
  * @example
  * ```ts
- * registerTrainTasks(services);
+ * registerTrainTasks(services); // mod.ts
  * const task = await startTraining(services, { max_depth: 6 }); // TaskConflictError → 409
  * ```
  *
  * @module
  */
 import type { Services } from "../../services.ts";
-import type { GbdtModel, TrainData } from "../../ml/model.ts";
+import { featureImportance, type GbdtModel, type TrainData, trainInWorker } from "../../ml/mod.ts";
 import {
   type JsonObject,
+  TaskConflictError,
   type TaskContext,
+  type TaskKind,
   type TaskRecord,
   TaskRevokedError,
 } from "../../tasks/types.ts";
-import { trainInWorker } from "../../ml/worker_train.ts";
-import { featureImportance } from "../../ml/importance.ts";
-import { toOnnx } from "../../ml/onnx_export.ts";
-import { stringifyXgboostJson, toXgboostJson } from "../../ml/xgboost_json.ts";
 import { getActiveSplit, getSplit, loadSplitSet } from "../split/split.ts";
 import { evaluateInWorker } from "./evaluate.ts";
+import { exportInWorker } from "./export.ts";
 import { artifactKeys, type ModelRecord, saveModel } from "./models.ts";
 import { resolveTrainSettings, type TrainOverrides, type TrainSettings } from "./params.ts";
 import { classCounts, thinChart, trainingChart, validationCut } from "./report.ts";
@@ -77,16 +76,25 @@ export async function startTraining(
     split_id: split?.id ?? null,
     settings,
   };
-  return await services.tasks.submit(TRAIN_KIND, params);
+  try {
+    return await services.tasks.submit(TRAIN_KIND, params);
+  } catch (err) {
+    if (!(err instanceof TaskConflictError)) throw err;
+    throw new TaskConflictError(
+      err.runningTaskId,
+      err.lock,
+      `A training of this dataset is already running (task ${err.runningTaskId}).`,
+    );
+  }
 }
 
-/** Register the `train` task kind (called by `registerPipelineTasks`). */
-export function registerTrainTasks(services: Services): void {
-  services.tasks.register<TrainTaskParams, JsonObject>({
+/** The `train` task kind (registered by `registerTrainTasks`, mod.ts). */
+export function trainTask(services: Services): TaskKind<TrainTaskParams, JsonObject> {
+  return {
     kind: TRAIN_KIND,
     lockKey: (p) => (p.dataset_id ? `train:${p.dataset_id}` : null),
     run: (ctx) => runTraining(services, ctx),
-  });
+  };
 }
 
 /** Column-major rows `[start, end)` of a set, as views (`trainInWorker` copies what it posts). */
@@ -103,7 +111,7 @@ function sliceData(
   };
 }
 
-/** The task body. Exported for tests; use `registerTrainTasks` in the service. */
+/** The task body. Exported for tests; use `registerTrainTasks` (mod.ts) in the service. */
 export async function runTraining(
   services: Services,
   ctx: TaskContext<TrainTaskParams>,
@@ -242,12 +250,16 @@ export async function runTraining(
     n_valid: nValid,
     n_test: testSet.nRows,
   };
+  let artifacts;
   try {
-    await storage.put(keys.onnx, toOnnx(model, { metadata: { threshold: String(threshold) } }));
-    await storage.put(
-      keys.xgboost_json,
-      new TextEncoder().encode(stringifyXgboostJson(toXgboostJson(model))),
-    );
+    artifacts = await exportInWorker(model, threshold, { signal: ctx.signal });
+  } catch (err) {
+    if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
+    throw new Error(`Model export failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    await storage.put(keys.onnx, artifacts.onnx);
+    await storage.put(keys.xgboost_json, artifacts.xgboost_json);
     await storage.put(keys.curves, enc({ ...fullChart, best_iteration: best }));
     await storage.put(keys.metrics, enc(metricsDoc));
     await storage.put(keys.predictions, ev.predictions_json);

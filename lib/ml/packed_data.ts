@@ -1,0 +1,98 @@
+/**
+ * The request `trainInWorker` sends to `train_worker.ts` (over `lib/worker`), and the
+ * shared-memory packing of TrainData (one SharedArrayBuffer per dataset: the worker reads it
+ * without a second copy).
+ *
+ * @module
+ */
+
+import type { BoosterParams, TrainData, TrainOptions } from "./model.ts";
+
+/** TrainData laid out on one SharedArrayBuffer. */
+export interface PackedData {
+  nRows: number;
+  featureNames: string[];
+  buffer: SharedArrayBuffer;
+  nColumns: number;
+  hasWeights: boolean;
+}
+
+/** Bytes copied between two yields of {@link packDataAsync}. */
+const YIELD_EVERY_BYTES = 8 << 20;
+
+/**
+ * Copy a dataset into one SharedArrayBuffer (columns, then weights, then labels), yielding to
+ * the event loop every ~8 MB: a server thread packing a 270 MB training set in one go stalled
+ * its requests for ~370 ms.
+ */
+export async function packDataAsync(d: TrainData): Promise<PackedData> {
+  const { packed, steps } = packPlan(d);
+  let since = 0;
+  for (const step of steps) {
+    since += step();
+    if (since >= YIELD_EVERY_BYTES) {
+      since = 0;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+  return packed;
+}
+
+/** The packed layout and the copy steps that fill it (each returns the bytes it copied). */
+function packPlan(d: TrainData): { packed: PackedData; steps: (() => number)[] } {
+  const n = d.nRows, nc = d.columns.length;
+  const hasWeights = d.weights !== undefined;
+  const floats = n * nc + (hasWeights ? n : 0);
+  const buffer = new SharedArrayBuffer(floats * 4 + n);
+  const f32 = new Float32Array(buffer, 0, floats);
+  // Shape errors are reported by the trainer; copy what fits.
+  const fit = <T extends Float32Array | Uint8Array>(a: T): T =>
+    (a.length > n ? a.subarray(0, n) : a) as T;
+  const steps = d.columns.map((col, c) => () => {
+    f32.set(fit(col), c * n);
+    return n * 4;
+  });
+  if (hasWeights) {
+    steps.push(() => {
+      f32.set(fit(d.weights!), nc * n);
+      return n * 4;
+    });
+  }
+  steps.push(() => {
+    new Uint8Array(buffer, floats * 4, n).set(fit(d.labels ?? new Uint8Array(0)));
+    return n;
+  });
+  return {
+    packed: { nRows: n, featureNames: d.featureNames, buffer, nColumns: nc, hasWeights },
+    steps,
+  };
+}
+
+/** Views of a packed dataset (no copy). */
+export function unpackData(p: PackedData): TrainData {
+  const n = p.nRows;
+  const columns: Float32Array[] = [];
+  for (let c = 0; c < p.nColumns; c++) columns.push(new Float32Array(p.buffer, c * n * 4, n));
+  const floats = n * p.nColumns + (p.hasWeights ? n : 0);
+  return {
+    nRows: n,
+    featureNames: p.featureNames,
+    columns,
+    labels: new Uint8Array(p.buffer, floats * 4, n),
+    weights: p.hasWeights ? new Float32Array(p.buffer, n * p.nColumns * 4, n) : undefined,
+  };
+}
+
+/** Owner → worker: train. `evalSets[i].data === null` means "the training data". */
+export interface TrainRequest {
+  data: PackedData;
+  params: Partial<BoosterParams>;
+  evalSets: { name: string; data: PackedData | null; metrics?: TrainOptions["evalMetrics"] }[];
+  evalMetrics?: TrainOptions["evalMetrics"];
+}
+
+/** Worker → owner, once per boosting round. */
+export interface RoundProgress {
+  round: number;
+  metrics: Record<string, Record<string, number>>;
+}

@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { runInWorker } from "./run.ts";
+import { WorkerClient, WorkerError, WorkerTimeoutError } from "./client.ts";
+import { FieldError, type TestRequest } from "./testdata/test_worker.ts";
+
+const WORKER = new URL("./testdata/test_worker.ts", import.meta.url);
+
+Deno.test("runInWorker: result and progress", async () => {
+  const progress: number[] = [];
+  const res = await runInWorker<TestRequest, { spins: number }, { elapsed: number }>(
+    WORKER,
+    { mode: "busy", ms: 350 },
+    { onProgress: (p) => void progress.push(p.elapsed) },
+  );
+  assert.ok(res.spins > 0);
+  assert.ok(progress.length >= 2, `progress messages: ${progress}`);
+  const bytes = await runInWorker<TestRequest, Uint8Array>(WORKER, { mode: "bytes", n: 1000 });
+  assert.equal(bytes.length, 1000);
+  assert.equal(bytes[999], 7);
+});
+
+Deno.test("runInWorker: a thrown error becomes a rejected promise with the message", async () => {
+  await assert.rejects(
+    () => runInWorker(WORKER, { mode: "throw", message: "bad column" } satisfies TestRequest),
+    (err) => err instanceof WorkerError && err.message === "bad column",
+  );
+});
+
+Deno.test("runInWorker: an uncaught worker error event becomes a rejection", async () => {
+  await assert.rejects(
+    () => runInWorker(WORKER, { mode: "uncaught", message: "boom later" } satisfies TestRequest),
+    (err) => err instanceof WorkerError && /boom later/.test(err.message),
+  );
+});
+
+Deno.test("runInWorker: a silent worker is terminated after hangTimeoutMs", async () => {
+  const t0 = performance.now();
+  await assert.rejects(
+    () => runInWorker(WORKER, { mode: "hang" } satisfies TestRequest, { hangTimeoutMs: 300 }),
+    WorkerTimeoutError,
+  );
+  assert.ok(performance.now() - t0 >= 290);
+});
+
+Deno.test("runInWorker: abort terminates a busy worker and rejects with the reason", async () => {
+  const ctl = new AbortController();
+  const t0 = performance.now();
+  setTimeout(() => ctl.abort(new Error("stop please")), 100);
+  await assert.rejects(
+    () =>
+      runInWorker(WORKER, { mode: "busy", ms: 10_000 } satisfies TestRequest, {
+        signal: ctl.signal,
+      }),
+    /stop please/,
+  );
+  assert.ok(performance.now() - t0 < 5000);
+  // Already aborted: no worker is even created.
+  await assert.rejects(
+    () => runInWorker(WORKER, { mode: "hang" }, { signal: ctl.signal }),
+    /stop please/,
+  );
+});
+
+Deno.test("runInWorker: an error's name and plain fields cross; reviveError rebuilds it", async () => {
+  const req: TestRequest = { mode: "typed", line: 31 };
+  await assert.rejects(
+    () => runInWorker(WORKER, req),
+    (err) =>
+      err instanceof WorkerError && err.info?.name === "FieldError" &&
+      err.info.data.line === 31 && err.info.data.column === "Id" && err.info.data.status === 422,
+  );
+  await assert.rejects(
+    () =>
+      runInWorker(WORKER, req, {
+        reviveError: (e) =>
+          e.name === "FieldError"
+            ? new FieldError(e.message, e.data.line as number, e.data.column as string | null)
+            : undefined,
+      }),
+    (err) =>
+      err instanceof FieldError && err.line === 31 && err.column === "Id" &&
+      err.message === "bad value at line 31",
+  );
+  // A reviver that declines leaves the default WorkerError.
+  await assert.rejects(
+    () => runInWorker(WORKER, req, { reviveError: () => undefined }),
+    WorkerError,
+  );
+});
+
+Deno.test("WorkerClient: one worker serves several calls; a late call after terminate rejects", async () => {
+  const client = WorkerClient.spawn(WORKER, { name: "session" });
+  const values = await Promise.all(
+    [1, 2, 3].map((value) => client.call<TestRequest, number>({ mode: "echo", value })),
+  );
+  assert.deepEqual(values, [1, 2, 3]);
+  client.terminate(new Error("released"));
+  await assert.rejects(() => client.call({ mode: "echo", value: 4 }), /released/);
+  assert.equal(Atomics.load(client.cancelFlag, 0), 1);
+});
+
+Deno.test("WorkerClient: a streamed call gets its inputs in order and acknowledges them", async () => {
+  const client = WorkerClient.spawn(WORKER);
+  try {
+    const acks: number[] = [];
+    const call = client.stream<TestRequest, number, number, number>({ mode: "sum-input" }, {
+      onProgress: (x) => void acks.push(x),
+    });
+    for (let i = 1; i <= 5; i++) call.send(i);
+    call.end();
+    assert.equal(await call.result, 15);
+    assert.deepEqual(acks, [1, 2, 3, 4, 5]);
+  } finally {
+    client.terminate();
+  }
+});
+
+Deno.test("WorkerClient: terminate reaches a nested worker through the shared cancel flag", async () => {
+  const seen = new Int32Array(new SharedArrayBuffer(8));
+  const client = WorkerClient.spawn(WORKER);
+  const call = client.call({ mode: "nested", seen: seen.buffer as SharedArrayBuffer });
+  call.catch(() => {});
+  const deadline = Date.now() + 10_000;
+  while (Atomics.load(seen, 1) === 0) {
+    assert.ok(Date.now() < deadline, "the nested worker did not start");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  client.terminate();
+  await assert.rejects(() => call, WorkerError);
+  while (Atomics.load(seen, 0) === 0) {
+    assert.ok(Date.now() < deadline, "the nested worker did not see the cancel flag");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+});
+
+Deno.test("WorkerClient: a throwing onProgress rejects that call only", async () => {
+  const client = WorkerClient.spawn(WORKER);
+  try {
+    await assert.rejects(
+      () =>
+        client.call<TestRequest, unknown, unknown>({ mode: "busy", ms: 400 }, {
+          onProgress: () => {
+            throw new Error("callback failed");
+          },
+        }),
+      /callback failed/,
+    );
+    assert.equal(await client.call<TestRequest, number>({ mode: "echo", value: 9 }), 9);
+  } finally {
+    client.terminate();
+  }
+});
