@@ -23,16 +23,20 @@ Deno.test("GET /split/drift: 404 before a split; shifted and emptier features fl
     assert.equal(none.status, 404);
     assert.ok((await none.json()).detail);
 
-    // 2000 training rows on day 1, 500 simulation rows on day 3 (none on day 2's test window).
-    const nTrain = 2000, nSim = 500, n = nTrain + nSim;
+    // 2000 training rows on day 1, 100 test rows on day 2, 500 simulation rows on day 3.
+    const nTrain = 2000, nTest = 100, nSim = 500, n = nTrain + nTest + nSim;
     const rng = new Rng(3);
     const stable = new Float32Array(n),
       shifted = new Float32Array(n),
       emptier = new Float32Array(n);
     const timestamps = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const sim = i >= nTrain;
-      timestamps[i] = sim ? T0 + 2 * DAY + (i - nTrain) * 1000 : T0 + i * 1000;
+      const sim = i >= nTrain + nTest;
+      timestamps[i] = sim
+        ? T0 + 2 * DAY + (i - nTrain - nTest) * 1000
+        : i >= nTrain
+        ? T0 + DAY + (i - nTrain) * 1000
+        : T0 + i * 1000;
       stable[i] = rng.next();
       shifted[i] = rng.next() + (sim ? 0.5 : 0); // half the mass moves past the top decile
       emptier[i] = rng.next() < (sim ? 0.5 : 0.1) ? NaN : rng.next(); // missing 10 % → 50 %
