@@ -17,6 +17,7 @@ import { openServices } from "./lib/bootstrap.ts";
 import { recoverPipeline, registerPipelineTasks } from "./lib/pipeline/mod.ts";
 import { createApp } from "./lib/app.ts";
 import { createLogger } from "./lib/api/logging.ts";
+import { serveWorkerHealth } from "./lib/worker_role.ts";
 import { exposureWarning } from "./lib/api/operator_auth.ts";
 import { getLogger, setLogLevel } from "./lib/log.ts";
 
@@ -41,24 +42,35 @@ export async function main(env: Record<string, string | undefined> = Deno.env.to
   const log = createLogger(config.logLevel);
   const services = await openServices(config);
   registerPipelineTasks(services);
-  await recoverPipeline(services);
-  const app = await createApp(services, { logger: log });
+  // With several processes, uploads in flight elsewhere are not interrupted: stale ones are
+  // settled when read (reconcileDataset).
+  if (config.role === "all") await recoverPipeline(services);
 
   const stop = new AbortController();
-  const server = await app.listen({
-    port: config.port,
-    hostname: config.hostname,
-    signal: stop.signal,
-    onListen: ({ hostname, port }) => {
-      const host = hostname === "0.0.0.0" ? "localhost" : hostname;
-      log.info(
-        `QC ML service listening on http://${host}:${port} (${app.config.mode}, ` +
-          `tasks: ${config.taskMode}, data: ${config.dataDir})`,
-      );
-      const warning = exposureWarning(config, hostname);
-      if (warning) log.warn(warning);
-    },
-  });
+  const listen = { port: config.port, hostname: config.hostname, signal: stop.signal };
+  const where = (hostname: string, port: number) =>
+    `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`;
+  const storage = config.storageUrl ?? config.dataDir;
+  // ROLE=worker: runs tasks; its only HTTP is /health (lib/worker_role.ts).
+  const server = config.role === "worker"
+    ? serveWorkerHealth(services, {
+      ...listen,
+      onListen: ({ hostname, port }) =>
+        log.info(`QC ML worker, health on ${where(hostname, port)}/health (data: ${storage})`),
+    })
+    : await createApp(services, { logger: log }).then((app) =>
+      app.listen({
+        ...listen,
+        onListen: ({ hostname, port }) => {
+          log.info(
+            `QC ML service listening on ${where(hostname, port)} (${app.config.mode}, ` +
+              `role: ${config.role}, tasks: ${config.taskMode}, data: ${storage})`,
+          );
+          const warning = exposureWarning(config, hostname);
+          if (warning) log.warn(warning);
+        },
+      })
+    );
 
   let stoppingSince: number | null = null;
   const onSignal = (signal: Deno.Signal) => {

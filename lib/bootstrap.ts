@@ -15,17 +15,19 @@
  *
  * @module
  */
-import { join } from "node:path";
 import type { Config } from "./config.ts";
-import { KvStore } from "./kv.ts";
+import { DEFAULT_KV, isRemoteKv, KvStore } from "./kv.ts";
 import type { Services } from "./services.ts";
-import { LocalBlobStore } from "./storage/local_store.ts";
+import type { BlobStore } from "./storage/blob_store.ts";
+import { blobRoot, openBlobStore } from "./storage/open_store.ts";
 import { KvTaskRunner, type RunnerOptions } from "./tasks/runner.ts";
+
+export { blobRoot };
 
 /** Services plus their owner's handle to close them. */
 export interface OpenServices extends Services {
   kv: KvStore;
-  storage: LocalBlobStore;
+  storage: BlobStore;
   tasks: KvTaskRunner;
   /** Close the runner (waiting for running handlers, bounded), then the KV. Idempotent. */
   close(): Promise<void>;
@@ -36,13 +38,8 @@ export interface OpenServicesOptions {
   tasks?: Partial<Omit<RunnerOptions, "mode" | "retentionHours">>;
 }
 
-/** Blob root for a data dir. */
-export function blobRoot(dataDir: string): string {
-  return join(dataDir, "blobs");
-}
-
 /**
- * Open KV (`config.kvPath`), the local blob store (`<config.dataDir>/blobs`, stale temp files
+ * Open KV (`config.kvPath`), the blob store (`STORAGE_URL`, else `<config.dataDir>/blobs`, stale temp files
  * swept) and the task runner (`config.taskMode`), and run task recovery. Kinds may be
  * registered afterwards: records of a kind not registered yet are recovered when it is.
  */
@@ -50,11 +47,24 @@ export async function openServices(
   config: Config,
   opts: OpenServicesOptions = {},
 ): Promise<OpenServices> {
-  const kv = await KvStore.open(config.kvPath);
+  // Processes sharing one local KV file do not see each other's writes through `watch`: poll.
+  const shared = config.role !== "all" && config.kvPath !== ":memory:" &&
+    config.kvPath !== DEFAULT_KV && !isRemoteKv(config.kvPath);
+  const kv = await KvStore.open(config.kvPath, {
+    watchPollMs: shared ? Math.min(250, config.taskPollMs) : undefined,
+  });
   let tasks: KvTaskRunner | null = null;
+  let blobs: Awaited<ReturnType<typeof openBlobStore>> | null = null;
   try {
-    const storage = await LocalBlobStore.open(blobRoot(config.dataDir));
+    blobs = await openBlobStore(config);
+    const storage = blobs.store;
+    const closeBlobs = blobs.close;
     tasks = new KvTaskRunner(kv, {
+      // Several processes: only records with a stale heartbeat belong to no one.
+      recoverAll: config.role === "all",
+      staleMs: config.taskStaleMs,
+      heartbeatMs: Math.min(2000, Math.floor(config.taskStaleMs / 4)),
+      claim: { pollMs: config.taskPollMs, execute: config.role !== "api" },
       maxAttempts: config.taskMaxAttempts,
       ...opts.tasks,
       mode: config.taskMode,
@@ -74,6 +84,7 @@ export async function openServices(
             await runner.close();
           } finally {
             kv.close();
+            closeBlobs();
             await runner.done; // the queue listener ends once the KV is closed
           }
         })();
@@ -83,6 +94,7 @@ export async function openServices(
   } catch (err) {
     await tasks?.close().catch(() => {});
     kv.close();
+    blobs?.close();
     await tasks?.done;
     throw err;
   }

@@ -23,14 +23,31 @@ export interface Config {
   hostname: string;
   /** `DATA_DIR`: local blob storage root, default `./storage`. */
   dataDir: string;
-  /** `KV_PATH`: Deno KV file, default `<DATA_DIR>/kv.sqlite3`; `:memory:` for tests. */
+  /**
+   * `KV_PATH`: Deno KV file, default `<DATA_DIR>/kv.sqlite3` (`:default:` on Deno Deploy);
+   * `:memory:` for tests; `:default:` for the platform's database; a KV Connect URL.
+   */
   kvPath: string;
   /** `API_TOKEN`: when set, API calls need `Authorization: Bearer <token>`. */
   apiToken: string | null;
   /** `LOG_LEVEL`: debug | info | warn | error, default info. */
   logLevel: "debug" | "info" | "warn" | "error";
-  /** `TASK_MODE`: `queue` (Deno KV queue) or `inprocess`, default queue. */
-  taskMode: "queue" | "inprocess";
+  /**
+   * `TASK_MODE`: `queue` (Deno KV queue), `inprocess`, or `claim` (workers claim PENDING records;
+   * no KV queue needed). Default queue; `claim` when `ROLE` is `api` or `worker` (the only mode
+   * accepted there).
+   */
+  taskMode: "queue" | "inprocess" | "claim";
+  /** `ROLE`: `all` (default: one process does everything), `api` or `worker`. */
+  role: "all" | "api" | "worker";
+  /** `TASK_POLL_MS`: how often claim-mode workers look for work when no watch fires, default 1000. */
+  taskPollMs: number;
+  /** `TASK_STALE_MS`: a running task whose heartbeat is older is recovered, default 15000. */
+  taskStaleMs: number;
+  /** `STORAGE_URL`: `s3://bucket/prefix` for object storage; null = local files under DATA_DIR. */
+  storageUrl: string | null;
+  /** S3 settings: the standard `AWS_*` variables. */
+  s3: S3Config;
   /** `TASK_RETENTION_HOURS`: finished tasks and their data expire after this, default 168. */
   taskRetentionHours: number;
   /** `MAX_UPLOAD_BYTES`: default 5 GiB. */
@@ -63,6 +80,16 @@ export interface Config {
   taskMaxAttempts: number;
 }
 
+/** Object-store settings from the standard AWS variables. */
+export interface S3Config {
+  /** `AWS_REGION` (or `AWS_DEFAULT_REGION`), default us-east-1. */
+  region: string;
+  /** `AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL`: a custom endpoint (path-style is then used). */
+  endpoint: string | null;
+  /** `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`); null = SDK default chain. */
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null;
+}
+
 /** A configuration value is invalid; the message names the variable and the accepted values. */
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
@@ -72,7 +99,8 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
-const TASK_MODES = ["queue", "inprocess"] as const;
+const TASK_MODES = ["queue", "inprocess", "claim"] as const;
+const ROLES = ["all", "api", "worker"] as const;
 
 /** An integer variable in [min, max]; signs allowed, no exponent or fraction. */
 function integer(min: number, max: number) {
@@ -123,7 +151,23 @@ const EnvSchema = z.object({
   KV_PATH: z.string().optional(),
   API_TOKEN: z.string().optional(),
   LOG_LEVEL: oneOf(LOG_LEVELS).default("info"),
-  TASK_MODE: oneOf(TASK_MODES).default("queue"),
+  // Default depends on ROLE (claim when split), so resolved in loadConfig.
+  TASK_MODE: oneOf(TASK_MODES).optional(),
+  ROLE: oneOf(ROLES).default("all"),
+  TASK_POLL_MS: integer(50, 60_000).default(1000),
+  TASK_STALE_MS: integer(1000, 3_600_000).default(15_000),
+  STORAGE_URL: z.string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, "expected s3://bucket[/prefix]")
+    .optional(),
+  AWS_REGION: z.string().optional(),
+  AWS_DEFAULT_REGION: z.string().optional(),
+  AWS_ENDPOINT_URL_S3: z.string().regex(/^https?:\/\/./, "expected an http(s) URL").optional(),
+  AWS_ENDPOINT_URL: z.string().regex(/^https?:\/\/./, "expected an http(s) URL").optional(),
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  AWS_SESSION_TOKEN: z.string().optional(),
+  // Set by Deno Deploy; there the default KV is the timeline's database.
+  DENO_DEPLOYMENT_ID: z.string().optional(),
   TASK_RETENTION_HOURS: decimal({ min: 0, exclusiveMin: true }).default(168),
   MAX_UPLOAD_BYTES: integer(1, Number.MAX_SAFE_INTEGER).default(5 * 1024 ** 3),
   TIMESTAMP_COLUMN: z.string().optional(),
@@ -155,14 +199,42 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     throw new ConfigError(variable, `${issue.message}, got "${given[variable]}"`);
   }
   const vars = parsed.data;
+  const split = vars.ROLE !== "all";
+  const taskMode = vars.TASK_MODE ?? (split ? "claim" : "queue");
+  if (split && taskMode !== "claim") {
+    throw new ConfigError(
+      "TASK_MODE",
+      `ROLE=${vars.ROLE} needs TASK_MODE=claim, got "${taskMode}"`,
+    );
+  }
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = vars;
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new ConfigError(
+      accessKeyId === undefined ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
+      "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set together",
+    );
+  }
+  const sessionToken = vars.AWS_SESSION_TOKEN;
   return {
     port: vars.PORT,
     hostname: vars.LISTEN_HOST,
     dataDir: vars.DATA_DIR,
-    kvPath: vars.KV_PATH ?? `${vars.DATA_DIR.replace(/\/+$/, "")}/kv.sqlite3`,
+    kvPath: vars.KV_PATH ??
+      (vars.DENO_DEPLOYMENT_ID ? ":default:" : `${vars.DATA_DIR.replace(/\/+$/, "")}/kv.sqlite3`),
     apiToken: vars.API_TOKEN ?? null,
     logLevel: vars.LOG_LEVEL,
-    taskMode: vars.TASK_MODE,
+    taskMode,
+    role: vars.ROLE,
+    taskPollMs: vars.TASK_POLL_MS,
+    taskStaleMs: vars.TASK_STALE_MS,
+    storageUrl: vars.STORAGE_URL ?? null,
+    s3: {
+      region: vars.AWS_REGION ?? vars.AWS_DEFAULT_REGION ?? "us-east-1",
+      endpoint: vars.AWS_ENDPOINT_URL_S3 ?? vars.AWS_ENDPOINT_URL ?? null,
+      credentials: accessKeyId && secretAccessKey
+        ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }
+        : null,
+    },
     taskRetentionHours: vars.TASK_RETENTION_HOURS,
     maxUploadBytes: vars.MAX_UPLOAD_BYTES,
     timestampColumn: vars.TIMESTAMP_COLUMN ?? null,

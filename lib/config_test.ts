@@ -88,6 +88,46 @@ Deno.test("loadConfig: invalid values throw ConfigError naming the variable", ()
   }
 });
 
+Deno.test("loadConfig: roles, claim mode and S3 storage", () => {
+  const local = loadConfig({});
+  assert.equal(local.role, "all");
+  assert.equal(local.storageUrl, null);
+  assert.equal(local.taskPollMs, 1000);
+  assert.equal(local.taskStaleMs, 15_000);
+  assert.deepEqual(local.s3, { region: "us-east-1", endpoint: null, credentials: null });
+  const worker = loadConfig({
+    ROLE: "worker",
+    STORAGE_URL: "s3://qc-data/prod",
+    AWS_REGION: "eu-central-1",
+    AWS_ENDPOINT_URL: "http://minio:9000",
+    AWS_ACCESS_KEY_ID: "id",
+    AWS_SECRET_ACCESS_KEY: "secret",
+    TASK_POLL_MS: "250",
+  });
+  assert.equal(worker.role, "worker");
+  assert.equal(worker.taskMode, "claim");
+  assert.equal(worker.taskPollMs, 250);
+  assert.equal(worker.storageUrl, "s3://qc-data/prod");
+  assert.deepEqual(worker.s3, {
+    region: "eu-central-1",
+    endpoint: "http://minio:9000",
+    credentials: { accessKeyId: "id", secretAccessKey: "secret" },
+  });
+  assert.equal(
+    loadConfig({ AWS_ENDPOINT_URL_S3: "http://a:1", AWS_ENDPOINT_URL: "http://b:2" }).s3.endpoint,
+    "http://a:1",
+  );
+  assert.equal(loadConfig({ ROLE: "api" }).taskMode, "claim");
+  assert.equal(loadConfig({ TASK_MODE: "claim" }).taskMode, "claim");
+  assert.equal(loadConfig({ DENO_DEPLOYMENT_ID: "abc" }).kvPath, ":default:");
+  assert.equal(loadConfig({ DENO_DEPLOYMENT_ID: "abc", KV_PATH: "/k" }).kvPath, "/k");
+  assert.throws(() => loadConfig({ ROLE: "api", TASK_MODE: "queue" }), /TASK_MODE/);
+  assert.throws(() => loadConfig({ ROLE: "boss" }), /ROLE/);
+  assert.throws(() => loadConfig({ STORAGE_URL: "/var/data" }), /STORAGE_URL/);
+  assert.throws(() => loadConfig({ AWS_ACCESS_KEY_ID: "id" }), /AWS_SECRET_ACCESS_KEY/);
+  assert.throws(() => loadConfig({ AWS_ENDPOINT_URL_S3: "minio:9000" }), /AWS_ENDPOINT_URL_S3/);
+});
+
 Deno.test("loadConfig: an exported HOSTNAME does not change the listen address (finding 7)", () => {
   assert.equal(loadConfig({ HOSTNAME: "build-container-7f3a" }).hostname, "0.0.0.0");
   assert.equal(loadConfig({ HOSTNAME: "x", LISTEN_HOST: "127.0.0.1" }).hostname, "127.0.0.1");

@@ -16,6 +16,7 @@
  * @module
  */
 import { dirname } from "node:path";
+import { forSharedFile } from "./kv_shared_file.ts";
 
 /** Options of `KvStore.list`. */
 export interface KvListOptions {
@@ -50,14 +51,18 @@ export class KvStore {
   ) {}
 
   /**
-   * Open a KV store. `path` is `:memory:` (tests) or a file path; the parent directory of a file
-   * is created when missing.
+   * Open a KV store. `path` is `:memory:` (tests), a file path (its parent directory is created
+   * when missing), `:default:` (the platform's database, e.g. on Deno Deploy) or a KV Connect URL (`https://…`, token in `DENO_KV_ACCESS_TOKEN`).
+   * `watchPollMs`: poll `watch` at this interval and retry writes refused as "database is
+   * locked" (for several processes sharing one SQLite file; see kv_shared_file.ts).
    */
-  static async open(path: string): Promise<KvStore> {
-    if (path !== ":memory:") {
+  static async open(path: string, opts: { watchPollMs?: number } = {}): Promise<KvStore> {
+    if (path !== ":memory:" && path !== DEFAULT_KV && !isRemoteKv(path)) {
       await Deno.mkdir(dirname(path), { recursive: true });
     }
-    return new KvStore(await Deno.openKv(path), path);
+    // `:default:`: the platform's own database (Deno Deploy: the timeline's KV).
+    const kv = await (path === DEFAULT_KV ? Deno.openKv() : Deno.openKv(path));
+    return new KvStore(opts.watchPollMs ? forSharedFile(kv, opts.watchPollMs) : kv, path);
   }
 
   /** True once `close` was called. */
@@ -133,6 +138,14 @@ export class KvStore {
     this.#closed = true;
     this.raw.close();
   }
+}
+
+/** `KV_PATH` naming the runtime's default database (`Deno.openKv()` without a path). */
+export const DEFAULT_KV = ":default:";
+
+/** True for a KV Connect URL (a remote database) rather than a local file. */
+export function isRemoteKv(path: string): boolean {
+  return /^https?:\/\//.test(path);
 }
 
 function expireOpts(expireIn: number | undefined): { expireIn?: number } | undefined {

@@ -52,6 +52,7 @@ import {
   revoked,
   RunnerShutdownError,
 } from "./execute.ts";
+import { ClaimDispatcher } from "./claim_dispatcher.ts";
 import { InProcessDispatcher } from "./inprocess_dispatcher.ts";
 import { QueueDispatcher } from "./queue_dispatcher.ts";
 import { isFinal, retentionMs, taskKey, TaskNotFoundError, TaskStore } from "./records.ts";
@@ -71,8 +72,13 @@ export { TaskNotFoundError } from "./records.ts";
 
 /** Runner settings. */
 export interface RunnerOptions {
-  /** `queue`: Deno KV queue; `inprocess`: same records, dispatched in this process. */
-  mode: "queue" | "inprocess";
+  /**
+   * `queue`: Deno KV queue; `inprocess`: same records, dispatched in this process; `claim`:
+   * executing processes claim PENDING records (claim_dispatcher.ts).
+   */
+  mode: "queue" | "inprocess" | "claim";
+  /** Claim mode: scan interval (default 1000 ms) and whether this process runs tasks. */
+  claim?: { pollMs?: number; execute?: boolean };
   /** Finished tasks (and `expireIn`-aware task data) expire after this many hours. */
   retentionHours: number;
   /** Heartbeat period while a task runs, default 2000 ms. */
@@ -106,7 +112,7 @@ interface Running {
 /** `TaskRunner` over Deno KV records. */
 export class KvTaskRunner implements TaskRunner {
   readonly store: TaskStore;
-  readonly mode: "queue" | "inprocess";
+  readonly mode: "queue" | "inprocess" | "claim";
   readonly heartbeatMs: number;
   readonly staleMs: number;
   readonly maxAttempts: number;
@@ -128,7 +134,15 @@ export class KvTaskRunner implements TaskRunner {
     this.maxAttempts = opts.maxAttempts ?? 3;
     this.closeTimeoutMs = opts.closeTimeoutMs ?? 10_000;
     this.recoverAll = opts.recoverAll ?? true;
-    this.#dispatcher = opts.mode === "queue" ? new QueueDispatcher(kv) : new InProcessDispatcher();
+    this.#dispatcher = opts.mode === "claim"
+      ? new ClaimDispatcher(kv, {
+        pollMs: opts.claim?.pollMs ?? 1000,
+        staleMs: this.staleMs,
+        execute: opts.claim?.execute ?? true,
+      })
+      : opts.mode === "queue"
+      ? new QueueDispatcher(kv)
+      : new InProcessDispatcher();
   }
 
   /** Retention of finished tasks in ms: use it as `expireIn` for task-owned data keys. */

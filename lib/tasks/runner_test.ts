@@ -9,8 +9,8 @@ import {
 import { lockKey, stopKey, taskKey } from "./records.ts";
 import { TaskConflictError, type TaskRecord, TaskRevokedError } from "./types.ts";
 
-type Mode = "inprocess" | "queue";
-const MODES: Mode[] = ["inprocess", "queue"];
+type Mode = "inprocess" | "queue" | "claim";
+const MODES: Mode[] = ["inprocess", "queue", "claim"];
 
 async function withRunner(
   mode: Mode,

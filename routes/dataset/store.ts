@@ -9,7 +9,7 @@
 import { HttpError } from "fresh";
 import { define } from "../../utils.ts";
 import { openCsvUpload, UploadError } from "../../lib/api/multipart_upload.ts";
-import { ingestCsv, IngestError } from "../../lib/pipeline/ingest/mod.ts";
+import { acceptUploadDeferred, ingestCsv, IngestError } from "../../lib/pipeline/ingest/mod.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
@@ -21,7 +21,10 @@ export const handler = define.handlers({
         timestampColumn: services.config.timestampColumn,
         idleTimeoutMs: services.config.uploadIdleTimeoutSeconds * 1000,
       });
-      const accepted = await ingestCsv(services, upload);
+      // ROLE=api: store and answer; validation runs in the worker's task (ingest/deferred.ts).
+      const accepted = services.config.role === "api"
+        ? await acceptUploadDeferred(services, upload)
+        : await ingestCsv(services, upload);
       return Response.json(accepted, { status: 202 });
     } catch (err) {
       // Both carry the status and detail the contract answers with.

@@ -40,6 +40,7 @@ import {
   updateDataset,
 } from "./datasets.ts";
 import { SELECT_FEATURES_KIND } from "./ingest.ts";
+import { profileDeferredUpload } from "./deferred.ts";
 import { rankFeatures } from "./rank.ts";
 import { decodeSample, type RowSample } from "./sample_blob.ts";
 
@@ -133,7 +134,7 @@ export async function selectFeatures(
   const t0 = performance.now();
   const { kv, storage, config } = services;
   const id = ctx.params.dataset_id;
-  const rec = await getDataset(kv, id);
+  let rec = await getDataset(kv, id);
   if (!rec) throw new Error(`Dataset ${id} no longer exists.`);
   if (rec.state === "READY" && rec.features) {
     // Redelivery / resume after completion: report, change nothing.
@@ -141,16 +142,23 @@ export async function selectFeatures(
   }
   if (rec.state === "FAILED") throw new Error(rec.error ?? `Dataset ${id} failed.`);
   if (!rec.sample_key || !rec.profile_key) {
-    throw new Error(`Dataset ${id} has not been profiled (state ${rec.state}).`);
+    // Stored by the api role without validation (deferred.ts): validate and profile it here.
+    if (rec.state !== "SELECTING_FEATURES") {
+      throw new Error(`Dataset ${id} has not been profiled (state ${rec.state}).`);
+    }
+    await ctx.progress({ status: "Validating and profiling the upload...", phase: "profile" });
+    rec = await profileDeferredUpload(services, rec);
   }
+  const profileKey = rec.profile_key, sampleKey = rec.sample_key;
+  if (!profileKey || !sampleKey) throw new Error(`Dataset ${id} has no profile.`);
   const keys = datasetBlobKeys(id);
   const report = reporter(ctx);
   try {
     await report("load", 0, "Loading the row sample...");
     const profile = JSON.parse(
-      new TextDecoder().decode(await storage.getBytes(rec.profile_key)),
+      new TextDecoder().decode(await storage.getBytes(profileKey)),
     ) as DatasetProfile;
-    const { ranked, sampleRows } = await rankOnSample(services, ctx, rec.sample_key, profile);
+    const { ranked, sampleRows } = await rankOnSample(services, ctx, sampleKey, profile);
     const withGain = ranked.filter((f) => f.importance > 0).length;
 
     await report("table", 60, `Building the column table of ${ranked.length} features...`);

@@ -193,7 +193,7 @@ async function profileOf(
 }
 
 /** Profile the stored CSV in a worker (a local file), else in this thread from a stream. */
-function profileStored(services: Services, key: string): Promise<ProfileResult> {
+export function profileStored(services: Services, key: string): Promise<ProfileResult> {
   const opts = profileOptions(services);
   const path = services.storage.localPath(key);
   if (path) return profileInWorker(path, opts);
@@ -201,7 +201,7 @@ function profileStored(services: Services, key: string): Promise<ProfileResult> 
 }
 
 /** Content checks beyond row syntax: the data must be usable for a classifier. */
-function checkProfile(p: DatasetProfile): void {
+export function checkProfile(p: DatasetProfile): void {
   if (p.rows === 0) throw new IngestError(422, "The CSV has a header line but no data rows");
   if (p.featureColumns.length === 0) {
     const text = p.textColumns.slice(0, 5).map((c) => `'${c.name}'`).join(", ");

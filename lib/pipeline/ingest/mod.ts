@@ -24,6 +24,7 @@ export {
   UPLOAD_MESSAGE,
 } from "./ingest.ts";
 export { selectFeatures, selectFeaturesTask } from "./feature_selection.ts";
+export { acceptUploadDeferred } from "./deferred.ts";
 export {
   activateDataset,
   ACTIVE_DATASET_KEY,
