@@ -329,7 +329,10 @@ export function registerContractOperations(): void {
       200: { description: "Row counts and daily distribution", schema: SplitResponseSchema },
       401: unauthorized,
       404: { description: "No dataset or no feature list", schema: ErrorResponseSchema },
-      409: { description: "The newest dataset is not ready yet", schema: ErrorResponseSchema },
+      409: {
+        description: "The newest dataset is not ready, or a training of it is running",
+        schema: ErrorResponseSchema,
+      },
       422: invalid,
     },
   });

@@ -23,6 +23,7 @@
  */
 import type { Services } from "../../services.ts";
 import type { KvStore } from "../../kv.ts";
+import { isFinal, lockKey } from "../../tasks/records.ts";
 import { openColumnTable } from "../../data/column_table.ts";
 import { findRowRange } from "../../data/column_table.ts";
 import {
@@ -203,6 +204,23 @@ export async function splittableDataset(services: Services): Promise<DatasetReco
   return active;
 }
 
+/**
+ * 409 while a training of `datasetId` runs: a new split would become active under it, and the
+ * model would then be recorded against one split while the console shows another.
+ */
+export async function refuseWhileTraining(services: Services, datasetId: string): Promise<void> {
+  const held = await services.kv.get<{ taskId: string }>(lockKey(`train:${datasetId}`));
+  if (!held) return;
+  const task = await services.tasks.get(held.taskId);
+  if (!task || isFinal(task.state)) return;
+  throw new SplitError(
+    409,
+    `A training of dataset ${datasetId} is running (task ${task.id}); ` +
+      "split again when it has finished or after stopping it.",
+    { dataset_id: datasetId, state: task.state, task_id: task.id },
+  );
+}
+
 function isProcessing(d: DatasetRecord): boolean {
   return d.state === "UPLOADED" || d.state === "PROFILING" || d.state === "SELECTING_FEATURES";
 }
@@ -216,6 +234,7 @@ export async function createSplit(
   windows: Record<SetName, TimeWindow>,
 ): Promise<{ split: SplitRecord; response: SplitResponse }> {
   const dataset = await splittableDataset(services);
+  await refuseWhileTraining(services, dataset.id);
   const { timestamps, daily } = await timeIndex(services, dataset);
   const fraction = Math.min(1, Math.max(0, services.config.splitSampleFraction));
   const id = crypto.randomUUID();

@@ -20,6 +20,7 @@
  */
 import type { Services } from "../../services.ts";
 import {
+  type EvalHistory,
   featureImportance,
   type GbdtModel,
   stringifyXgboostJson,
@@ -55,6 +56,8 @@ export const TRAIN_STEPS = [
 const PROGRESS_INTERVAL_MS = 250;
 /** Chart points per curve kept in the task result (60 KiB record limit); curves.json has all. */
 const MAX_CHART_POINTS = 400;
+/** Chart points per curve in each running progress write (live curves; small KV values). */
+const LIVE_CHART_POINTS = 100;
 
 /** Parameters recorded in the task (snake_case: served by `GET /tasks/{id}`). */
 export interface TrainTaskParams extends JsonObject {
@@ -107,6 +110,17 @@ function sliceData(
   };
 }
 
+/** Append one round's eval metrics (`{train: {logloss, error}, ...}`) to a history. */
+export function appendRound(
+  history: EvalHistory,
+  metrics: Record<string, Record<string, number>>,
+): void {
+  for (const [set, values] of Object.entries(metrics)) {
+    const series = history[set] ??= {};
+    for (const [name, v] of Object.entries(values)) (series[name] ??= []).push(v);
+  }
+}
+
 /** The task body. Exported for tests; use `registerTrainTasks` in the service. */
 export async function runTraining(
   services: Services,
@@ -157,6 +171,9 @@ export async function runTraining(
   const rounds = settings.n_estimators;
   await ctx.progress({ status: TRAIN_STEPS[1], round: 0, rounds, percent: 0 });
   let lastReport = performance.now();
+  // The per-round eval metrics so far: each progress write carries the (thinned) curves, so a
+  // watcher that misses writes still draws every round it has (extra keys; contract unchanged).
+  const liveHistory: EvalHistory = {};
   let trained;
   try {
     trained = await trainInWorker(
@@ -185,15 +202,17 @@ export async function runTraining(
         ],
         evalMetrics: ["logloss", "error"],
         signal: ctx.signal,
-        onRound: async (round) => {
+        onRound: async (round, metrics) => {
+          appendRound(liveHistory, metrics);
           const now = performance.now();
-          if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+          if (now - lastReport < PROGRESS_INTERVAL_MS && round + 1 < rounds) return;
           lastReport = now;
           await ctx.progress({
             status: TRAIN_STEPS[1],
             round: round + 1,
             rounds,
             percent: Math.round(((round + 1) / rounds) * 100),
+            curves: { ...thinChart(trainingChart(liveHistory), LIVE_CHART_POINTS) },
           });
         },
       },
