@@ -28,6 +28,7 @@ export const ARTIFACT_LINKS: [string, string][] = [
 const COLUMNS: Column[] = [
   { label: "Created" },
   { label: "Model" },
+  { label: "Dataset · split" },
   ...["F1", "Recall", "Precision", "ROC AUC", "Threshold", "Trees"].map((label) => ({
     label,
     num: true,
@@ -55,6 +56,10 @@ export function ModelsTable({ models, activeId }: ModelsTableProps) {
             <code title={m.id}>{shortId(m.id)}</code>
             {m.id === activeId &&
               [" ", <StatusPill key="active" status="ACTIVE" label="active" />]}
+          </td>
+          <td>
+            <code title={m.dataset_id ?? undefined}>{shortId(m.dataset_id)}</code> ·{" "}
+            <code title={m.split_id ?? undefined}>{shortId(m.split_id)}</code>
           </td>
           <td class="qc-num">{fmtNum(m.f1_score, 3)}</td>
           <td class="qc-num">{fmtPct(m.recall, 1)}</td>

@@ -95,6 +95,8 @@ Deno.test("ModelsTable: rows, active marker, artifact links; empty note", () => 
       models={[{
         id: "m-1",
         created_at: "2025-01-06T10:00:00Z",
+        dataset_id: "d-123456789",
+        split_id: "s-987654321",
         f1_score: 0.4321,
         recall: 0.5,
         precision: 0.36,

@@ -127,7 +127,9 @@ export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
       };
       setResult({ rows, daily: res.daily_distribution, at: new Date().toISOString() });
       setFieldErrors({});
-      notify("qc:split-changed", rows);
+      // The split's id is the folder of its set paths (`splits/<id>/train`).
+      const splitId = /^splits\/([^/]+)\//.exec(res.train_set_path)?.[1] ?? null;
+      notify("qc:split-changed", { rows, split_id: splitId });
     } catch (err) {
       if (err instanceof ApiError) {
         setError({ status: err.status, detail: err.detail });

@@ -114,7 +114,7 @@ Deno.test("SplitForm: defaults from the dataset, an existing split, blocked, no 
 
 Deno.test("TrainingPanel: nothing yet, running, failed, finished", () => {
   const empty = render(<TrainingPanel hasSplit={false} task={null} model={null} />);
-  assert.match(empty, /<button type="button" class="qc-button" disabled>Start training<\/button>/);
+  assert.match(empty, /<button type="submit" class="qc-button" disabled>Start training<\/button>/);
   assert.match(text(empty), /Split the data first/);
   assert.match(text(empty), /No model yet/);
 
@@ -125,13 +125,28 @@ Deno.test("TrainingPanel: nothing yet, running, failed, finished", () => {
       task={{
         task_id: "t1",
         status: "PROGRESS",
-        progress: { status: "Training XGBoost model...", round: 42, rounds: 200, percent: 21 },
+        progress: {
+          status: "Training XGBoost model...",
+          round: 42,
+          rounds: 200,
+          percent: 21,
+          curves: {
+            train_loss: [{ x: 0, y: 0.69 }, { x: 41, y: 0.2 }],
+            train_accuracy: [{ x: 0, y: 0.5 }, { x: 41, y: 0.9 }],
+          },
+        },
         result: null,
       }}
+      taskScope={{ dataset_id: "dataset-1", split_id: "split-01" }}
+      activeSplitId="split-01"
     />,
   ));
   assert.match(running, /Training XGBoost model\.\.\./);
   assert.match(running, /round 42 \/ 200/);
+  // Live curves rendered on the server with their text fallback; the stop button; the scope.
+  assert.match(running, /Rounds 0–41\. Training log loss 0\.690 → 0\.200\./);
+  assert.match(running, /Stop training/);
+  assert.match(running, /Training on dataset dataset- , split split-01 \(the active split\)/);
   assert.match(running, /Progress/);
 
   const failed = text(render(

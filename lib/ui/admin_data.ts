@@ -55,6 +55,12 @@ export interface SplitInfo {
   daily_distribution: Record<string, number> | null;
 }
 
+/** The dataset and split a training task uses. */
+export interface TaskScope {
+  dataset_id: string | null;
+  split_id: string | null;
+}
+
 /** Props of the training page. */
 export interface TrainingPageData {
   dataset: SplitDatasetInfo | null;
@@ -64,6 +70,8 @@ export interface TrainingPageData {
   split: SplitInfo | null;
   /** The latest training task. */
   task: TaskStatus | null;
+  /** The dataset and split the latest training task runs (ran) on. */
+  task_scope: TaskScope | null;
   /** The active model's results (with curves when stored). */
   model: TrainingView | null;
   models: { active_model_id: string | null; models: ModelRow[] };
@@ -152,6 +160,9 @@ export async function loadTrainingPage(services: Services): Promise<TrainingPage
     getActiveModel(kv),
     latestTask(services, "train"),
   ]);
+  const taskRecord = task ? await tasks.get(task.task_id) : null;
+  const taskParams = (taskRecord?.params ?? {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === "string" ? v : null);
   return {
     dataset: active
       ? {
@@ -176,6 +187,9 @@ export async function loadTrainingPage(services: Services): Promise<TrainingPage
       }
       : null,
     task,
+    task_scope: task
+      ? { dataset_id: str(taskParams.dataset_id), split_id: str(taskParams.split_id) }
+      : null,
     model: activeModel ? await modelView(services, activeModel) : null,
     models: { active_model_id: activeModelId, models: models.map(modelRow) },
   };

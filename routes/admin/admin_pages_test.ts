@@ -70,7 +70,7 @@ Deno.test("admin pages: empty states on a fresh service", () =>
     assert.match(text(tr.html), /No dataset has been uploaded yet/);
     assert.match(text(tr.html), /No model yet/);
     assert.match(text(tr.html), /No model has been trained yet/);
-    assert.match(tr.html, /<button type="button" class="qc-button" disabled>Start training/);
+    assert.match(tr.html, /<button type="submit" class="qc-button" disabled>Start training/);
 
     const sim = await get(handler, "/admin/simulation");
     assert.equal(sim.status, 200);
@@ -110,7 +110,7 @@ Deno.test("admin pages: dataset, split and model from KV", () =>
     assert.match(tr, /Loss per round/);
     assert.match(trHtml, /data-cell="True positives"><span class="qc-cm-count">4</);
     assert.match(trHtml, /href="\/models\/model-0001-cccc\/artifacts\/model\.xgb\.json"/);
-    assert.match(trHtml, /<button type="button" class="qc-button">Start training/);
+    assert.match(trHtml, /<button type="submit" class="qc-button">Start training/);
 
     const sim = await get(handler, "/admin/simulation");
     assert.match(text(sim.html), /2,170 rows to replay/);
