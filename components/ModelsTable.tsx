@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { fmtDateTime, fmtInt, fmtNum, fmtPct, shortId } from "../lib/ui/format.ts";
+import { fmtDateTime, fmtInt, fmtMetric, fmtPct, shortId } from "../lib/ui/format.ts";
 import type { ModelRow } from "../lib/ui/model_row.ts";
 import { StatusPill } from "./StatusPill.tsx";
 import { type Column, Table } from "./Table.tsx";
@@ -61,11 +61,11 @@ export function ModelsTable({ models, activeId }: ModelsTableProps) {
             <code title={m.dataset_id ?? undefined}>{shortId(m.dataset_id)}</code> ·{" "}
             <code title={m.split_id ?? undefined}>{shortId(m.split_id)}</code>
           </td>
-          <td class="qc-num">{fmtNum(m.f1_score, 3)}</td>
+          <td class="qc-num">{fmtMetric(m.f1_score)}</td>
           <td class="qc-num">{fmtPct(m.recall, 1)}</td>
           <td class="qc-num">{fmtPct(m.precision, 1)}</td>
-          <td class="qc-num">{fmtNum(m.auc_roc, 3)}</td>
-          <td class="qc-num">{fmtNum(m.threshold, 3)}</td>
+          <td class="qc-num">{fmtMetric(m.auc_roc)}</td>
+          <td class="qc-num">{fmtMetric(m.threshold)}</td>
           <td class="qc-num">{fmtInt(m.trees)}</td>
           <td class="qc-links">
             {ARTIFACT_LINKS.map(([file, text]) => (

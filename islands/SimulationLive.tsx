@@ -12,7 +12,14 @@
 import { useState } from "preact/hooks";
 import { useIslandMarks } from "../lib/ui/hooks.ts";
 import { apiPost, errorText } from "../lib/ui/api_client.ts";
-import { fmtInt, fmtNum, fmtPct, shortId } from "../lib/ui/format.ts";
+import {
+  fmtInt,
+  fmtMetric,
+  fmtPct,
+  fmtRate,
+  fmtReplayEstimate,
+  shortId,
+} from "../lib/ui/format.ts";
 import { useSimulationFeed } from "../lib/ui/simulation_feed.ts";
 import { decisionThreshold, parseStartForm, qualityLine } from "../lib/ui/simulation_view.ts";
 import { isFinalTask, startTask } from "../lib/ui/task_start.ts";
@@ -28,6 +35,15 @@ import { QualityChart } from "../components/simulation/QualityChart.tsx";
 import { PacketsTable } from "../components/simulation/PacketsTable.tsx";
 import { SimulationSummary } from "../components/simulation/SimulationSummary.tsx";
 
+/** "Replaying 17,142 rows at 1 row/s takes ~4 h 46 min." (the form's rate, else the default). */
+function replayText(rows: number, rateText: string, fallback: number): string {
+  const typed = Number(rateText);
+  const rate = rateText.trim() !== "" && Number.isFinite(typed) && typed > 0 ? typed : fallback;
+  return `Replaying ${fmtInt(rows)} rows at ${fmtRate(rate)} takes ${
+    fmtReplayEstimate(rows, rate)
+  } (plus the warm-up).`;
+}
+
 /** Props: the simulation page's data. */
 export type SimulationLiveProps = SimulationPageData;
 
@@ -35,7 +51,13 @@ export type SimulationLiveProps = SimulationPageData;
 export default function SimulationLive(props: SimulationLiveProps) {
   const island = useIslandMarks("SimulationLive");
   const { model, blocked, defaults } = props;
-  const feed = useSimulationFeed(props.task);
+  const feed = useSimulationFeed(props.task, {
+    packets: props.packets ?? [],
+    summary: props.summary ?? null,
+  });
+  // The start's own note ("already running") stays until the next start: the feed's notice is
+  // cleared by each packet (it reports interrupted live updates).
+  const [startNote, setStartNote] = useState<string | null>(null);
   const [rate, setRate] = useState(String(defaults.rows_per_second));
   const [warmup, setWarmup] = useState(String(defaults.warmup_seconds));
   const [busy, setBusy] = useState(false);
@@ -46,6 +68,7 @@ export default function SimulationLive(props: SimulationLiveProps) {
     e.preventDefault();
     feed.setError(null);
     feed.setNotice(null);
+    setStartNote(null);
     const form = parseStartForm(rate, warmup);
     if ("error" in form) return feed.setError(form.error);
     setBusy(true);
@@ -53,7 +76,12 @@ export default function SimulationLive(props: SimulationLiveProps) {
     if (outcome.kind === "refused") feed.setError(outcome.message);
     else {
       if (outcome.kind === "started") feed.setSummary(null);
-      else feed.setNotice("A simulation is already running for this model: showing it.");
+      else {
+        setStartNote(
+          "A simulation is already running for this model (started elsewhere): this page now " +
+            "shows that run. Stop it first to start a new one.",
+        );
+      }
       feed.setTask(outcome.task);
     }
     setBusy(false);
@@ -97,11 +125,16 @@ export default function SimulationLive(props: SimulationLiveProps) {
       >
         <p class="qc-muted">
           Model <code title={model.id}>{shortId(model.id)}</code> (F1{" "}
-          {fmtNum(model.f1_score, 3)}, recall {fmtPct(model.recall, 1)}, threshold on P(fail){" "}
-          {fmtNum(model.threshold, 3)}) · {props.simulation_rows !== null
+          {fmtMetric(model.f1_score)}, recall {fmtPct(model.recall, 1)}, threshold on P(fail){" "}
+          {fmtMetric(model.threshold)}) · {props.simulation_rows !== null
             ? `${fmtInt(props.simulation_rows)} rows to replay`
             : "no simulation rows"}
         </p>
+        {props.simulation_rows !== null && props.simulation_rows > 0 && !running && (
+          <p class="qc-muted qc-small" data-testid="replay-estimate">
+            {replayText(props.simulation_rows, rate, defaults.rows_per_second)}
+          </p>
+        )}
         {blocked && <Alert kind="warning">{blocked}</Alert>}
         <SimulationForm
           rate={rate}
@@ -114,6 +147,11 @@ export default function SimulationLive(props: SimulationLiveProps) {
           canStop={running && !busy}
           onStop={stop}
         />
+        {startNote && (
+          <Alert kind="warning" title="Already running">
+            {startNote}
+          </Alert>
+        )}
         <RunStatus
           task={task}
           latest={feed.latest}

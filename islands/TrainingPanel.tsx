@@ -14,7 +14,7 @@ import { ApiError, apiGet, apiPost, listen, notify } from "../lib/ui/api_client.
 import { isFinalTask, startTask } from "../lib/ui/task_start.ts";
 import { followTask } from "../lib/ui/task_follow.ts";
 import { useIslandMarks } from "../lib/ui/hooks.ts";
-import { fmtDateTime, fmtInt, fmtNum, fmtPct, shortId } from "../lib/ui/format.ts";
+import { fmtDateTime, fmtInt, fmtMetric, fmtPct, shortId } from "../lib/ui/format.ts";
 import { learningCurveChart } from "../lib/ui/charts.ts";
 import {
   curvesFrom,
@@ -374,10 +374,10 @@ function Results({ view }: { view: TrainingView }) {
           hint="fails caught"
           tone={m.recall > 0 ? "neutral" : "warn"}
         />
-        <MetricCard label="F1" value={fmtNum(m.f1_score, 3)} />
-        <MetricCard label="MCC" value={fmtNum(m.mcc, 3)} />
-        <MetricCard label="ROC AUC" value={fmtNum(m.auc_roc, 3)} />
-        <MetricCard label="Threshold" value={fmtNum(m.threshold, 3)} hint="on P(fail)" />
+        <MetricCard label="F1" value={fmtMetric(m.f1_score)} />
+        <MetricCard label="MCC" value={fmtMetric(m.mcc)} />
+        <MetricCard label="ROC AUC" value={fmtMetric(m.auc_roc)} />
+        <MetricCard label="Threshold" value={fmtMetric(m.threshold)} hint="on P(fail)" />
       </div>
       <p class="qc-muted qc-small">
         {[

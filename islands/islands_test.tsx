@@ -13,6 +13,7 @@ import SimulationLive from "./SimulationLive.tsx";
 import {
   fixtureDataset,
   fixtureModel,
+  fixturePacket,
   fixtureSplit,
   fixtureTrainResult,
 } from "../lib/ui/fixtures.ts";
@@ -239,6 +240,7 @@ Deno.test("SimulationLive: no model, ready, running, blocked", () => {
     />,
   );
   assert.match(text(ready), /2,170 rows to replay/);
+  assert.match(text(ready), /Replaying 2,170 rows at 1 row\/s takes ~36 min/);
   assert.match(ready, /name="rows_per_second" value="1"/);
   assert.match(ready, /<button type="submit" class="qc-button">Start simulation<\/button>/);
   assert.match(text(ready), /No simulation has run yet/);
@@ -260,6 +262,23 @@ Deno.test("SimulationLive: no model, ready, running, blocked", () => {
   assert.match(running, /Initializing simulation\.\.\. Warmup period of 10 seconds\./);
   assert.match(running, /Waiting for the first packet/);
   assert.match(running, /Rows replayed 0 \/ 2,170/);
+
+  // A run with packets renders them on the server (no "Starting… 0 / N" before hydration).
+  const packets = Array.from({ length: 30 }, (_, i) => fixturePacket(i));
+  const withPackets = text(render(
+    <SimulationLive
+      model={model}
+      simulation_rows={2170}
+      blocked={null}
+      defaults={defaults}
+      task={{ task_id: "sim-1", status: "PROGRESS", progress: { ...packets[29] }, result: null }}
+      packets={packets.slice(-21)}
+      summary={null}
+    />,
+  ));
+  assert.match(withPackets, /Rows replayed 30 \/ 2,170/);
+  assert.doesNotMatch(withPackets, /Waiting for the first packet/);
+  assert.match(withPackets, new RegExp(packets[29].live_prediction.sample_id));
 
   const blocked = render(
     <SimulationLive

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { fmtDateTime, fmtInt, fmtNum, fmtPct } from "../../lib/ui/format.ts";
+import { fmtDateTime, fmtInt, fmtMetric, fmtNum, fmtPct, fmtRate } from "../../lib/ui/format.ts";
 import type { SimSummary } from "../../lib/ui/types.ts";
 import { Card } from "../Card.tsx";
 import { ConfusionMatrix } from "../ConfusionMatrix.tsx";
@@ -43,7 +43,7 @@ export function SimulationSummary({ summary }: SimulationSummaryProps) {
           <p class="qc-muted qc-small">
             Started {fmtDateTime(summary.started_at)}
             {summary.finished_at ? `, ended ${fmtDateTime(summary.finished_at)}` : ""} ·{" "}
-            {fmtNum(summary.rows_per_second, 2)} rows/s · threshold {fmtNum(summary.threshold, 3)}
+            {fmtRate(summary.rows_per_second)} · threshold {fmtMetric(summary.threshold)}
           </p>
         </div>
         <ConfusionMatrix

@@ -76,7 +76,7 @@ Deno.test("SimulationSummary and RunStatus", () => {
   const t = text(render(<SimulationSummary summary={summary} />));
   assert.match(t, /Summary Success Rows replayed 2,170 \/ 2,170 Pass rate 92\.17 %/);
   assert.match(t, /Accuracy vs actual 95\.00 %/);
-  assert.match(t, /ended 2025-01-01 00:36:10 UTC · 1 rows\/s · threshold 0\.04/);
+  assert.match(t, /ended 2025-01-01 00:36:10 UTC · 1 row\/s · threshold 0\.040/);
 
   const status = text(render(
     <RunStatus

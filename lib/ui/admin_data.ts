@@ -17,8 +17,11 @@ import { getActiveDataset, listDatasets, reconcileDataset } from "../pipeline/in
 import { getActiveModel, listModels, type ModelRecord } from "../pipeline/train/models.ts";
 import { getActiveSplit, getSplit, type SplitRecord } from "../pipeline/split/split.ts";
 import { contractStatus } from "../pipeline/task_view.ts";
+import { readPackets } from "../pipeline/simulation/packets.ts";
+import { getSimulationSummary } from "../pipeline/simulation/simulate.ts";
+import { TABLE_ROWS } from "./simulation_view.ts";
 import type { TaskRecord } from "../tasks/types.ts";
-import type { DatasetView, TaskStatus } from "./types.ts";
+import type { DatasetView, SimPacket, SimSummary, TaskStatus } from "./types.ts";
 import { type ModelRow, modelRow } from "./model_row.ts";
 import { type DatasetRow, datasetRow } from "./dataset_row.ts";
 
@@ -97,6 +100,9 @@ export interface SimulationPageData {
   blocked: string | null;
   /** The latest simulation task. */
   task: TaskStatus | null;
+  /** Its latest packets (oldest first, at most the table's rows) and summary, if any. */
+  packets?: SimPacket[];
+  summary?: SimSummary | null;
   defaults: { rows_per_second: number; warmup_seconds: number };
 }
 
@@ -200,6 +206,13 @@ export async function loadSimulationPage(services: Services): Promise<Simulation
   const { kv, config } = services;
   const model = await getActiveModel(kv);
   const task = await latestTask(services, "simulate");
+  const summary = task ? await getSimulationSummary(services, task.task_id) : null;
+  const packets = task && summary && summary.processed > 0
+    ? (await readPackets(kv, task.task_id, {
+      after: Math.max(-1, summary.processed - 1 - TABLE_ROWS),
+      limit: TABLE_ROWS + 1,
+    })).packets
+    : [];
   const defaults = {
     rows_per_second: config.simulationRowsPerSecond,
     warmup_seconds: config.simulationWarmupSeconds,
@@ -210,6 +223,8 @@ export async function loadSimulationPage(services: Services): Promise<Simulation
       simulation_rows: null,
       blocked: "No trained model yet: train one on the Training page first.",
       task,
+      packets,
+      summary,
       defaults,
     };
   }
@@ -235,6 +250,8 @@ export async function loadSimulationPage(services: Services): Promise<Simulation
       ? "The simulation window of the split has no rows: choose another window."
       : null,
     task,
+    packets,
+    summary,
     defaults,
   };
 }

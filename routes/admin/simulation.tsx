@@ -28,6 +28,8 @@ export default define.page<typeof handler>(function SimulationPage({ data: resul
         simulation_rows={data?.simulation_rows ?? null}
         blocked={data ? data.blocked : "The page data could not be loaded."}
         task={data?.task ?? null}
+        packets={data?.packets ?? []}
+        summary={data?.summary ?? null}
         defaults={data?.defaults ?? { rows_per_second: 1, warmup_seconds: 10 }}
       />
     </Layout>
