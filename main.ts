@@ -15,6 +15,7 @@ import { openServices } from "./lib/bootstrap.ts";
 import { recoverPipeline, registerPipelineTasks } from "./lib/pipeline/mod.ts";
 import { createApp } from "./lib/app.ts";
 import { createLogger } from "./lib/api/logging.ts";
+import { getLogger, setLogLevel } from "./lib/log.ts";
 
 /** Grace period for in-flight requests (SSE streams never end by themselves). */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -26,11 +27,12 @@ export async function main(env: Record<string, string | undefined> = Deno.env.to
     config = loadConfig(env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(`Configuration error: ${err.message}`);
+      getLogger("config").error(`Configuration error: ${err.message}`);
       Deno.exit(2);
     }
     throw err;
   }
+  setLogLevel(config.logLevel);
   const log = createLogger(config.logLevel);
   const services = await openServices(config);
   registerPipelineTasks(services);

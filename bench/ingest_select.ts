@@ -1,6 +1,6 @@
 /**
  * Whole-ingest benchmark (issue 5): a .NET-shaped multipart upload of a generated Bosch-scale
- * CSV through `ingestUpload` (stream to storage + validation/profile pass in a worker → 202),
+ * CSV through `openCsvUpload` + `ingestCsv` (stream to storage + validation/profile pass in a worker → 202),
  * then the `dataset.select_features` task (GBDT on the sample in a worker, gain ranking, column
  * table of the top 100 in a worker) until the dataset is READY and active.
  *
@@ -17,11 +17,27 @@
 import process from "node:process";
 import { openServices } from "../lib/bootstrap.ts";
 import { testConfig } from "../lib/testing.ts";
-import { registerIngestTasks } from "../lib/pipeline/ingest/feature_selection.ts";
-import { ingestUpload, SELECT_FEATURES_KIND } from "../lib/pipeline/ingest/ingest.ts";
-import { getDataset } from "../lib/pipeline/ingest/datasets.ts";
+import {
+  getDataset,
+  ingestCsv,
+  registerIngestTasks,
+  SELECT_FEATURES_KIND,
+} from "../lib/pipeline/ingest/mod.ts";
+import { openCsvUpload } from "../lib/api/multipart_upload.ts";
+import type { Services } from "../lib/services.ts";
 import { ensureBoschCsv } from "./gen_bosch.ts";
 import { arg, type Figures, peakRssMb, runPhase as runPhaseOf } from "./harness.ts";
+
+/** What `POST /dataset/store` does: open the upload (lib/api), then the ingest step. */
+async function ingestRequest(
+  services: Services,
+  req: Request,
+  opts: { streamingProfile?: boolean } = {},
+) {
+  const { maxUploadBytes, timestampColumn } = services.config;
+  const upload = await openCsvUpload(req, { maxBytes: maxUploadBytes, timestampColumn });
+  return await ingestCsv(services, upload, opts);
+}
 
 /** Run one of this file's phases in a subprocess. */
 const runPhase = (name: string, path: string) => runPhaseOf(import.meta.url, name, path);
@@ -80,7 +96,7 @@ async function untilAccepted(path: string, streamingProfile: boolean): Promise<F
     // No task kind registered: measure the request only (submit fails after the profile).
     services.tasks.register({ kind: SELECT_FEATURES_KIND, run: () => Promise.resolve({}) });
     const t0 = performance.now(), c0 = cpuS();
-    await ingestUpload(services, await dotnetRequest(path), { streamingProfile });
+    await ingestRequest(services, await dotnetRequest(path), { streamingProfile });
     return { s: (performance.now() - t0) / 1000, cpu_s: cpuS() - c0, peakRssMb: peakRssMb() };
   } finally {
     await services.close();
@@ -100,7 +116,7 @@ export const PHASES: Record<string, Phase> = {
       const bytes = (await Deno.stat(path)).size;
       const t0 = performance.now();
       const c0 = cpuS();
-      const accepted = await ingestUpload(services, await dotnetRequest(path));
+      const accepted = await ingestRequest(services, await dotnetRequest(path));
       const t202 = performance.now();
       const c202 = cpuS();
       // Phase transitions from the task's progress (polled; 50 ms resolution).

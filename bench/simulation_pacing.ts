@@ -17,7 +17,7 @@ import { createApp } from "../lib/app.ts";
 import { openServices } from "../lib/bootstrap.ts";
 import { testConfig } from "../lib/testing.ts";
 import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
-import { readPacketRecords, type SimPacketRecord } from "../lib/pipeline/simulation/packets.ts";
+import { readPacketRecords, type SimPacketRecord } from "../lib/pipeline/simulation/mod.ts";
 import { announcePacket } from "../lib/pipeline/simulation/packet_bus.ts";
 import { sseResponse } from "../lib/api/sse.ts";
 import { simulationEvents } from "../lib/api/simulation_stream.ts";

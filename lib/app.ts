@@ -24,7 +24,7 @@
 import { App, type Context, HttpError, staticFiles } from "fresh";
 import { attachBuild, modeFromEnv } from "./app_build.ts";
 import { compression } from "./api/compression.ts";
-import { createLogger, type Logger } from "./api/logging.ts";
+import { createLogger, type Logger, requestLog } from "./api/logging.ts";
 import { RequestValidationError } from "./api/validation.ts";
 import type { Services, State } from "./services.ts";
 import { TaskConflictError } from "./tasks/types.ts";
@@ -63,22 +63,6 @@ export function isPublicPath(path: string): boolean {
   return path === "/" || path === "/health" || path === "/openapi.json" ||
     path === "/docs" || path.startsWith("/docs/") ||
     path === "/admin" || path.startsWith("/admin/") || path.startsWith("/_fresh/");
-}
-
-/** Logs `METHOD path status ms` (health checks and assets at debug: they are polled). */
-function requestLog(log: Logger) {
-  return async (ctx: Context<State>): Promise<Response> => {
-    const start = performance.now();
-    const res = await ctx.next();
-    const ms = (performance.now() - start).toFixed(1);
-    const path = ctx.url.pathname;
-    const line = `${ctx.req.method} ${path} ${res.status} ${ms}ms`;
-    const quiet = path === "/health" || path.startsWith("/_fresh/") || /\.\w+$/.test(path);
-    if (res.status >= 500) log.warn(line);
-    else if (quiet) log.debug(line);
-    else log.info(line);
-    return res;
-  };
 }
 
 /** Maps thrown errors to the contract's JSON error bodies. */

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { z } from "zod";
 
 /** The whole configuration. Every field has a default (see `loadConfig`). */
 export interface Config {
@@ -56,94 +57,86 @@ export class ConfigError extends Error {
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 const TASK_MODES = ["queue", "inprocess"] as const;
 
+/** An integer variable in [min, max]; signs allowed, no exponent or fraction. */
+function integer(min: number, max: number) {
+  const range = `expected an integer from ${min} to ${max}`;
+  return z.string().regex(/^[+-]?\d+$/, "expected an integer").transform(Number)
+    .pipe(z.int(range).min(min, range).max(max, range));
+}
+
+/**
+ * A decimal number variable. `Number()` alone would accept "0x10" and "Infinity"; a config
+ * value should be a plain decimal.
+ */
+function decimal(range: { min?: number; exclusiveMin?: boolean; max?: number }) {
+  const { min, exclusiveMin = false, max } = range;
+  const low = min === undefined ? "" : exclusiveMin ? `> ${min}` : `>= ${min}`;
+  const high = max === undefined ? "" : `<= ${max}`;
+  const expected = `expected a number ${[low, high].filter(Boolean).join(" and ")}`;
+  // Out of double range ("1e400") parses to Infinity, which z.number() rejects as not a number.
+  let value = z.number("expected a number");
+  if (min !== undefined) value = exclusiveMin ? value.gt(min, expected) : value.gte(min, expected);
+  if (max !== undefined) value = value.lte(max, expected);
+  return z.string().regex(/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/, "expected a number")
+    .transform(Number).pipe(value);
+}
+
+/** One of `allowed`, case-insensitive. */
+function oneOf<const T extends readonly [string, ...string[]]>(allowed: T) {
+  return z.string().toLowerCase().pipe(z.enum(allowed, `expected one of ${allowed.join(", ")}`));
+}
+
+/**
+ * The environment, variable by variable. Keys are the variable names, so a failed check's path
+ * names the variable; messages say what is expected and `loadConfig` appends what was given.
+ */
+const EnvSchema = z.object({
+  PORT: integer(0, 65535).default(8000),
+  HOSTNAME: z.string().default("0.0.0.0"),
+  DATA_DIR: z.string().default("./storage"),
+  KV_PATH: z.string().optional(),
+  API_TOKEN: z.string().optional(),
+  LOG_LEVEL: oneOf(LOG_LEVELS).default("info"),
+  TASK_MODE: oneOf(TASK_MODES).default("queue"),
+  TASK_RETENTION_HOURS: decimal({ min: 0, exclusiveMin: true }).default(168),
+  MAX_UPLOAD_BYTES: integer(1, Number.MAX_SAFE_INTEGER).default(5 * 1024 ** 3),
+  TIMESTAMP_COLUMN: z.string().optional(),
+  TOP_FEATURES: integer(1, 100_000).default(100),
+  SPLIT_SAMPLE_FRACTION: decimal({ min: 0, exclusiveMin: true, max: 1 }).default(1),
+  SIMULATION_WARMUP_SECONDS: decimal({ min: 0 }).default(10),
+  SIMULATION_ROWS_PER_SECOND: decimal({ min: 0, exclusiveMin: true, max: 100_000 }).default(1),
+  TRAIN_THREADS: integer(1, 256).default(2),
+});
+
 /**
  * Build the configuration from environment variables (default: the process environment).
  * Empty strings count as unset. Throws `ConfigError` naming the variable on an invalid value.
  */
 export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
-  const get = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value === undefined || value === "" ? undefined : value;
-  };
-  const dataDir = get("DATA_DIR") ?? "./storage";
+  const given: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(env)) given[name] = value?.trim() || undefined;
+  const parsed = EnvSchema.safeParse(given);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue.path[0]);
+    throw new ConfigError(variable, `${issue.message}, got "${given[variable]}"`);
+  }
+  const vars = parsed.data;
   return {
-    port: integer(get, "PORT", 8000, 0, 65535),
-    hostname: get("HOSTNAME") ?? "0.0.0.0",
-    dataDir,
-    kvPath: get("KV_PATH") ?? `${dataDir.replace(/\/+$/, "")}/kv.sqlite3`,
-    apiToken: get("API_TOKEN") ?? null,
-    logLevel: oneOf(get, "LOG_LEVEL", LOG_LEVELS, "info"),
-    taskMode: oneOf(get, "TASK_MODE", TASK_MODES, "queue"),
-    taskRetentionHours: number(get, "TASK_RETENTION_HOURS", 168, { min: 0, exclusiveMin: true }),
-    maxUploadBytes: integer(get, "MAX_UPLOAD_BYTES", 5 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
-    timestampColumn: get("TIMESTAMP_COLUMN") ?? null,
-    topFeatures: integer(get, "TOP_FEATURES", 100, 1, 100_000),
-    splitSampleFraction: number(get, "SPLIT_SAMPLE_FRACTION", 1, {
-      min: 0,
-      exclusiveMin: true,
-      max: 1,
-    }),
-    simulationWarmupSeconds: number(get, "SIMULATION_WARMUP_SECONDS", 10, { min: 0 }),
-    simulationRowsPerSecond: number(get, "SIMULATION_ROWS_PER_SECOND", 1, {
-      min: 0,
-      exclusiveMin: true,
-      max: 100_000,
-    }),
-    trainThreads: integer(get, "TRAIN_THREADS", 2, 1, 256),
+    port: vars.PORT,
+    hostname: vars.HOSTNAME,
+    dataDir: vars.DATA_DIR,
+    kvPath: vars.KV_PATH ?? `${vars.DATA_DIR.replace(/\/+$/, "")}/kv.sqlite3`,
+    apiToken: vars.API_TOKEN ?? null,
+    logLevel: vars.LOG_LEVEL,
+    taskMode: vars.TASK_MODE,
+    taskRetentionHours: vars.TASK_RETENTION_HOURS,
+    maxUploadBytes: vars.MAX_UPLOAD_BYTES,
+    timestampColumn: vars.TIMESTAMP_COLUMN ?? null,
+    topFeatures: vars.TOP_FEATURES,
+    splitSampleFraction: vars.SPLIT_SAMPLE_FRACTION,
+    simulationWarmupSeconds: vars.SIMULATION_WARMUP_SECONDS,
+    simulationRowsPerSecond: vars.SIMULATION_ROWS_PER_SECOND,
+    trainThreads: vars.TRAIN_THREADS,
   };
-}
-
-type Getter = (name: string) => string | undefined;
-
-function integer(get: Getter, name: string, fallback: number, min: number, max: number): number {
-  const raw = get(name);
-  if (raw === undefined) return fallback;
-  if (!/^[+-]?\d+$/.test(raw)) {
-    throw new ConfigError(name, `expected an integer, got "${raw}"`);
-  }
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, `expected an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-function number(
-  get: Getter,
-  name: string,
-  fallback: number,
-  range: { min?: number; exclusiveMin?: boolean; max?: number },
-): number {
-  const raw = get(name);
-  if (raw === undefined) return fallback;
-  // Number("") and Number("0x10") are accepted by JS; a config value should be a plain decimal.
-  const value = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isFinite(value)) throw new ConfigError(name, `expected a number, got "${raw}"`);
-  const { min, exclusiveMin = false, max } = range;
-  const tooLow = min !== undefined && (exclusiveMin ? value <= min : value < min);
-  const tooHigh = max !== undefined && value > max;
-  if (tooLow || tooHigh) {
-    const low = min === undefined ? "" : exclusiveMin ? `> ${min}` : `>= ${min}`;
-    const high = max === undefined ? "" : `<= ${max}`;
-    throw new ConfigError(
-      name,
-      `expected a number ${[low, high].filter(Boolean).join(" and ")}, got "${raw}"`,
-    );
-  }
-  return value;
-}
-
-function oneOf<T extends string>(
-  get: Getter,
-  name: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  const raw = get(name);
-  if (raw === undefined) return fallback;
-  const value = raw.toLowerCase();
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError(name, `expected one of ${allowed.join(", ")}, got "${raw}"`);
-  }
-  return value as T;
 }

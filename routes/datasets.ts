@@ -3,13 +3,8 @@
  *
  * @module
  */
-import "../lib/api/openapi_ingest.ts";
 import { define } from "../utils.ts";
-import {
-  ACTIVE_DATASET_KEY,
-  listDatasets,
-  reconcileDataset,
-} from "../lib/pipeline/ingest/datasets.ts";
+import { ACTIVE_DATASET_KEY, listDatasets, reconcileDataset } from "../lib/pipeline/ingest/mod.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

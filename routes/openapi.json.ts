@@ -1,16 +1,15 @@
 /**
  * `GET /openapi.json` — the OpenAPI 3.1 document generated from the zod schemas
- * (`lib/api/contract.ts` and operations other modules register).
+ * (every operation is listed in `lib/api/openapi.ts`).
  *
  * @module
  */
 import { define } from "../utils.ts";
-import { registry } from "../lib/api/openapi.ts";
-import "../lib/api/contract.ts";
+import { openApiDocument } from "../lib/api/openapi.ts";
 
 export const handler = define.handlers({
   GET(ctx) {
-    const doc = registry.document({
+    const doc = openApiDocument({
       title: "QC ML Service",
       version: "1.0.0",
       description: "Manufacturing QC: dataset ingest, feature selection, date split, " +

@@ -5,9 +5,8 @@
  * @module
  */
 import { HttpError } from "fresh";
-import "../lib/api/openapi_ingest.ts";
 import { define } from "../utils.ts";
-import { getActiveSplit } from "../lib/pipeline/split/split.ts";
+import { getActiveSplit } from "../lib/pipeline/split/mod.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

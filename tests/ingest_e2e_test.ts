@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createApp } from "../lib/app.ts";
 import { withTestServices } from "../lib/testing.ts";
 import type { Services } from "../lib/services.ts";
-import { registerIngestTasks, selectFeatures } from "../lib/pipeline/ingest/feature_selection.ts";
+import { registerIngestTasks, selectFeatures } from "../lib/pipeline/ingest/mod.ts";
 import { SELECT_FEATURES_KIND } from "../lib/pipeline/ingest/ingest.ts";
 import { clearTimeIndexCache } from "../lib/pipeline/split/split.ts";
 import { dotnetBody, dotnetSplitBody, dotnetUpload, generateCsv } from "./ingest_fixtures.ts";

@@ -15,6 +15,10 @@
  * same run (1.02×), server peak RSS 135 MB (with the former in-house parser; busboy parses at
  * ~1.1 GiB/s in `bench/multipart.ts`, far above that disk rate).
  *
+ * Two entry points: `openCsvUpload` checks the framing and the header line and hands back the
+ * file as a byte stream (what `POST /dataset/store` passes to the ingest step, which stores and
+ * profiles it); `receiveCsvUpload` opens and stores in one call (tests, benchmarks).
+ *
  * Errors are `UploadError { status, detail }`; routes answer `{"detail": detail}` with `status`.
  *
  * @example
@@ -84,16 +88,28 @@ const RAW_TYPES = new Set([
 /** Allowance for multipart framing when checking Content-Length against maxBytes. */
 const FRAMING_SLACK = 64 * 1024;
 
+/** An upload whose framing and CSV header line were accepted; the file bytes still to come. */
+export interface CsvUpload {
+  /** The client's file name (multipart), else null. */
+  filename: string | null;
+  /** The resolved header (roles, feature columns). */
+  header: CsvHeader;
+  /** The request's Content-Length (≈ the file's size), when given. */
+  sizeHint: number | undefined;
+  /**
+   * The CSV bytes, header line included, pulled from the request on demand (backpressure).
+   * Errors with an `UploadError` (400 / 413 / 422) when the body turns out oversize, truncated,
+   * malformed, without data rows, or `signal` aborts; cancelling it cancels the request body.
+   */
+  body: ReadableStream<Uint8Array>;
+}
+
 /**
- * Stream the upload in `req` to `store.put(key, …)`. Resolves once the blob is completely
- * stored; rejects with `UploadError` (400 / 413 / 415 / 422) and leaves nothing behind otherwise.
+ * Check an upload's framing (Content-Type, length, the multipart `file` part) and its CSV header
+ * line, and hand back the file as a stream. Rejects with `UploadError` (400 / 413 / 415 / 422)
+ * before any byte is stored; later failures error `body`.
  */
-export async function receiveCsvUpload(
-  req: Request,
-  store: BlobStore,
-  key: string,
-  opts: UploadOptions,
-): Promise<UploadResult> {
+export async function openCsvUpload(req: Request, opts: UploadOptions): Promise<CsvUpload> {
   const contentType = req.headers.get("content-type") ?? "";
   const mediaType = contentType.split(";")[0].trim().toLowerCase();
   const isMultipart = mediaType === "multipart/form-data";
@@ -173,10 +189,24 @@ export async function receiveCsvUpload(
     throw toUploadError(err);
   }
 
-  let failure: UploadError | null = null;
-  let cancelled = false;
+  let settled = false; // errored, closed or cancelled: nothing more to do
   let queued: Uint8Array[] | null = head;
-  const stream = new ReadableStream<Uint8Array>({
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const fail = async (err: unknown) => {
+    if (settled) return;
+    settled = true;
+    const failure = toUploadError(err);
+    controller.error(failure);
+    await cancel(failure);
+  };
+  // A client that goes away (or the caller's abort) fails the stream, so its reader sees why.
+  const onAbort = () => fail(new UploadError(400, "The upload was aborted"));
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+      if (opts.signal?.aborted) return onAbort();
+      opts.signal?.addEventListener("abort", onAbort, { once: true });
+    },
     async pull(controller) {
       try {
         if (queued) {
@@ -185,9 +215,11 @@ export async function receiveCsvUpload(
           return;
         }
         const c = await readSafely(pull);
-        if (cancelled) return;
+        if (settled) return;
         if (c === null) {
           if (!sawData) throw new UploadError(422, "The CSV has a header line but no data rows");
+          settled = true;
+          opts.signal?.removeEventListener("abort", onAbort);
           controller.close();
           return;
         }
@@ -196,28 +228,44 @@ export async function receiveCsvUpload(
         if (!sawData) sawData = hasData(c, 0, c.length);
         controller.enqueue(c);
       } catch (err) {
-        if (cancelled) return;
-        failure = toUploadError(err);
-        controller.error(failure);
-        await cancel(failure);
+        await fail(err);
       }
     },
     async cancel(reason) {
-      cancelled = true;
+      settled = true;
+      opts.signal?.removeEventListener("abort", onAbort);
       await cancel(reason);
     },
   }, { highWaterMark: 0 });
+  const sizeHint = length !== null && Number.isFinite(length) && length > 0 ? length : undefined;
+  return { filename, header, sizeHint, body };
+}
 
+/**
+ * Stream the upload in `req` to `store.put(key, …)`. Resolves once the blob is completely
+ * stored; rejects with `UploadError` (400 / 413 / 415 / 422) and leaves nothing behind otherwise.
+ */
+export async function receiveCsvUpload(
+  req: Request,
+  store: BlobStore,
+  key: string,
+  opts: UploadOptions,
+): Promise<UploadResult> {
+  const upload = await openCsvUpload(req, opts);
   let bytes: number;
   try {
-    bytes = await store.put(key, stream, { signal: opts.signal });
+    bytes = await store.put(key, upload.body);
   } catch (err) {
-    await cancel(err);
-    if (opts.signal?.aborted) throw new UploadError(400, "The upload was aborted");
-    if (failure) throw failure;
+    await upload.body.cancel(err).catch(() => {});
     throw err;
   }
-  return { key, bytes, filename, columns: header.names, header };
+  return {
+    key,
+    bytes,
+    filename: upload.filename,
+    columns: upload.header.names,
+    header: upload.header,
+  };
 }
 
 /**

@@ -1,86 +1,386 @@
 /**
- * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with
- * (`z.toJSONSchema`), so the docs cannot drift from the code.
+ * The OpenAPI 3.1 document: every operation of the service, in this one module, rendered from
+ * the same zod schemas the routes validate with (`requests.ts`) and the bodies they answer
+ * (`contract.ts`, `schemas.ts`), so `/docs` cannot drift from the code. Nothing registers itself
+ * on import: adding a route means adding its operation here.
  *
- * Route modules (or `contract.ts`) describe their operations once:
+ * Rendering is npm `zod-openapi` (MIT, no dependencies, built on zod 4's own `z.toJSONSchema`,
+ * ~2 M downloads a month). It replaced a 245-line registry of ours that used the same converter
+ * but inlined every named schema nested in another one, could not describe a query from the zod
+ * object the route parses, and needed its own input/output naming; the package does all three.
+ * A schema with `.meta({ id: "Name" })` becomes `#/components/schemas/Name`.
  *
  * ```ts
- * import { namedSchema, registerOperation } from "../../lib/api/openapi.ts";
- * export const ModelSchema = namedSchema("Model", z.object({ id: z.string() }));
- * registerOperation({
- *   method: "get", path: "/models/{id}", summary: "One model", tags: ["models"],
- *   responses: { 200: { description: "The model", schema: ModelSchema }, 404: { description: "Unknown id" } },
- * });
+ * import { openApiDocument } from "../lib/api/openapi.ts";
+ * const doc = openApiDocument({ bearerAuth: config.apiToken !== null });
  * ```
- *
- * Path parameters (`{id}`) are described automatically (string) unless given.
  *
  * @module
  */
 import { z } from "zod";
+import {
+  createDocument,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponseObject,
+} from "zod-openapi";
+import {
+  ErrorResponseSchema,
+  HealthResponseSchema,
+  RootResponseSchema,
+  SimulationStatusSchema,
+  SimulationStopResponseSchema,
+  SplitResponseSchema,
+  TaskStartedSchema,
+  TrainStatusSchema,
+  UploadAcceptedSchema,
+  ValidationErrorResponseSchema,
+} from "./contract.ts";
+import {
+  PacketsQuerySchema,
+  SimulationStartRequestSchema,
+  SplitRequestSchema,
+  TrainStartRequestSchema,
+} from "./requests.ts";
+import {
+  DatasetListSchema,
+  DatasetSchema,
+  ModelListSchema,
+  ModelSchema,
+  PacketPageSchema,
+  SimulationSummarySchema,
+  SplitRecordSchema,
+  TaskRecordSchema,
+  TrainStopResponseSchema,
+} from "./schemas.ts";
+import { ARTIFACT_FILES } from "../pipeline/train/mod.ts";
 
-/** HTTP methods as OpenAPI spells them. */
-export type HttpMethod = "get" | "post" | "put" | "patch" | "delete" | "head" | "options";
-
-/** A JSON Schema object (as produced by `z.toJSONSchema`, or written by hand). */
-export type JsonSchema = Record<string, unknown>;
-
-/** A request or response body: a zod schema (JSON), or an explicit media type and schema. */
-export type BodySpec =
-  | z.ZodType
-  | {
-    contentType: string;
-    schema?: z.ZodType | JsonSchema;
-    description?: string;
-    required?: boolean;
-  };
-
-/** One response. */
-export interface ResponseSpec {
-  description: string;
-  /** JSON body schema (zod), or a JSON Schema for another content type via `contentType`. */
-  schema?: z.ZodType | JsonSchema;
-  /** Media type; default `application/json`. */
-  contentType?: string;
-  /** Response headers by name → description. */
-  headers?: Record<string, string>;
+/** A response with a JSON body. */
+function json(
+  description: string,
+  schema: z.ZodType | { type: "object" },
+): ZodOpenApiResponseObject {
+  return { description, content: { "application/json": { schema } } };
 }
 
-/** One parameter (query, header or path). */
-export interface ParameterSpec {
-  name: string;
-  in: "query" | "path" | "header";
-  description?: string;
-  required?: boolean;
-  schema?: z.ZodType | JsonSchema;
-}
+const error = (description: string) => json(description, ErrorResponseSchema);
+const unauthorized = error("Missing or wrong API token");
+const invalid = (description: string) => json(description, ValidationErrorResponseSchema);
 
-/** One operation. */
-export interface OperationSpec {
-  method: HttpMethod;
-  /** OpenAPI path with `{param}` placeholders: `/process/train/status/{task_id}`. */
-  path: string;
-  summary: string;
-  description?: string;
-  tags?: string[];
-  operationId?: string;
-  parameters?: ParameterSpec[];
-  requestBody?: BodySpec;
-  responses: Record<number | string, ResponseSpec>;
-  /** False for operations that never need the API token (`/`, `/health`, docs). */
-  auth?: boolean;
-  deprecated?: boolean;
-}
+const TaskIdPath = z.object({ task_id: z.string() });
+const IdPath = z.object({ id: z.string() });
 
-const names = new WeakMap<z.ZodType, string>();
+/** Every operation, by path and method. */
+const PATHS = {
+  "/": {
+    get: {
+      summary: "Liveness message",
+      tags: ["service"],
+      responses: { 200: json("The service is up", RootResponseSchema) },
+    },
+  },
+  "/health": {
+    get: {
+      summary: "Health: KV read/write and storage write/delete",
+      tags: ["service"],
+      responses: {
+        200: json("Healthy", HealthResponseSchema),
+        503: json("A dependency failed", HealthResponseSchema),
+      },
+    },
+  },
+  "/openapi.json": {
+    get: {
+      summary: "This document",
+      tags: ["service"],
+      responses: { 200: json("OpenAPI 3.1 document", { type: "object" }) },
+    },
+  },
+  "/docs": {
+    get: {
+      summary: "Swagger UI",
+      tags: ["service"],
+      responses: {
+        200: { description: "HTML page", content: { "text/html": { schema: { type: "string" } } } },
+      },
+    },
+  },
 
-/**
- * Give a schema a component name: the document puts it under `components.schemas` and refers
- * to it with `$ref`. Returns the schema itself.
- */
-export function namedSchema<S extends z.ZodType>(name: string, schema: S): S {
-  names.set(schema, name);
-  return schema;
+  // Ingest
+  "/dataset/store": {
+    post: {
+      summary: "Upload a dataset (CSV, multipart field `file`)",
+      description: "Streams the CSV to storage, validates its header and starts feature " +
+        "selection in the background. The active dataset changes only once the new one is " +
+        "completely stored and valid.",
+      tags: ["dataset"],
+      requestBody: {
+        required: true,
+        content: {
+          "multipart/form-data": {
+            schema: {
+              type: "object",
+              properties: {
+                file: { type: "string", format: "binary", description: "The CSV file" },
+              },
+              required: ["file"],
+            },
+          },
+        },
+      },
+      responses: {
+        202: json("Accepted; feature selection runs", UploadAcceptedSchema),
+        400: error("Not multipart / no file / invalid CSV"),
+        401: unauthorized,
+        413: error("File too large"),
+      },
+    },
+  },
+  "/dataset": {
+    get: {
+      summary: "The active dataset (and the newest upload when it is still processing)",
+      tags: ["dataset"],
+      responses: { 200: json("Active dataset", DatasetSchema), 404: error("Not found") },
+    },
+  },
+  "/datasets": {
+    get: {
+      summary: "All datasets, newest first",
+      tags: ["dataset"],
+      responses: { 200: json("Datasets", DatasetListSchema) },
+    },
+  },
+  "/dataset/{id}": {
+    get: {
+      summary: "One dataset (`active` = the active one): state, profile summary, features",
+      tags: ["dataset"],
+      requestParams: { path: IdPath },
+      responses: { 200: json("Dataset", DatasetSchema), 404: error("Not found") },
+    },
+  },
+  "/dataset/{id}/profile": {
+    get: {
+      summary: "Full profile of an upload (missing share per column, text columns, ...)",
+      tags: ["dataset"],
+      requestParams: { path: IdPath },
+      responses: { 200: json("Profile JSON", { type: "object" }), 404: error("Not found") },
+    },
+  },
+
+  // Split
+  "/process/split-data": {
+    post: {
+      summary: "Cut train / test / simulation sets by date",
+      description: "Bounds are inclusive UTC instants; a date without a zone is taken as UTC.",
+      tags: ["process"],
+      requestBody: {
+        required: true,
+        content: { "application/json": { schema: SplitRequestSchema } },
+      },
+      responses: {
+        200: json("Row counts and daily distribution", SplitResponseSchema),
+        401: unauthorized,
+        404: error("No dataset or no feature list"),
+        409: error("The newest dataset is not ready, or a training of it is running"),
+        422: invalid("Validation error"),
+      },
+    },
+  },
+  "/split": {
+    get: {
+      summary: "The active split (windows, row ranges, counts)",
+      tags: ["process"],
+      responses: { 200: json("Active split", SplitRecordSchema), 404: error("Not found") },
+    },
+  },
+
+  // Training
+  "/process/train/start": {
+    post: {
+      summary: "Start training on the current split",
+      description: "No body (as .NET sends it) uses the defaults: 200 rounds, depth 5, eta 0.1, " +
+        "scale_pos_weight = negatives/positives, early stopping on the last 15 % of the " +
+        "training window, threshold tuned for MCC. Without a split the task is still created " +
+        "and ends FAILURE with the reason (read it from the status).",
+      tags: ["process"],
+      requestBody: {
+        required: false,
+        description: "Optional hyperparameter overrides.",
+        content: { "application/json": { schema: TrainStartRequestSchema } },
+      },
+      responses: {
+        200: json("Task started", TaskStartedSchema),
+        401: unauthorized,
+        409: error("A training of this dataset is running (`task_id` names it)"),
+        422: invalid("Invalid overrides"),
+      },
+    },
+  },
+  "/process/train/status/{task_id}": {
+    get: {
+      summary: "Training task status (Celery-style)",
+      description: "200 for every known task, FAILURE included (with the reason in " +
+        "`progress.status`); 404 only for ids that never existed.",
+      tags: ["process"],
+      requestParams: { path: TaskIdPath },
+      responses: {
+        200: json("Status, progress and result", TrainStatusSchema),
+        401: unauthorized,
+        404: error("Unknown path or id"),
+      },
+    },
+  },
+  "/process/train/stop/{task_id}": {
+    post: {
+      summary: "Stop a running training (it ends REVOKED, no model is stored)",
+      tags: ["process"],
+      requestParams: { path: TaskIdPath },
+      responses: { 200: json("Stop requested", TrainStopResponseSchema), 404: error("Unknown id") },
+    },
+  },
+  "/models": {
+    get: {
+      summary: "Trained models, newest first, and the active model id",
+      tags: ["models"],
+      responses: { 200: json("Models", ModelListSchema) },
+    },
+  },
+  "/models/{id}": {
+    get: {
+      summary: "One model (`active` = the active model)",
+      tags: ["models"],
+      requestParams: { path: IdPath },
+      responses: { 200: json("The model", ModelSchema), 404: error("Unknown id") },
+    },
+  },
+  "/models/{id}/artifacts/{name}": {
+    get: {
+      summary: "Download a model artifact",
+      description: `name: ${Object.keys(ARTIFACT_FILES).join(", ")}. model.xgb.json loads in ` +
+        "Python's xgboost; predictions.json has the test-set ids, labels and probabilities.",
+      tags: ["models"],
+      requestParams: {
+        path: z.object({
+          id: z.string(),
+          name: z.enum(Object.keys(ARTIFACT_FILES) as [string, ...string[]]),
+        }),
+      },
+      responses: { 200: { description: "The file" }, 404: error("Unknown id") },
+    },
+  },
+  "/tasks/{id}": {
+    get: {
+      summary: "Any task's record (kind, status, params, progress, result, timestamps)",
+      tags: ["tasks"],
+      requestParams: { path: IdPath },
+      responses: { 200: json("The record", TaskRecordSchema), 404: error("Unknown id") },
+    },
+  },
+  "/tasks/{id}/events": {
+    get: {
+      summary: "Server-Sent Events: a `task` event with the record on every change until final",
+      tags: ["tasks"],
+      requestParams: { path: IdPath },
+      responses: { 200: { description: "text/event-stream" }, 404: error("Unknown id") },
+    },
+  },
+
+  // Simulation
+  "/simulation/start": {
+    post: {
+      summary: "Start the real-time replay of the simulation set",
+      description: "No body (as .NET sends it) replays through the active model at " +
+        "SIMULATION_ROWS_PER_SECOND (1) after a SIMULATION_WARMUP_SECONDS (10) warm-up.",
+      tags: ["simulation"],
+      requestBody: {
+        required: false,
+        description: "Optional model id, pace and warm-up.",
+        content: { "application/json": { schema: SimulationStartRequestSchema } },
+      },
+      responses: {
+        200: json("Task started", TaskStartedSchema),
+        401: unauthorized,
+        404: error("No trained model (or unknown model_id)"),
+        409: error(
+          "No usable simulation set, missing ONNX artifact, or a simulation of this model is " +
+            "running (`task_id` names it)",
+        ),
+        422: invalid("Invalid options"),
+      },
+    },
+  },
+  "/simulation/status/{task_id}": {
+    get: {
+      summary: "Simulation status: warm-up, latest packet, or the final message",
+      tags: ["simulation"],
+      requestParams: { path: TaskIdPath },
+      responses: {
+        200: json("Status with the latest packet", SimulationStatusSchema),
+        401: unauthorized,
+        404: error("Unknown path or id"),
+      },
+    },
+  },
+  "/simulation/stop/{task_id}": {
+    post: {
+      summary: "Stop a running simulation",
+      tags: ["simulation"],
+      requestParams: { path: TaskIdPath },
+      responses: {
+        200: json("Stop requested", SimulationStopResponseSchema),
+        401: unauthorized,
+        404: error("Unknown path or id"),
+      },
+    },
+  },
+  "/simulation/{task_id}/packets": {
+    get: {
+      summary: "Stored packets after a cursor, in row order (no row is ever lost to slow polling)",
+      tags: ["simulation"],
+      requestParams: { path: TaskIdPath, query: PacketsQuerySchema },
+      responses: {
+        200: json(
+          "Packets with `current_row_index > after`; pass `next_after` back as `after`",
+          PacketPageSchema,
+        ),
+        404: error("Unknown simulation task"),
+        422: invalid("Invalid query"),
+      },
+    },
+  },
+  "/simulation/{task_id}/events": {
+    get: {
+      summary: "Server-Sent Events: one `packet` event per row (id = row index), then `status`",
+      description: "Resumes after `Last-Event-ID` or `?after=N`.",
+      tags: ["simulation"],
+      requestParams: { path: TaskIdPath },
+      responses: {
+        200: { description: "text/event-stream" },
+        404: error("Unknown simulation task"),
+      },
+    },
+  },
+  "/simulation/{task_id}/summary": {
+    get: {
+      summary: "Totals, pass rate and the confusion matrix against the true Response",
+      tags: ["simulation"],
+      requestParams: { path: TaskIdPath },
+      responses: {
+        200: json("Summary", SimulationSummarySchema),
+        404: error("Unknown simulation task"),
+      },
+    },
+  },
+} satisfies ZodOpenApiPathsObject;
+
+/** Operations that never need the API token (lib/app.ts `isPublicPath`). */
+const PUBLIC_PATHS = new Set(["/", "/health", "/openapi.json", "/docs"]);
+
+/** Every operation as `METHOD /path` (tests compare it with the routes). */
+export function operationKeys(): string[] {
+  return Object.entries(PATHS).flatMap(([path, item]) =>
+    Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`)
+  );
 }
 
 /** Options of the generated document. */
@@ -88,158 +388,43 @@ export interface DocumentOptions {
   title?: string;
   version?: string;
   description?: string;
-  /** Adds the bearer security scheme and requires it where `auth !== false`. */
+  /** Adds the bearer security scheme and requires it except on the public operations. */
   bearerAuth?: boolean;
 }
 
-/** A set of operations that renders to one OpenAPI document. */
-export class OpenApiRegistry {
-  #ops = new Map<string, OperationSpec>();
-
-  /** Add (or replace: modules may be reloaded in development) an operation. */
-  register(op: OperationSpec): void {
-    if (!op.path.startsWith("/")) throw new Error(`OpenAPI path must start with "/": ${op.path}`);
-    this.#ops.set(`${op.method} ${op.path}`, op);
-  }
-
-  /** The registered operations, sorted by path then method. */
-  operations(): OperationSpec[] {
-    return [...this.#ops.values()].sort((a, b) =>
-      a.path === b.path ? a.method.localeCompare(b.method) : a.path.localeCompare(b.path)
-    );
-  }
-
-  /** Which named schemas appear as request (input) and/or response (output) schemas. */
-  #usage(): Map<z.ZodType, Set<"input" | "output">> {
-    const usage = new Map<z.ZodType, Set<"input" | "output">>();
-    const mark = (schema: unknown, io: "input" | "output") => {
-      if (schema instanceof z.ZodType) {
-        const set = usage.get(schema) ?? new Set();
-        set.add(io);
-        usage.set(schema, set);
-      }
-    };
-    for (const op of this.#ops.values()) {
-      const body = op.requestBody;
-      mark(body instanceof z.ZodType ? body : body?.schema, "input");
-      for (const p of op.parameters ?? []) mark(p.schema, "input");
-      for (const r of Object.values(op.responses)) mark(r.schema, "output");
-    }
-    return usage;
-  }
-
-  /** Render the OpenAPI 3.1 document. */
-  document(opts: DocumentOptions = {}): Record<string, unknown> {
-    const components: Record<string, JsonSchema> = {};
-    const usedAs = this.#usage();
-    const toSchema = (schema: z.ZodType | JsonSchema, io: "input" | "output"): JsonSchema => {
-      if (!(schema instanceof z.ZodType)) return schema;
-      const name = names.get(schema);
-      const json = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" });
-      delete (json as JsonSchema).$schema;
-      if (!name) return json as JsonSchema;
-      // A schema used both in requests and responses may have two forms (defaults, strictness):
-      // the request form then gets an `Input` suffix.
-      const both = usedAs.get(schema)?.size === 2 && hasDifferentInput(schema);
-      const key = io === "input" && both ? `${name}Input` : name;
-      components[key] ??= json as JsonSchema;
-      return { $ref: `#/components/schemas/${key}` };
-    };
-    const paths: Record<string, Record<string, unknown>> = {};
-    for (const op of this.operations()) {
-      const pathParams = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-      const parameters = [
-        ...pathParams.filter((p) => !op.parameters?.some((q) => q.in === "path" && q.name === p))
-          .map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
-        ...(op.parameters ?? []).map((p) => ({
-          name: p.name,
-          in: p.in,
-          required: p.in === "path" ? true : p.required ?? false,
-          ...(p.description ? { description: p.description } : {}),
-          schema: p.schema ? toSchema(p.schema, "input") : { type: "string" },
-        })),
-      ];
-      const operation: Record<string, unknown> = {
-        summary: op.summary,
-        ...(op.description ? { description: op.description } : {}),
-        ...(op.tags ? { tags: op.tags } : {}),
-        operationId: op.operationId ?? operationId(op),
-        ...(parameters.length ? { parameters } : {}),
-        ...(op.deprecated ? { deprecated: true } : {}),
-        responses: Object.fromEntries(
-          Object.entries(op.responses).map(([status, r]) => [String(status), {
-            description: r.description,
-            ...(r.headers
-              ? {
-                headers: Object.fromEntries(
-                  Object.entries(r.headers).map(([h, d]) => [h, {
-                    description: d,
-                    schema: { type: "string" },
-                  }]),
-                ),
-              }
-              : {}),
-            ...(r.schema
-              ? {
-                content: {
-                  [r.contentType ?? "application/json"]: { schema: toSchema(r.schema, "output") },
-                },
-              }
-              : {}),
-          }]),
-        ),
+/** Render the OpenAPI 3.1 document. */
+export function openApiDocument(opts: DocumentOptions = {}): Record<string, unknown> {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const [path, item] of Object.entries(PATHS)) {
+    const ops: Record<string, ZodOpenApiOperationObject> = {};
+    for (const [method, op] of Object.entries(item as Record<string, ZodOpenApiOperationObject>)) {
+      ops[method] = {
+        ...op,
+        operationId: operationId(method, path),
+        ...(opts.bearerAuth && PUBLIC_PATHS.has(path) ? { security: [] } : {}),
       };
-      if (op.requestBody) {
-        const body = op.requestBody instanceof z.ZodType
-          ? { contentType: "application/json", schema: op.requestBody, required: true }
-          : op.requestBody;
-        operation.requestBody = {
-          required: body.required ?? true,
-          ...(body.description ? { description: body.description } : {}),
-          content: {
-            [body.contentType]: body.schema ? { schema: toSchema(body.schema, "input") } : {},
-          },
-        };
-      }
-      if (opts.bearerAuth && op.auth === false) operation.security = [];
-      (paths[op.path] ??= {})[op.method] = operation;
     }
-    return {
-      openapi: "3.1.0",
-      info: {
-        title: opts.title ?? "QC ML Service",
-        version: opts.version ?? "1.0.0",
-        ...(opts.description ? { description: opts.description } : {}),
-      },
-      paths,
-      components: {
-        schemas: Object.fromEntries(
-          Object.entries(components).sort(([a], [b]) => a.localeCompare(b)),
-        ),
-        ...(opts.bearerAuth
-          ? { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } }
-          : {}),
-      },
-      ...(opts.bearerAuth ? { security: [{ bearerAuth: [] }] } : {}),
-    };
+    paths[path] = ops;
   }
+  return createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: opts.title ?? "QC ML Service",
+      version: opts.version ?? "1.0.0",
+      ...(opts.description ? { description: opts.description } : {}),
+    },
+    paths,
+    ...(opts.bearerAuth
+      ? {
+        components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
+        security: [{ bearerAuth: [] }],
+      }
+      : {}),
+  }) as unknown as Record<string, unknown>;
 }
 
-function hasDifferentInput(schema: z.ZodType): boolean {
-  const a = JSON.stringify(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }));
-  const b = JSON.stringify(z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }));
-  return a !== b;
-}
-
-function operationId(op: OperationSpec): string {
-  const words = op.path.split("/").filter(Boolean).map((s) => s.replace(/[{}]/g, ""));
-  return [op.method, ...(words.length ? words : ["root"])].join("_").replace(/[^A-Za-z0-9_]/g, "_");
-}
-
-/** The process-wide registry that `registerOperation` fills and `/openapi.json` renders. */
-export const registry: OpenApiRegistry = new OpenApiRegistry();
-
-/** Describe an operation in the service's OpenAPI document. */
-export function registerOperation(op: OperationSpec): void {
-  registry.register(op);
+/** `get_process_train_status_task_id`: method and path words. */
+function operationId(method: string, path: string): string {
+  const words = path.split("/").filter(Boolean).map((s) => s.replace(/[{}]/g, ""));
+  return [method, ...(words.length ? words : ["root"])].join("_").replace(/[^A-Za-z0-9_]/g, "_");
 }

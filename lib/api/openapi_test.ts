@@ -1,62 +1,87 @@
 import assert from "node:assert/strict";
-import { z } from "zod";
-import { namedSchema, OpenApiRegistry } from "./openapi.ts";
+import { fileURLToPath as fromFileUrl } from "node:url";
+import { openApiDocument, operationKeys } from "./openapi.ts";
 import {
   parseContractDateTime,
   SimulationPacketSchema,
-  SplitRequestSchema,
   SplitResponseSchema,
   TrainResultSchema,
   TrainStatusSchema,
 } from "./contract.ts";
-import { registry } from "./openapi.ts";
+import { SplitRequestSchema } from "./requests.ts";
 
-Deno.test("OpenApiRegistry: named schemas become components; path params are described", () => {
-  const r = new OpenApiRegistry();
-  const Item = namedSchema("Item", z.object({ id: z.string(), n: z.int().default(1) }));
-  r.register({
-    method: "post",
-    path: "/items/{id}",
-    summary: "Update",
-    tags: ["items"],
-    requestBody: Item,
-    responses: { 200: { description: "ok", schema: Item }, 404: { description: "no" } },
-  });
-  r.register({
-    method: "get",
-    path: "/public",
-    summary: "Public",
-    auth: false,
-    responses: { 200: { description: "ok" } },
-  });
-  // deno-lint-ignore no-explicit-any
-  const doc = r.document({ bearerAuth: true }) as any;
-  const op = doc.paths["/items/{id}"].post;
-  assert.deepEqual(op.parameters, [{
-    name: "id",
-    in: "path",
-    required: true,
-    schema: { type: "string" },
-  }]);
-  assert.equal(
-    op.responses["200"].content["application/json"].schema.$ref,
-    "#/components/schemas/Item",
+const ROUTES = new URL("../../routes/", import.meta.url);
+/** Route files that are not API operations (pages, page shell, static helpers). */
+const NOT_OPERATIONS = /^(admin\/|_app|_error|_middleware|docs\/assets\/)/;
+
+/** `METHOD /path` of every API route file, from its path and its handler's methods. */
+async function routeOperations(dir = ROUTES, prefix = ""): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    const rel = prefix + entry.name;
+    if (entry.isDirectory) {
+      found.push(...await routeOperations(new URL(`${entry.name}/`, dir), `${rel}/`));
+      continue;
+    }
+    if (!/\.tsx?$/.test(entry.name) || /_test\.tsx?$/.test(entry.name)) continue;
+    if (NOT_OPERATIONS.test(rel)) continue;
+    const mod = await import(new URL(entry.name, dir).href);
+    const path = "/" + rel.replace(/\.tsx?$/, "").replace(/(^|\/)index$/, "")
+      .replace(/\[([^\]]+)\]/g, "{$1}");
+    for (const method of Object.keys(mod.handler ?? {})) {
+      found.push(`${method} ${path === "/" ? "/" : path.replace(/\/$/, "")}`);
+    }
+  }
+  return found;
+}
+
+Deno.test("openapi: exactly one operation per route method, and every route documented", async () => {
+  const documented = operationKeys();
+  assert.equal(new Set(documented).size, documented.length, "an operation is listed twice");
+  const routes = await routeOperations();
+  assert.ok(
+    routes.length >= 20,
+    `only ${routes.length} route operations found in ${fromFileUrl(ROUTES)}`,
   );
-  // Used as request and response with different forms (default): two components.
-  assert.equal(
-    op.requestBody.content["application/json"].schema.$ref,
-    "#/components/schemas/ItemInput",
-  );
-  assert.deepEqual(doc.components.schemas.Item.required, ["id", "n"]);
-  assert.deepEqual(doc.components.schemas.ItemInput.required, ["id"]);
-  assert.equal(op.responses["404"].content, undefined);
-  assert.deepEqual(doc.security, [{ bearerAuth: [] }]);
-  assert.deepEqual(doc.paths["/public"].get.security, []);
-  assert.equal(op.operationId, "post_items_id");
+  assert.deepEqual([...documented].sort(), [...routes].sort());
 });
 
-Deno.test("contract: every contract path is registered", () => {
-  const ops = registry.operations().map((o) => `${o.method.toUpperCase()} ${o.path}`);
+Deno.test("openapi: request inputs are rendered from the schemas the routes validate with", () => {
+  // deno-lint-ignore no-explicit-any
+  const doc = openApiDocument() as any;
+  const split = doc.paths["/process/split-data"].post.requestBody.content["application/json"];
+  assert.deepEqual(split.schema, { $ref: "#/components/schemas/SplitRequest" });
+  assert.deepEqual(
+    doc.components.schemas.SplitRequest.required,
+    Object.keys(SplitRequestSchema.shape),
+  );
+  // The packets query comes from the route's own zod object, defaults included.
+  const query = doc.paths["/simulation/{task_id}/packets"].get.parameters
+    .filter((p: { in: string }) => p.in === "query");
+  assert.deepEqual(
+    query.map((p: { name: string; schema: { default: number } }) => [p.name, p.schema.default]),
+    [["after", -1], ["limit", 100]],
+  );
+});
+
+Deno.test("openapi: bearer auth everywhere but the public operations", () => {
+  // deno-lint-ignore no-explicit-any
+  const doc = openApiDocument({ bearerAuth: true }) as any;
+  assert.deepEqual(doc.security, [{ bearerAuth: [] }]);
+  assert.deepEqual(doc.paths["/health"].get.security, []);
+  assert.equal(doc.paths["/models"].get.security, undefined);
+  assert.equal(
+    doc.paths["/process/train/status/{task_id}"].get.operationId,
+    "get_process_train_status_task_id",
+  );
+  // deno-lint-ignore no-explicit-any
+  const open = openApiDocument() as any;
+  assert.equal(open.security, undefined);
+  assert.equal(open.paths["/health"].get.security, undefined);
+});
+
+Deno.test("contract: every contract path is documented", () => {
+  const ops = operationKeys();
   for (
     const op of [
       "GET /",
@@ -70,7 +95,7 @@ Deno.test("contract: every contract path is registered", () => {
     ]
   ) assert.ok(ops.includes(op), op);
   // The whole document serializes (no unrepresentable schema breaks it).
-  assert.ok(JSON.stringify(registry.document()).length > 1000);
+  assert.ok(JSON.stringify(openApiDocument()).length > 1000);
 });
 
 Deno.test("contract: dates as .NET sends them, zone-less as UTC, garbage rejected", () => {

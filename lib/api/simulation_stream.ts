@@ -33,12 +33,13 @@ import { isFinal, taskKey } from "../tasks/records.ts";
 import { sseResponse } from "./sse.ts";
 import type { TaskRecord } from "../tasks/types.ts";
 import {
+  getSimulationStatus,
   packetKey,
   readPacketRecords,
   type SimPacket,
   type SimPacketRecord,
-} from "../pipeline/simulation/packets.ts";
-import { getSimulationStatus, type SimulationStatus } from "../pipeline/simulation/simulate.ts";
+  type SimulationStatus,
+} from "../pipeline/simulation/mod.ts";
 import { onPacket } from "../pipeline/simulation/packet_bus.ts";
 
 const PAGE = 500;

@@ -3,8 +3,12 @@ import { pollUntil, withTestServices } from "../testing.ts";
 import type { Services } from "../services.ts";
 import { taskKey } from "../tasks/records.ts";
 import type { TaskRecord, TaskState } from "../tasks/types.ts";
-import { packetKey, type SimPacket, type SimPacketRecord } from "../pipeline/simulation/packets.ts";
-import { SIMULATE_KIND } from "../pipeline/simulation/simulate.ts";
+import {
+  packetKey,
+  type SimPacket,
+  type SimPacketRecord,
+  SIMULATE_KIND,
+} from "../pipeline/simulation/mod.ts";
 import { announcePacket } from "../pipeline/simulation/packet_bus.ts";
 import { parseCursor, type SimulationEvent, simulationEvents } from "./simulation_stream.ts";
 

@@ -4,7 +4,7 @@
  *
  * ```ts
  * import { parseJsonBody } from "../../lib/api/validation.ts";
- * import { SplitRequestSchema } from "../../lib/api/contract.ts";
+ * import { SplitRequestSchema } from "../../lib/api/requests.ts";
  * const body = await parseJsonBody(ctx.req, SplitRequestSchema); // typed, or throws → 422
  * ```
  *

@@ -1,21 +1,22 @@
 /**
- * The pipeline's task kinds, registered on the service's task runner in one place.
+ * The pipeline: ingest → split → train → simulation, one folder per capability, each with its
+ * own `mod.ts` (task registration and public surface). This module composes them for `main.ts`.
  *
  * @example
  * ```ts
  * registerPipelineTasks(services);
+ * await recoverPipeline(services);
  * await services.tasks.submit("train", { ... });
  * ```
  *
  * @module
  */
 import type { Services } from "../services.ts";
-import { recoverInterruptedUploads } from "./ingest/datasets.ts";
-import { registerIngestTasks } from "./ingest/feature_selection.ts";
-import { registerSimulationTasks } from "./simulation/simulate.ts";
-import { registerTrainTasks } from "./train/train.ts";
+import { recoverInterruptedUploads, registerIngestTasks } from "./ingest/mod.ts";
+import { registerSimulationTasks } from "./simulation/mod.ts";
+import { registerTrainTasks } from "./train/mod.ts";
 
-/** Register every pipeline task kind (each pipeline step adds its own line). */
+/** Register every pipeline task kind (each capability adds its own line). */
 export function registerPipelineTasks(services: Services): void {
   registerIngestTasks(services);
   registerTrainTasks(services);

@@ -13,6 +13,9 @@ import {
   type TaskRecord,
   TaskRevokedError,
 } from "./types.ts";
+import { getLogger } from "../log.ts";
+
+const log = getLogger("tasks");
 
 /** Abort reason used when the runner shuts down (the record is left for crash recovery). */
 export class RunnerShutdownError extends Error {
@@ -88,7 +91,7 @@ export async function revoked(
   try {
     result = (await kind?.revokedResult?.(ctx)) ?? null;
   } catch (err) {
-    console.error(`tasks: revokedResult of ${ctx.id} failed:`, err);
+    log.error(`revokedResult of ${ctx.id} failed:`, err);
   }
   return { state: "REVOKED", result, error: null };
 }
@@ -115,7 +118,7 @@ export async function executeClaimed(
     if (beating) return;
     beating = store.transition(id, (cur) => ({ ...cur, heartbeatAt: Date.now() }))
       .catch((err) => {
-        if (!store.kv.closed) console.error(`tasks: heartbeat of ${id} failed:`, err);
+        if (!store.kv.closed) log.error(`heartbeat of ${id} failed:`, err);
       })
       .finally(() => (beating = null));
   }, opts.heartbeatMs);

@@ -6,6 +6,9 @@
  * @module
  */
 import type { DeliverFn, Dispatcher } from "./dispatcher.ts";
+import { getLogger } from "../log.ts";
+
+const log = getLogger("tasks");
 
 /** Dispatcher that calls `deliver` on a `setTimeout(0)`. */
 export class InProcessDispatcher implements Dispatcher {
@@ -39,7 +42,7 @@ export class InProcessDispatcher implements Dispatcher {
         return;
       }
       const p = deliver(taskId)
-        .catch((err) => console.error(`tasks: delivery of ${taskId} failed:`, err))
+        .catch((err) => log.error(`delivery of ${taskId} failed:`, err))
         .finally(() => this.#inflight.delete(p));
       this.#inflight.add(p);
     }, 0);

@@ -12,6 +12,9 @@
 import type { KvStore } from "../kv.ts";
 import { deadLetterKey } from "./records.ts";
 import type { DeliverFn, Dispatcher } from "./dispatcher.ts";
+import { getLogger } from "../log.ts";
+
+const log = getLogger("tasks");
 
 /** Queue retry delays in ms (two retries, then dead letter). */
 export const QUEUE_BACKOFF = [1000, 5000];
@@ -43,7 +46,7 @@ export class QueueDispatcher implements Dispatcher {
       // A throw here makes the queue redeliver (KV errors only: deliver catches handler errors).
       await deliver(msg.taskId);
     }).catch((err) => {
-      if (!this.kv.closed) console.error("tasks: queue listener failed:", err);
+      if (!this.kv.closed) log.error("queue listener failed:", err);
     });
   }
 

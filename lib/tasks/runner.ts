@@ -63,6 +63,9 @@ import {
   TaskRevokedError,
   type TaskRunner,
 } from "./types.ts";
+import { getLogger } from "../log.ts";
+
+const log = getLogger("tasks");
 
 export { TaskNotFoundError } from "./records.ts";
 
@@ -147,7 +150,7 @@ export class KvTaskRunner implements TaskRunner {
       this.#deferred.delete(id);
       this.store.get(id)
         .then((rec) => rec && recoverRecord(this.#host(), rec, { recoverAll: d.fromStartup }))
-        .catch((err) => console.error(`tasks: recovery of ${id} failed:`, err));
+        .catch((err) => log.error(`recovery of ${id} failed:`, err));
     }
   }
 
@@ -302,7 +305,7 @@ export class KvTaskRunner implements TaskRunner {
       const done = executeClaimed(this.store, kind, claimed, controller, {
         heartbeatMs: this.heartbeatMs,
       })
-        .catch((err) => console.error(`tasks: task ${id} could not be finished:`, err))
+        .catch((err) => log.error(`task ${id} could not be finished:`, err))
         .finally(() => this.#running.delete(id));
       this.#running.set(id, { controller, done });
       return;

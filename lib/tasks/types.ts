@@ -78,10 +78,18 @@ export interface TaskKind<P = JsonObject, R = JsonObject> {
   revokedResult?(ctx: TaskContext<P>): Promise<R | null> | R | null;
 }
 
-/** `submit` refused because another task holds the same concurrency key. */
+/**
+ * `submit` refused because another task holds the same concurrency key. The app answers it with
+ * 409 `{"detail": message, "task_id": runningTaskId}`; a pipeline step may rethrow it with a
+ * message in its own words.
+ */
 export class TaskConflictError extends Error {
-  constructor(readonly runningTaskId: string, readonly lock: string) {
-    super(`A task is already running for ${lock}: ${runningTaskId}`);
+  constructor(
+    readonly runningTaskId: string,
+    readonly lock: string,
+    message = `A task is already running for ${lock}: ${runningTaskId}`,
+  ) {
+    super(message);
     this.name = "TaskConflictError";
   }
 }

@@ -11,6 +11,8 @@
  *
  * @module
  */
+// params.ts directly, not train/mod.ts: this module is bundled into the browser, and params.ts is
+// the schema alone (mod.ts would pull the task and its workers in).
 import {
   TRAIN_DEFAULTS,
   type TrainOverrides,

@@ -6,13 +6,12 @@
  * @module
  */
 import { HttpError } from "fresh";
-import "../../lib/api/openapi_ingest.ts";
 import { define } from "../../utils.ts";
 import {
   getActiveDataset,
   getNewestDataset,
   reconcileDataset,
-} from "../../lib/pipeline/ingest/datasets.ts";
+} from "../../lib/pipeline/ingest/mod.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -8,15 +8,25 @@
  */
 import { HttpError } from "fresh";
 import { define } from "../../utils.ts";
-import { IngestError, ingestUpload } from "../../lib/pipeline/ingest/ingest.ts";
+import { openCsvUpload, UploadError } from "../../lib/api/multipart_upload.ts";
+import { ingestCsv, IngestError } from "../../lib/pipeline/ingest/mod.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
+    const { services } = ctx.state;
     try {
-      const accepted = await ingestUpload(ctx.state.services, ctx.req);
+      const upload = await openCsvUpload(ctx.req, {
+        maxBytes: services.config.maxUploadBytes,
+        signal: ctx.req.signal,
+        timestampColumn: services.config.timestampColumn,
+      });
+      const accepted = await ingestCsv(services, upload);
       return Response.json(accepted, { status: 202 });
     } catch (err) {
-      if (err instanceof IngestError) throw new HttpError(err.status, err.detail);
+      // Both carry the status and detail the contract answers with.
+      if (err instanceof UploadError || err instanceof IngestError) {
+        throw new HttpError(err.status, err.detail);
+      }
       throw err;
     }
   },

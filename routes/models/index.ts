@@ -3,9 +3,8 @@
  *
  * @module
  */
-import "../../lib/api/openapi_train.ts";
 import { define } from "../../utils.ts";
-import { listModels } from "../../lib/pipeline/train/models.ts";
+import { listModels } from "../../lib/pipeline/train/mod.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -8,7 +8,8 @@
  * @module
  */
 import { define } from "../../utils.ts";
-import { parseContractDateTime, SplitRequestSchema } from "../../lib/api/contract.ts";
+import { parseContractDateTime } from "../../lib/api/contract.ts";
+import { SplitRequestSchema } from "../../lib/api/requests.ts";
 import { parseJsonBody, RequestValidationError } from "../../lib/api/validation.ts";
 import {
   createSplit,
@@ -16,7 +17,7 @@ import {
   type SetName,
   SplitError,
   type TimeWindow,
-} from "../../lib/pipeline/split/split.ts";
+} from "../../lib/pipeline/split/mod.ts";
 import { checkWindows } from "../../lib/pipeline/split/windows.ts";
 
 export const handler = define.handlers({

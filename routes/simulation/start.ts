@@ -15,18 +15,20 @@
  */
 import { define } from "../../utils.ts";
 import { parseJsonBody } from "../../lib/api/validation.ts";
-import { SimulationStartError, startSimulation } from "../../lib/pipeline/simulation/simulate.ts";
-import { SimulationStartSchema } from "../../lib/api/openapi_simulation.ts";
+import { SimulationStartError, startSimulation } from "../../lib/pipeline/simulation/mod.ts";
+import { SimulationStartRequestSchema } from "../../lib/api/requests.ts";
 
 /** Largest body read (the options are a few dozen bytes). */
 const MAX_BODY_BYTES = 16 * 1024;
 
 export const handler = define.handlers({
   async POST(ctx) {
-    const opts = await parseJsonBody(ctx.req, SimulationStartSchema, {
+    const opts = await parseJsonBody(ctx.req, SimulationStartRequestSchema, {
       maxBytes: MAX_BODY_BYTES,
       optional: true,
     });
+    // A simulation of the model already running: TaskConflictError → 409 {detail, task_id}
+    // (lib/app.ts); the other refusals carry their own status and fields.
     try {
       return Response.json(await startSimulation(ctx.state.services, opts));
     } catch (err) {

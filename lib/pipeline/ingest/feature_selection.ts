@@ -15,7 +15,7 @@
  *
  * @example
  * ```ts
- * registerIngestTasks(services);
+ * services.tasks.register(selectFeaturesTask(services)); // what registerIngestTasks does
  * const task = await services.tasks.submit(SELECT_FEATURES_KIND, { dataset_id: id });
  * ```
  *
@@ -96,16 +96,16 @@ export function selectionParams(
   };
 }
 
-/** Register the ingest pipeline's task kinds. */
-export function registerIngestTasks(services: Services): void {
-  services.tasks.register<SelectFeaturesParams, SelectFeaturesResult>(
-    {
-      kind: SELECT_FEATURES_KIND,
-      resumable: true,
-      lockKey: (p) => `select_features:${p.dataset_id}`,
-      run: (ctx) => selectFeatures(services, ctx),
-    } satisfies TaskKind<SelectFeaturesParams, SelectFeaturesResult>,
-  );
+/** The `dataset.select_features` task kind (registered by `registerIngestTasks`, mod.ts). */
+export function selectFeaturesTask(
+  services: Services,
+): TaskKind<SelectFeaturesParams, SelectFeaturesResult> {
+  return {
+    kind: SELECT_FEATURES_KIND,
+    resumable: true,
+    lockKey: (p) => `select_features:${p.dataset_id}`,
+    run: (ctx) => selectFeatures(services, ctx),
+  };
 }
 
 /** Progress reporter with a phase, a percentage and throttling of intermediate updates. */

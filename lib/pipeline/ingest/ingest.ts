@@ -1,9 +1,11 @@
 /**
  * The upload step (`POST /dataset/store`): stream the CSV into storage, validate and profile it
- * completely BEFORE answering, then hand feature selection to a background task.
+ * completely BEFORE answering, then hand feature selection to a background task. The HTTP side
+ * (multipart, Content-Length, the header line check before anything is stored) is
+ * `lib/api/multipart_upload.ts`; this step takes the file as a byte stream.
  *
- * 1. `receiveCsvUpload` streams the body to `datasets/<id>/source.csv` (header checked while
- *    streaming; 400 / 413 / 415 / 422 leave no blob).
+ * 1. The CSV bytes stream to `datasets/<id>/source.csv` (a failing stream leaves no blob; its
+ *    error is rethrown as is).
  * 2. The whole file is validated and profiled in a worker — fed WHILE the upload streams in
  *    (profile_stream.ts), so this costs little beyond the upload itself; the record is written
  *    as PROFILING once the bytes are stored, until the pass has finished. A bad row → 422 naming line and column; a
@@ -14,14 +16,14 @@
  *
  * @example
  * ```ts
- * const accepted = await ingestUpload(services, req); // throws IngestError (4xx)
+ * const upload = await openCsvUpload(req, opts); // lib/api: framing + header line
+ * const accepted = await ingestCsv(services, upload); // throws IngestError (4xx)
  * return Response.json(accepted, { status: 202 });
  * ```
  *
  * @module
  */
 import type { Services } from "../../services.ts";
-import { receiveCsvUpload, UploadError } from "../../api/multipart_upload.ts";
 import { CsvValidationError } from "../../data/csv_header.ts";
 import { type DatasetProfile, profileCsv, type ProfileResult } from "../../data/profile.ts";
 import { profileInWorker } from "../../data/profile_worker.ts";
@@ -70,7 +72,17 @@ const SAMPLE_SEED = 42;
  */
 export const SELECTION_SAMPLE_CELLS = 2 ** 24;
 
-/** Options of `ingestUpload`. */
+/** The file to ingest: its bytes and what the sender said about it. */
+export interface CsvSource {
+  /** The CSV bytes, header line included. An error of this stream is rethrown as is. */
+  body: ReadableStream<Uint8Array>;
+  /** The sender's file name, if any. */
+  filename: string | null;
+  /** Expected size in bytes, if known: sizes the selection sample's rate from the first chunk. */
+  sizeHint?: number;
+}
+
+/** Options of `ingestCsv`. */
 export interface IngestOptions {
   /**
    * Profile while receiving (default true). False profiles the stored file afterwards — the
@@ -79,42 +91,39 @@ export interface IngestOptions {
   streamingProfile?: boolean;
 }
 
-/** Receive, validate and profile an upload; submit feature selection. */
-export async function ingestUpload(
+/** Store, validate and profile a CSV; submit feature selection. */
+export async function ingestCsv(
   services: Services,
-  req: Request,
+  source: CsvSource,
   opts: IngestOptions = {},
 ): Promise<IngestAccepted> {
-  const { storage, kv, config } = services;
+  const { storage, kv } = services;
   const id = crypto.randomUUID();
   const keys = datasetBlobKeys(id);
 
   // The validation/profile pass runs while the bytes arrive (see profile_stream.ts).
-  // The body's length ≈ the file's: sizes the sample's sampling rate from the first chunk.
-  const sizeHint = Number(req.headers.get("content-length")) || undefined;
-  const profiler = new StreamingProfiler({ ...profileOptions(services), sizeHint });
-  let upload;
+  const profiler = new StreamingProfiler({
+    ...profileOptions(services),
+    sizeHint: source.sizeHint,
+  });
+  let bytes: number;
   try {
     const target = opts.streamingProfile === false ? storage : profiler.wrapStore(storage);
-    upload = await receiveCsvUpload(req, target, keys.source, {
-      maxBytes: config.maxUploadBytes,
-      signal: req.signal,
-      timestampColumn: config.timestampColumn,
-    });
+    bytes = await target.put(keys.source, source.body);
   } catch (err) {
     profiler.abort();
+    await source.body.cancel(err).catch(() => {});
     await storage.deletePrefix(keys.prefix).catch(() => {});
-    if (err instanceof UploadError) throw new IngestError(err.status, err.detail);
     throw err;
   }
 
   const now = new Date().toISOString();
   const record: DatasetRecord = {
     id,
-    filename: upload.filename ?? "upload.csv",
+    filename: source.filename ?? "upload.csv",
     state: "PROFILING",
     error: null,
-    bytes: upload.bytes,
+    bytes,
     created_at: now,
     updated_at: now,
     task_id: null,
@@ -128,7 +137,7 @@ export async function ingestUpload(
   await putDataset(kv, record);
 
   try {
-    const { profile, sample } = await profileOf(services, profiler, keys.source, upload.bytes);
+    const { profile, sample } = await profileOf(services, profiler, keys.source, bytes);
     checkProfile(profile);
     await storage.put(keys.profile, new TextEncoder().encode(JSON.stringify(profile)));
     await storage.put(keys.sample, encodeSample(sample));

@@ -1,18 +1,24 @@
 import assert from "node:assert/strict";
 import { withTestServices } from "../../testing.ts";
-import { dotnetUpload, generateCsv } from "../../../tests/ingest_fixtures.ts";
+import { generateCsv } from "../../../tests/ingest_fixtures.ts";
 import { getActiveDataset, getDataset, listDatasets } from "./datasets.ts";
-import { registerIngestTasks } from "./feature_selection.ts";
-import { IngestError, ingestUpload, summarize, UPLOAD_MESSAGE } from "./ingest.ts";
+import { registerIngestTasks } from "./mod.ts";
+import { type CsvSource, ingestCsv, IngestError, summarize, UPLOAD_MESSAGE } from "./ingest.ts";
 import type { DatasetProfile } from "../../data/profile.ts";
-import { clearTimeIndexCache, createSplit, getActiveSplit, loadSplitSet } from "../split/split.ts";
+import { clearTimeIndexCache, createSplit, getActiveSplit, loadSplitSet } from "../split/mod.ts";
+
+/** A CSV as the pipeline takes it (the HTTP side is tested in lib/api/multipart_upload_test.ts). */
+function csvSource(csv: string, filename: string | null = null): CsvSource {
+  const bytes = new TextEncoder().encode(csv);
+  return { body: ReadableStream.from([bytes]), filename, sizeHint: bytes.length };
+}
 
 Deno.test("ingest → feature selection → READY, active, split and load a set", () =>
   withTestServices(async (services) => {
     registerIngestTasks(services);
     clearTimeIndexCache();
     const gen = generateCsv({ days: 5, rowsPerDay: 60, features: 10 });
-    const accepted = await ingestUpload(services, dotnetUpload(gen.csv, { filename: "gen.csv" }));
+    const accepted = await ingestCsv(services, csvSource(gen.csv, "gen.csv"));
     assert.equal(accepted.message, UPLOAD_MESSAGE);
     assert.equal(accepted.dataset_path, `datasets/${accepted.dataset_id}/source.csv`);
     const task = await services.tasks.waitFor(accepted.task_id, { timeoutMs: 300_000 });
@@ -56,7 +62,7 @@ Deno.test("ingest: sampled split (fraction 0.5) is seeded and consistent with lo
     registerIngestTasks(services);
     clearTimeIndexCache();
     const gen = generateCsv({ days: 4, rowsPerDay: 100, features: 6 });
-    const accepted = await ingestUpload(services, dotnetUpload(gen.csv));
+    const accepted = await ingestCsv(services, csvSource(gen.csv));
     await services.tasks.waitFor(accepted.task_id, { timeoutMs: 300_000 });
     const day = 86_400_000, t0 = Date.UTC(2025, 0, 1);
     const windows = {
@@ -82,7 +88,7 @@ Deno.test("ingest: bad rows → 422 naming the line, record FAILED, no blobs, ac
     const lines = gen.csv.trimEnd().split("\n");
     lines[7] = lines[7].replace(/,0$/, ",2").replace(/,1$/, ",2");
     await assert.rejects(
-      ingestUpload(services, dotnetUpload(lines.join("\n") + "\n")),
+      ingestCsv(services, csvSource(lines.join("\n") + "\n")),
       (e: unknown) => e instanceof IngestError && e.status === 422 && /Line 8/.test(e.detail),
     );
     const [rec] = await listDatasets(services.kv);
@@ -98,7 +104,7 @@ Deno.test("ingest: a file with one class is refused (a model needs both)", () =>
     const csv = "synthetic_timestamp,Id,F1,Response\n2025-01-01 00:00:00,1,0.5,0\n" +
       "2025-01-01 00:00:01,2,,0\n";
     await assert.rejects(
-      ingestUpload(services, dotnetUpload(csv)),
+      ingestCsv(services, csvSource(csv)),
       (e: unknown) => e instanceof IngestError && e.status === 422 && /both/.test(e.detail),
     );
   }));

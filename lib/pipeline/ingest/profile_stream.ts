@@ -16,7 +16,7 @@
  * @example
  * ```ts
  * const profiler = new StreamingProfiler({ seed: 42 });
- * await receiveCsvUpload(req, profiler.wrapStore(storage), key, opts);
+ * await profiler.wrapStore(storage).put(key, csvStream);
  * const { profile, sample } = await profiler.finish();
  * ```
  *

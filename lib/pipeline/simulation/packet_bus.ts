@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { SimPacketRecord } from "./packets.ts";
+import type { SimPacketRecord } from "./packet_types.ts";
 
 const bus = new EventTarget();
 

@@ -40,7 +40,7 @@ import {
   type TaskRecord,
   TaskRevokedError,
 } from "../../tasks/types.ts";
-import { type ContractStatus, contractStatus } from "../task_view.ts";
+import { type ContractStatus, contractStatus } from "../../tasks/task_view.ts";
 import { getActiveModel, getModel, type ModelRecord } from "../train/models.ts";
 import { getActiveSplit, getSplit, loadSplitSet, type SplitRecord } from "../split/split.ts";
 import { abortableSleep, Pacer } from "./pacer.ts";
@@ -110,7 +110,7 @@ export interface StartSimulationOptions {
   warmup_seconds?: number;
 }
 
-/** `startSimulation` refused: `status` 404 (nothing to simulate) or 409 (conflict/not ready). */
+/** `startSimulation` refused: `status` 404 (nothing to simulate) or 409 (not ready). */
 export class SimulationStartError extends Error {
   constructor(
     readonly status: 404 | 409,
@@ -129,8 +129,8 @@ export class SimulationStartError extends Error {
  * old service did), otherwise from the split the model was trained on.
  *
  * Throws `SimulationStartError`: 404 no (such) model; 409 no usable split for the model's dataset,
- * an empty simulation set, a missing ONNX artifact, or a simulation already running for the model
- * (`extra.task_id` = the running task).
+ * an empty simulation set, or a missing ONNX artifact. Throws `TaskConflictError` (409 with the
+ * running `task_id`) when a simulation of the model is already running.
  */
 export async function startSimulation(
   services: Services,
@@ -182,14 +182,12 @@ export async function startSimulation(
     const rec = await services.tasks.submit(SIMULATE_KIND, params);
     return { task_id: rec.id };
   } catch (err) {
-    if (err instanceof TaskConflictError) {
-      throw new SimulationStartError(
-        409,
-        `A simulation is already running for model ${model.id}.`,
-        { task_id: err.runningTaskId },
-      );
-    }
-    throw err;
+    if (!(err instanceof TaskConflictError)) throw err;
+    throw new TaskConflictError(
+      err.runningTaskId,
+      err.lock,
+      `A simulation is already running for model ${model.id}.`,
+    );
   }
 }
 
@@ -204,12 +202,7 @@ function onnxKey(model: ModelRecord): string {
   return model.artifacts?.onnx ?? `models/${model.id}/model.onnx`;
 }
 
-/** Register the `simulate` task kind. */
-export function registerSimulationTasks(services: Services): void {
-  services.tasks.register(simulateTask(services));
-}
-
-/** The `simulate` task kind (exported for tests). */
+/** The `simulate` task kind (registered by `registerSimulationTasks`, mod.ts). */
 export function simulateTask(services: Services): TaskKind<SimulateParams, SimulateResult> {
   return {
     kind: SIMULATE_KIND,

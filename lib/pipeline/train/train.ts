@@ -12,7 +12,7 @@
  *
  * @example
  * ```ts
- * registerTrainTasks(services);
+ * registerTrainTasks(services); // mod.ts
  * const task = await startTraining(services, { max_depth: 6 }); // TaskConflictError → 409
  * ```
  *
@@ -31,7 +31,9 @@ import {
 } from "../../ml/mod.ts";
 import {
   type JsonObject,
+  TaskConflictError,
   type TaskContext,
+  type TaskKind,
   type TaskRecord,
   TaskRevokedError,
 } from "../../tasks/types.ts";
@@ -84,16 +86,25 @@ export async function startTraining(
     split_id: split?.id ?? null,
     settings,
   };
-  return await services.tasks.submit(TRAIN_KIND, params);
+  try {
+    return await services.tasks.submit(TRAIN_KIND, params);
+  } catch (err) {
+    if (!(err instanceof TaskConflictError)) throw err;
+    throw new TaskConflictError(
+      err.runningTaskId,
+      err.lock,
+      `A training of this dataset is already running (task ${err.runningTaskId}).`,
+    );
+  }
 }
 
-/** Register the `train` task kind (called by `registerPipelineTasks`). */
-export function registerTrainTasks(services: Services): void {
-  services.tasks.register<TrainTaskParams, JsonObject>({
+/** The `train` task kind (registered by `registerTrainTasks`, mod.ts). */
+export function trainTask(services: Services): TaskKind<TrainTaskParams, JsonObject> {
+  return {
     kind: TRAIN_KIND,
     lockKey: (p) => (p.dataset_id ? `train:${p.dataset_id}` : null),
     run: (ctx) => runTraining(services, ctx),
-  });
+  };
 }
 
 /** Column-major rows `[start, end)` of a set, as views (`trainInWorker` copies what it posts). */
@@ -121,7 +132,7 @@ export function appendRound(
   }
 }
 
-/** The task body. Exported for tests; use `registerTrainTasks` in the service. */
+/** The task body. Exported for tests; use `registerTrainTasks` (mod.ts) in the service. */
 export async function runTraining(
   services: Services,
   ctx: TaskContext<TrainTaskParams>,

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { withTestServices } from "../../testing.ts";
 import { TaskConflictError } from "../../tasks/types.ts";
-import { createSplit, SplitError } from "../split/split.ts";
+import { createSplit, SplitError } from "../split/mod.ts";
 import { getActiveModel } from "./models.ts";
-import { registerTrainTasks, startTraining, TRAIN_STEPS } from "./train.ts";
+import { registerTrainTasks, startTraining, TRAIN_STEPS } from "./mod.ts";
 import { installSyntheticDataset } from "./testdata/synthetic_dataset.ts";
 import type { Services } from "../../services.ts";
 

@@ -6,9 +6,8 @@
  * @module
  */
 import { HttpError } from "fresh";
-import "../../../lib/api/openapi_ingest.ts";
 import { define } from "../../../utils.ts";
-import { ACTIVE_DATASET_KEY, getDataset } from "../../../lib/pipeline/ingest/datasets.ts";
+import { ACTIVE_DATASET_KEY, getDataset } from "../../../lib/pipeline/ingest/mod.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

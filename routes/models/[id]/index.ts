@@ -4,10 +4,9 @@
  *
  * @module
  */
-import "../../../lib/api/openapi_train.ts";
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
-import { getActiveModel, getModel } from "../../../lib/pipeline/train/models.ts";
+import { getActiveModel, getModel } from "../../../lib/pipeline/train/mod.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

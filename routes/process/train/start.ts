@@ -9,36 +9,22 @@
  *
  * @module
  */
-import "../../../lib/api/openapi_train.ts";
 import { define } from "../../../utils.ts";
 import { parseJsonBody } from "../../../lib/api/validation.ts";
-import { startTraining } from "../../../lib/pipeline/train/train.ts";
-import { trainOverridesSchema } from "../../../lib/pipeline/train/params.ts";
-import { TaskConflictError } from "../../../lib/tasks/types.ts";
+import { TrainStartRequestSchema } from "../../../lib/api/requests.ts";
+import { startTraining } from "../../../lib/pipeline/train/mod.ts";
 
 /** Largest override body accepted (a few hundred bytes in practice). */
 const MAX_BODY_BYTES = 16 * 1024;
 
 export const handler = define.handlers({
   async POST(ctx) {
-    const overrides = await parseJsonBody(ctx.req, trainOverridesSchema, {
+    const overrides = await parseJsonBody(ctx.req, TrainStartRequestSchema, {
       maxBytes: MAX_BODY_BYTES,
       optional: true,
     });
-    try {
-      const task = await startTraining(ctx.state.services, overrides);
-      return Response.json({ task_id: task.id });
-    } catch (err) {
-      if (err instanceof TaskConflictError) {
-        return Response.json(
-          {
-            detail: `A training of this dataset is already running (task ${err.runningTaskId}).`,
-            task_id: err.runningTaskId,
-          },
-          { status: 409 },
-        );
-      }
-      throw err;
-    }
+    // A running training of the same dataset: TaskConflictError → 409 {detail, task_id} (lib/app.ts).
+    const task = await startTraining(ctx.state.services, overrides);
+    return Response.json({ task_id: task.id });
   },
 });

@@ -6,21 +6,17 @@
  *
  * @module
  */
-import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
-import "../../../lib/api/openapi_simulation.ts";
 import { RequestValidationError } from "../../../lib/api/validation.ts";
-import { SIMULATE_KIND } from "../../../lib/pipeline/simulation/simulate.ts";
+import { requireTask } from "../../../lib/api/task_routes.ts";
+import { SIMULATE_KIND } from "../../../lib/pipeline/simulation/mod.ts";
 import { parseCursor, simulationEventResponse } from "../../../lib/api/simulation_stream.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
     const id = ctx.params.task_id;
     const { services } = ctx.state;
-    const rec = await services.tasks.get(id);
-    if (!rec || rec.kind !== SIMULATE_KIND) {
-      throw new HttpError(404, `Unknown simulation task: ${id}`);
-    }
+    await requireTask(services.tasks, id, SIMULATE_KIND, "simulation");
     const after = parseCursor(
       ctx.url.searchParams.get("after"),
       ctx.req.headers.get("last-event-id"),

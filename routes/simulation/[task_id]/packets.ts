@@ -7,32 +7,22 @@
  *
  * @module
  */
-import { z } from "zod";
-import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
-import "../../../lib/api/openapi_simulation.ts";
 import { parseValue } from "../../../lib/api/validation.ts";
-import { SIMULATE_KIND } from "../../../lib/pipeline/simulation/simulate.ts";
-import { MAX_PAGE, readPackets } from "../../../lib/pipeline/simulation/packets.ts";
-
-const QuerySchema = z.object({
-  after: z.coerce.number().int().min(-1).default(-1),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
-});
+import { PacketsQuerySchema } from "../../../lib/api/requests.ts";
+import { requireTask } from "../../../lib/api/task_routes.ts";
+import { readPackets, SIMULATE_KIND } from "../../../lib/pipeline/simulation/mod.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
     const id = ctx.params.task_id;
     const { services } = ctx.state;
     const q = ctx.url.searchParams;
-    const query = parseValue(QuerySchema, {
+    const query = parseValue(PacketsQuerySchema, {
       after: q.get("after") || undefined,
       limit: q.get("limit") || undefined,
     }, ["query"]);
-    const rec = await services.tasks.get(id);
-    if (!rec || rec.kind !== SIMULATE_KIND) {
-      throw new HttpError(404, `Unknown simulation task: ${id}`);
-    }
+    const rec = await requireTask(services.tasks, id, SIMULATE_KIND, "simulation");
     const { packets, nextAfter } = await readPackets(services.kv, id, query);
     return Response.json(
       { task_id: id, packets, next_after: nextAfter, status: rec.state },

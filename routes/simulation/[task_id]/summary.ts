@@ -8,8 +8,7 @@
  */
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
-import "../../../lib/api/openapi_simulation.ts";
-import { getSimulationSummary } from "../../../lib/pipeline/simulation/simulate.ts";
+import { getSimulationSummary } from "../../../lib/pipeline/simulation/mod.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

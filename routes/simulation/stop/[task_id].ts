@@ -5,20 +5,13 @@
  *
  * @module
  */
-import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
-import "../../../lib/api/openapi_simulation.ts";
-import { SIMULATE_KIND } from "../../../lib/pipeline/simulation/simulate.ts";
+import { stopTaskResponse } from "../../../lib/api/task_routes.ts";
+import { SIMULATE_KIND } from "../../../lib/pipeline/simulation/mod.ts";
 
 export const handler = define.handlers({
-  async POST(ctx) {
-    const id = ctx.params.task_id;
+  POST(ctx) {
     const { tasks } = ctx.state.services;
-    const rec = await tasks.get(id);
-    if (!rec || rec.kind !== SIMULATE_KIND) {
-      throw new HttpError(404, `Unknown simulation task: ${id}`);
-    }
-    await tasks.stop(id);
-    return Response.json({ task_id: id, message: "Stop signal sent to simulation task." });
+    return stopTaskResponse(tasks, ctx.params.task_id, SIMULATE_KIND, "simulation");
   },
 });

@@ -4,11 +4,10 @@
  *
  * @module
  */
-import "../../../lib/api/openapi_train.ts";
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
 import { sseResponse } from "../../../lib/api/sse.ts";
-import { taskView } from "../../../lib/pipeline/task_view.ts";
+import { taskView } from "../../../lib/tasks/task_view.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

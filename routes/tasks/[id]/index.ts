@@ -3,10 +3,9 @@
  *
  * @module
  */
-import "../../../lib/api/openapi_train.ts";
 import { HttpError } from "fresh";
 import { define } from "../../../utils.ts";
-import { taskView } from "../../../lib/pipeline/task_view.ts";
+import { taskView } from "../../../lib/tasks/task_view.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import "../../../../lib/api/openapi_train.ts";
 import { HttpError } from "fresh";
 import { define } from "../../../../utils.ts";
 import {
@@ -13,7 +12,7 @@ import {
   getActiveModel,
   getModel,
   isArtifactName,
-} from "../../../../lib/pipeline/train/models.ts";
+} from "../../../../lib/pipeline/train/mod.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {

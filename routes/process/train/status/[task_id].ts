@@ -5,19 +5,15 @@
  *
  * @module
  */
-import "../../../../lib/api/openapi_train.ts";
-import { HttpError } from "fresh";
 import { define } from "../../../../utils.ts";
-import { TRAIN_KIND } from "../../../../lib/pipeline/train/train.ts";
-import { contractStatus } from "../../../../lib/pipeline/task_view.ts";
+import { requireTask } from "../../../../lib/api/task_routes.ts";
+import { TRAIN_KIND } from "../../../../lib/pipeline/train/mod.ts";
+import { contractStatus } from "../../../../lib/tasks/task_view.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
-    const id = ctx.params.task_id;
-    const rec = await ctx.state.services.tasks.get(id);
-    if (!rec || rec.kind !== TRAIN_KIND) {
-      throw new HttpError(404, `Unknown training task: ${id}`);
-    }
+    const { tasks } = ctx.state.services;
+    const rec = await requireTask(tasks, ctx.params.task_id, TRAIN_KIND, "training");
     return Response.json(contractStatus(rec), { headers: { "cache-control": "no-store" } });
   },
 });

@@ -6,20 +6,12 @@
  *
  * @module
  */
-import "../../../../lib/api/openapi_train.ts";
-import { HttpError } from "fresh";
 import { define } from "../../../../utils.ts";
-import { TRAIN_KIND } from "../../../../lib/pipeline/train/train.ts";
+import { stopTaskResponse } from "../../../../lib/api/task_routes.ts";
+import { TRAIN_KIND } from "../../../../lib/pipeline/train/mod.ts";
 
 export const handler = define.handlers({
-  async POST(ctx) {
-    const id = ctx.params.task_id;
-    const { tasks } = ctx.state.services;
-    const rec = await tasks.get(id);
-    if (!rec || rec.kind !== TRAIN_KIND) {
-      throw new HttpError(404, `Unknown training task: ${id}`);
-    }
-    await tasks.stop(id);
-    return Response.json({ task_id: id, message: "Stop signal sent to training task." });
+  POST(ctx) {
+    return stopTaskResponse(ctx.state.services.tasks, ctx.params.task_id, TRAIN_KIND, "training");
   },
 });

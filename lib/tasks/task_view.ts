@@ -2,6 +2,10 @@
  * JSON views of task records: the contract's status body (CONTRACT.md §3) and the generic
  * snake_case record served by `GET /tasks/{id}`.
  *
+ * Here, beside `TaskRecord`, because the views depend on nothing but the record and its
+ * Celery-style states, for any task kind, and three layers use them: routes and
+ * `lib/api/simulation_stream.ts`, the simulation step (its status body), and the admin UI data.
+ *
  * @example
  * ```ts
  * const rec = await services.tasks.get(id);
@@ -10,7 +14,7 @@
  *
  * @module
  */
-import type { JsonObject, TaskRecord } from "../tasks/types.ts";
+import type { JsonObject, TaskRecord } from "./types.ts";
 
 /** `{"task_id","status","progress","result"}` as the .NET backend reads it. */
 export interface ContractStatus {

@@ -1,0 +1,43 @@
+/**
+ * Simulation: a trained model replays the simulation set in real time, one packet per row,
+ * stored in KV and announced to same-process streams. The capability's task registration and
+ * public surface; its HTTP streaming is `lib/api/simulation_stream.ts`.
+ *
+ * @example
+ * ```ts
+ * registerSimulationTasks(services);
+ * const { task_id } = await startSimulation(services, { rows_per_second: 5 });
+ * const { packets, nextAfter } = await readPackets(services.kv, task_id, { after: -1 });
+ * ```
+ *
+ * @module
+ */
+import type { Services } from "../../services.ts";
+import { simulateTask } from "./simulate.ts";
+
+export {
+  getSimulationStatus,
+  getSimulationSummary,
+  MAX_ROWS_PER_SECOND,
+  MAX_WARMUP_SECONDS,
+  SIMULATE_KIND,
+  simulateTask,
+  SimulationStartError,
+  type SimulationStatus,
+  startSimulation,
+} from "./simulate.ts";
+export {
+  MAX_PAGE,
+  packetKey,
+  readPacketRecords,
+  readPackets,
+  type SimPacket,
+  type SimPacketRecord,
+  type SimSummary,
+} from "./packets.ts";
+export { announcePacket, onPacket } from "./packet_bus.ts";
+
+/** Register the simulation task kind (`simulate`). */
+export function registerSimulationTasks(services: Services): void {
+  services.tasks.register(simulateTask(services));
+}
