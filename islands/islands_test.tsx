@@ -38,7 +38,12 @@ const splitDataset: SplitDatasetInfo = {
 Deno.test("DatasetUpload: idle form, a pending upload, a failed one", () => {
   const idle = render(<DatasetUpload />);
   assert.match(idle, /<input type="file" name="file" accept="\.csv,text\/csv"/);
-  assert.match(idle, /<button type="submit" class="qc-button" disabled>Upload<\/button>/);
+  // Without JavaScript the form posts itself to the HTML upload route: the button is enabled.
+  assert.match(idle, /<button type="submit" class="qc-button">Upload<\/button>/);
+  assert.match(
+    idle,
+    /<form class="qc-upload" method="post" action="\/admin\/datasets\/upload" enctype="multipart\/form-data">/,
+  );
   const pending = render(
     <DatasetUpload
       pending={{

@@ -101,7 +101,10 @@ function bearerAuth(token: string | null) {
   return (ctx: Context<State>): Promise<Response> | Response => {
     if (!token) return ctx.next();
     const path = ctx.url.pathname;
-    if (isPublicPath(path)) {
+    // Admin pages are public to read; a form posted to one (the no-JS upload) needs the token.
+    const adminWrite = path.startsWith("/admin/") && ctx.req.method !== "GET" &&
+      ctx.req.method !== "HEAD";
+    if (isPublicPath(path) && !adminWrite) {
       const given = ctx.url.searchParams.get("token");
       if (given !== null && path.startsWith("/admin") && safeEqual(given, token)) {
         // Keep the token out of the address bar and history: set the cookie, drop the query.

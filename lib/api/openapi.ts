@@ -133,6 +133,7 @@ const PATHS = {
         400: error("Not multipart / no file / invalid CSV"),
         401: unauthorized,
         413: error("File too large"),
+        415: error("Not a CSV file (binary: image, archive, …) or an unsupported Content-Type"),
       },
     },
   },
