@@ -77,6 +77,15 @@ export function ModelsTable({ models, activeId }: ModelsTableProps) {
                 {text}
               </a>
             ))}
+            {(["csv", "parquet"] as const).map((ext) => (
+              <a
+                key={ext}
+                href={`/downloads/models/${encodeURIComponent(m.id)}/predictions.${ext}`}
+                download
+              >
+                test predictions (.{ext})
+              </a>
+            ))}
           </td>
         </tr>
       ))}

@@ -186,6 +186,20 @@ export default function SimulationLive(props: SimulationLiveProps) {
           />
           <PacketsTable rows={feed.rows} />
           {summary?.final && <SimulationSummary summary={summary} />}
+          {(feed.latest || summary) && (
+            <p class="qc-small qc-links" data-testid="packet-downloads">
+              <span class="qc-muted">Download this run's packets:</span>
+              {(["csv", "parquet"] as const).map((ext) => (
+                <a
+                  key={ext}
+                  href={`/downloads/simulation/${encodeURIComponent(task.task_id)}/packets.${ext}`}
+                  download
+                >
+                  packets (.{ext})
+                </a>
+              ))}
+            </p>
+          )}
         </div>
       )}
     </>

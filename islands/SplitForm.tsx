@@ -290,6 +290,18 @@ export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
           ))}
         </div>
       )}
+      {result && (
+        <p class="qc-small qc-links" data-testid="split-downloads">
+          <span class="qc-muted">Download the sets:</span>
+          {WINDOW_NAMES.flatMap((name) =>
+            (["csv", "parquet"] as const).map((ext) => (
+              <a key={`${name}.${ext}`} href={`/downloads/split/${name}.${ext}`} download>
+                {TITLES[name].toLowerCase()} (.{ext})
+              </a>
+            ))
+          )}
+        </p>
+      )}
       {days.length > 0 && (
         <>
           <h3>Daily distribution</h3>
