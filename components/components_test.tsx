@@ -219,7 +219,7 @@ Deno.test("Table: header titles (numeric ones right aligned), body rows, optiona
   );
   assert.equal(
     html,
-    '<div class="qc-table-wrap"><table class="qc-table"><thead><tr><th scope="col">File</th>' +
+    '<div class="qc-table-wrap" tabindex="0" role="region" aria-label="Table"><table class="qc-table"><thead><tr><th scope="col">File</th>' +
       '<th scope="col" class="qc-num">Rows</th></tr></thead><tbody><tr><td>a.csv</td>' +
       '<td class="qc-num">3</td></tr></tbody></table></div>',
   );

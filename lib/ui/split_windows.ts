@@ -41,7 +41,7 @@ export function toInputValue(ms: number): string {
  * null when it is not such a value.
  */
 export function parseInputValue(value: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?$/.exec(
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?$/.exec(
     value.trim(),
   );
   if (!m) return null;

@@ -175,7 +175,7 @@ export default define.page<typeof handler>(function Dashboard({ data, config: we
         {tasks.length === 0
           ? <p class="qc-muted">No tasks yet.</p>
           : (
-            <Table columns={TASK_COLUMNS} wrap={false}>
+            <Table columns={TASK_COLUMNS} label="Recent tasks">
               {tasks.map((t) => (
                 <tr key={t.id}>
                   <td>
