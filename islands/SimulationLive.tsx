@@ -136,6 +136,9 @@ export default function SimulationLive(props: SimulationLiveProps) {
           </p>
         )}
         {blocked && <Alert kind="warning">{blocked}</Alert>}
+        {props.split_warning && (
+          <Alert kind="warning" title="Split changed since training">{props.split_warning}</Alert>
+        )}
         <SimulationForm
           rate={rate}
           warmup={warmup}

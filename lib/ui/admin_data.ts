@@ -97,6 +97,8 @@ export interface SimulationPageData {
   simulation_rows: number | null;
   /** Why a simulation cannot start now, else null. */
   blocked: string | null;
+  /** A warning when the active split is not the one the model was trained on, else null. */
+  split_warning?: string | null;
   /** The latest simulation task. */
   task: TaskStatus | null;
   /** Its latest packets (oldest first, at most the table's rows) and summary, if any. */
@@ -243,6 +245,12 @@ export async function loadSimulationPage(services: Services): Promise<Simulation
       top_features: (model.importance ?? []).slice(0, 3).map((f) => f.name),
     },
     simulation_rows: rows,
+    split_warning: activeSplit && activeSplit.id !== model.split_id
+      ? `The active split (${activeSplit.id.slice(0, 8)}) is not the one this model was ` +
+        `trained on (${model.split_id.slice(0, 8)}): the replay uses the ` +
+        (split?.id === activeSplit.id ? "active split's" : "model's own split's") +
+        " simulation window. Train again to match the active split."
+      : null,
     blocked: rows === null
       ? "No split of the model's dataset is available: split the data first."
       : rows === 0

@@ -116,4 +116,16 @@ Deno.test("admin pages: dataset, split and model from KV", () =>
     assert.match(text(sim.html), /2,170 rows to replay/);
     assert.match(text(sim.html), /No simulation has run yet/);
     assert.match(sim.html, /<button type="submit" class="qc-button">Start simulation/);
+    assert.doesNotMatch(text(sim.html), /Split changed since training/);
+    assert.doesNotMatch(tr, /The active split is not this model's/);
+
+    // A new split of the same dataset: both pages warn that the model used another one.
+    const newer = fixtureSplit({ id: "split-0002" });
+    await services.kv.set(["splits", newer.id], newer);
+    await services.kv.set(["active", "split"], newer.id);
+    const tr2 = text((await get(handler, "/admin/training")).html);
+    assert.match(tr2, /The active split is not this model's/);
+    assert.match(tr2, /Dataset · split/);
+    const sim2 = text((await get(handler, "/admin/simulation")).html);
+    assert.match(sim2, /Split changed since training The active split \(split-00\) is not/);
   }));
