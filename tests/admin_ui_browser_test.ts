@@ -175,20 +175,21 @@ Deno.test({
           );
         await page.locator('[data-testid="live-curves"]').waitFor({ timeout: 60_000 });
         const firstPoints = await livePoints();
-        await page.waitForFunction(
-          (n) =>
-            Number(
+        const scope = await page.textContent('[data-testid="train-scope"]') ?? "";
+        // Read in the page at the moment it grew: the live charts leave once the run ends.
+        const grown = await page.waitForFunction(
+          (n) => {
+            const now = Number(
               document.querySelector('[data-testid="live-curves"]')?.getAttribute("data-points") ??
                 0,
-            ) > n,
+            );
+            return now > n ? now : false;
+          },
           firstPoints,
           { timeout: 60_000 },
         );
-        assert.ok((await livePoints()) > firstPoints, "the live curves did not grow");
-        assert.match(
-          await page.textContent('[data-testid="train-scope"]') ?? "",
-          /Training on dataset .+, split .+ \(the active split\)/,
-        );
+        assert.ok(Number(await grown.jsonValue()) > firstPoints, "the live curves did not grow");
+        assert.match(scope, /(Training|Last run) on dataset .+, split .+ \(the active split\)/);
         await shot("training-live");
         step("live curves grew");
         await page.locator('[data-island="TrainingPanel"] [data-status="SUCCESS"]').waitFor({
@@ -202,8 +203,13 @@ Deno.test({
         step("training done");
 
         // 4. Simulation: start fast with no warmup, watch packets over SSE, stop, summary.
+        // A second tab opened before the start: it goes stale once the first tab starts a run.
+        const stale = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+        await stale.goto(`${base}/admin/simulation`);
+        await waitHydrated(stale);
         await page.goto(`${base}/admin/simulation`);
         await waitHydrated(page);
+        assert.match(await page.textContent("main") ?? "", /at 1 row\/s takes/); // the estimate
         await page.fill('input[name="rows_per_second"]', "25");
         await page.fill('input[name="warmup_seconds"]', "0");
         await page.click('button:has-text("Start simulation")');
@@ -216,6 +222,20 @@ Deno.test({
           { timeout: 15_000 },
         );
         await shot("simulation-live");
+        // The stale tab's start joins the running run and says so until the next start — not
+        // only until its first packet.
+        await stale.click('button:has-text("Start simulation")');
+        const already = stale.locator('.qc-alert:has-text("Already running")');
+        await already.waitFor({ timeout: 10_000 });
+        await stale.waitForFunction(
+          () =>
+            document.querySelectorAll('section[aria-labelledby="sim-table"] tbody tr').length >= 5,
+          undefined,
+          { timeout: 15_000 },
+        );
+        await stale.waitForTimeout(500);
+        assert.ok(await already.isVisible(), "the 'already running' note vanished");
+        await stale.close();
         await page.click('button:has-text("Stop")');
         await page.locator("#sim-summary").waitFor({ timeout: 15_000 });
         const summary = await page.textContent("main") ?? "";
