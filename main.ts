@@ -1,7 +1,9 @@
 /**
  * Entry point: configuration → services (KV, storage, task runner) → pipeline task kinds → web
- * app → HTTP server on `PORT` (default 8000). SIGINT/SIGTERM shut down gracefully: stop
- * accepting requests, let running ones finish (bounded), close the task runner and KV.
+ * app → HTTP server on `LISTEN_HOST`:`PORT` (default 0.0.0.0:8000). SIGINT/SIGTERM shut down
+ * gracefully: stop accepting requests, let running ones finish (bounded), close the task runner
+ * and KV. A repeated signal within `SIGNAL_REPEAT_GRACE_MS` is ignored (a group-wide SIGTERM
+ * reaches both `deno task` and this process, which then gets it twice); a later one exits at once.
  *
  * ```sh
  * deno task start                 # development: routes crawled, islands bundled on demand
@@ -15,10 +17,13 @@ import { openServices } from "./lib/bootstrap.ts";
 import { recoverPipeline, registerPipelineTasks } from "./lib/pipeline/mod.ts";
 import { createApp } from "./lib/app.ts";
 import { createLogger } from "./lib/api/logging.ts";
+import { exposureWarning } from "./lib/api/operator_auth.ts";
 import { getLogger, setLogLevel } from "./lib/log.ts";
 
 /** Grace period for in-flight requests (SSE streams never end by themselves). */
 const SHUTDOWN_GRACE_MS = 5000;
+/** A second signal this soon after the first is the same shutdown request, not "exit now". */
+const SIGNAL_REPEAT_GRACE_MS = 2000;
 
 /** Start the service; resolves once it has shut down after a signal. */
 export async function main(env: Record<string, string | undefined> = Deno.env.toObject()) {
@@ -50,16 +55,22 @@ export async function main(env: Record<string, string | undefined> = Deno.env.to
         `QC ML service listening on http://${host}:${port} (${app.config.mode}, ` +
           `tasks: ${config.taskMode}, data: ${config.dataDir})`,
       );
+      const warning = exposureWarning(config, hostname);
+      if (warning) log.warn(warning);
     },
   });
 
-  let stopping = false;
+  let stoppingSince: number | null = null;
   const onSignal = (signal: Deno.Signal) => {
-    if (stopping) {
+    if (stoppingSince !== null) {
+      if (performance.now() - stoppingSince < SIGNAL_REPEAT_GRACE_MS) {
+        log.info(`${signal} again: already shutting down`);
+        return;
+      }
       log.warn(`${signal} again: exiting now`);
       Deno.exit(1);
     }
-    stopping = true;
+    stoppingSince = performance.now();
     log.info(`${signal}: shutting down`);
     stop.abort();
   };

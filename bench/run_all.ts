@@ -16,6 +16,7 @@
 /** Benchmarks in the order they run; cheap ones first. */
 const BENCHMARKS = [
   "onnx_scoring",
+  "explain",
   "parity_vs_xgboost",
   "train_vs_xgboost",
   "multipart",

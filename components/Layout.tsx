@@ -60,6 +60,9 @@ export function Layout(
             </a>
           ))}
         </nav>
+        <form class="qc-logout" method="post" action={`${basePath}/admin/logout`}>
+          <button type="submit" class="qc-nav-link">Log out</button>
+        </form>
       </header>
       <main class="qc-main" id="main" tabIndex={-1}>
         <div class="qc-page-head">

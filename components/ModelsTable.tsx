@@ -11,6 +11,7 @@
  */
 import { fmtDateTime, fmtInt, fmtMetric, fmtPct, shortId } from "../lib/ui/format.ts";
 import type { ModelRow } from "../lib/ui/model_row.ts";
+import { thresholdText } from "../lib/ui/qc_figures.ts";
 import { StatusPill } from "./StatusPill.tsx";
 import { type Column, Table } from "./Table.tsx";
 
@@ -34,7 +35,13 @@ const COLUMNS: Column[] = [
     num: true,
   })),
   { label: "Download" },
+  { label: "Compare" },
 ];
+
+/** Link to the comparison page of `a` and `b`. */
+export function compareHref(a: string, b: string): string {
+  return `/admin/models/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`;
+}
 
 /** Props of `ModelsTable`. */
 export interface ModelsTableProps {
@@ -47,6 +54,9 @@ export function ModelsTable({ models, activeId }: ModelsTableProps) {
   if (models.length === 0) {
     return <p class="qc-muted">No model has been trained yet.</p>;
   }
+  // Each model is compared with the active one (the active one with the next model).
+  const ref = activeId ?? models[0].id;
+  const otherThanRef = models.find((m) => m.id !== ref)?.id ?? null;
   return (
     <Table columns={COLUMNS}>
       {models.map((m) => (
@@ -65,7 +75,7 @@ export function ModelsTable({ models, activeId }: ModelsTableProps) {
           <td class="qc-num">{fmtPct(m.recall, 1)}</td>
           <td class="qc-num">{fmtPct(m.precision, 1)}</td>
           <td class="qc-num">{fmtMetric(m.auc_roc)}</td>
-          <td class="qc-num">{fmtMetric(m.threshold)}</td>
+          <td class="qc-num">{thresholdText(m.threshold)}</td>
           <td class="qc-num">{fmtInt(m.trees)}</td>
           <td class="qc-links">
             {ARTIFACT_LINKS.map(([file, text]) => (
@@ -86,6 +96,11 @@ export function ModelsTable({ models, activeId }: ModelsTableProps) {
                 test predictions (.{ext})
               </a>
             ))}
+          </td>
+          <td>
+            {m.id !== ref
+              ? <a href={compareHref(ref, m.id)}>vs {activeId ? "active" : shortId(ref)}</a>
+              : otherThanRef && <a href={compareHref(ref, otherThanRef)}>vs next</a>}
           </td>
         </tr>
       ))}

@@ -107,7 +107,7 @@ Deno.test("ModelsTable: rows, active marker, artifact links; empty note", () => 
     />,
   );
   assert.match(html, /qc-row-active/);
-  assert.match(text(html), /0\.432 50\.0 % 36\.0 % 0\.880 0\.031 120/);
+  assert.match(text(html), /0\.432 50\.0 % 36\.0 % 0\.880 P\(fail\) ≥ 3\.1 % 120/);
   for (
     const f of ["model.onnx", "model.xgb.json", "curves.json", "metrics.json", "predictions.json"]
   ) {

@@ -2,7 +2,8 @@
  * Live simulation: start a replay of the simulation window (`POST /simulation/start`, optional
  * rows per second and warmup), stop it (`POST /simulation/stop/{id}`), and watch it: the current
  * prediction, the running statistics, a rolling quality-score chart with the decision threshold,
- * the latest packets, and the summary at the end.
+ * the latest packets, the fail log (every predicted failure with its explanation), the drift of
+ * the replayed rows, and the summary at the end.
  *
  * The packets come from `useSimulationFeed` (server-sent events, polling fallback); what is shown
  * is derived in `lib/ui/simulation_view.ts` and drawn by `components/simulation/`.
@@ -23,6 +24,7 @@ import {
 import { useSimulationFeed } from "../lib/ui/simulation_feed.ts";
 import { decisionThreshold, parseStartForm, qualityLine } from "../lib/ui/simulation_view.ts";
 import { isFinalTask, startTask } from "../lib/ui/task_start.ts";
+import { thresholdText } from "../lib/ui/qc_figures.ts";
 import type { SimulationPageData } from "../lib/ui/admin_data.ts";
 import { Card } from "../components/Card.tsx";
 import { StatusPill } from "../components/StatusPill.tsx";
@@ -34,6 +36,9 @@ import { RunningStats } from "../components/simulation/RunningStats.tsx";
 import { QualityChart } from "../components/simulation/QualityChart.tsx";
 import { PacketsTable } from "../components/simulation/PacketsTable.tsx";
 import { SimulationSummary } from "../components/simulation/SimulationSummary.tsx";
+import { FailLog } from "../components/simulation/FailLog.tsx";
+import { DriftPanel } from "../components/DriftPanel.tsx";
+import { useFailLog, useSummaryRefresh } from "../lib/ui/simulation_extras.ts";
 
 /** "Replaying 17,142 rows at 1 row/s takes ~4 h 46 min." (the form's rate, else the default). */
 function replayText(rows: number, rateText: string, fallback: number): string {
@@ -63,6 +68,9 @@ export default function SimulationLive(props: SimulationLiveProps) {
   const [busy, setBusy] = useState(false);
   const { task, summary } = feed;
   const running = task !== null && !isFinalTask(task.status);
+  const taskId = task?.task_id ?? null;
+  const failLog = useFailLog(taskId, feed.latest?.live_stats.fail_count ?? summary?.fail_count);
+  useSummaryRefresh(taskId, running, feed.setSummary);
 
   async function start(e: Event) {
     e.preventDefault();
@@ -125,8 +133,8 @@ export default function SimulationLive(props: SimulationLiveProps) {
       >
         <p class="qc-muted">
           Model <code title={model.id}>{shortId(model.id)}</code> (F1{" "}
-          {fmtMetric(model.f1_score)}, recall {fmtPct(model.recall, 1)}, threshold on P(fail){" "}
-          {fmtMetric(model.threshold)}) · {props.simulation_rows !== null
+          {fmtMetric(model.f1_score)}, recall {fmtPct(model.recall, 1)}, Fail when{" "}
+          {thresholdText(model.threshold)}) · {props.simulation_rows !== null
             ? `${fmtInt(props.simulation_rows)} rows to replay`
             : "no simulation rows"}
         </p>
@@ -176,7 +184,10 @@ export default function SimulationLive(props: SimulationLiveProps) {
       {task && (
         <div class="qc-sim-live">
           <div class="qc-two">
-            <CurrentPrediction latest={feed.latest} />
+            <CurrentPrediction
+              latest={feed.latest}
+              threshold={decisionThreshold(model, summary)}
+            />
             <RunningStats
               latest={feed.latest}
               summary={summary}
@@ -187,7 +198,13 @@ export default function SimulationLive(props: SimulationLiveProps) {
             points={feed.points}
             qualityLine={qualityLine(decisionThreshold(model, summary))}
           />
+          <FailLog taskId={task.task_id} log={failLog} />
           <PacketsTable rows={feed.rows} />
+          <DriftPanel
+            drift={summary?.drift}
+            what="The rows replayed so far"
+            headingId="sim-drift"
+          />
           {summary?.final && <SimulationSummary summary={summary} />}
           {(feed.latest || summary) && (
             <p class="qc-small qc-links" data-testid="packet-downloads">

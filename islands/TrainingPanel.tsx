@@ -31,6 +31,8 @@ import { ChartCanvas } from "../components/ChartCanvas.tsx";
 import { ConfusionMatrix } from "../components/ConfusionMatrix.tsx";
 import { FeatureBars } from "../components/FeatureBars.tsx";
 import { MetricCard } from "../components/MetricCard.tsx";
+import { QcFigures } from "../components/QcFigures.tsx";
+import { thresholdText } from "../lib/ui/qc_figures.ts";
 import { ProgressBar } from "../components/ProgressBar.tsx";
 import { StatusPill } from "../components/StatusPill.tsx";
 import { TrainParamsForm } from "../components/TrainParamsForm.tsx";
@@ -361,6 +363,9 @@ function Results({ view }: { view: TrainingView }) {
   );
   return (
     <>
+      <h3>Quality control (test set)</h3>
+      <QcFigures matrix={view.confusion} />
+      <h3>Classifier metrics</h3>
       <div class="qc-metrics">
         <MetricCard label="Accuracy" value={fmtPct(m.accuracy)} />
         <MetricCard
@@ -377,7 +382,11 @@ function Results({ view }: { view: TrainingView }) {
         <MetricCard label="F1" value={fmtMetric(m.f1_score)} />
         <MetricCard label="MCC" value={fmtMetric(m.mcc)} />
         <MetricCard label="ROC AUC" value={fmtMetric(m.auc_roc)} />
-        <MetricCard label="Threshold" value={fmtMetric(m.threshold)} hint="on P(fail)" />
+        <MetricCard
+          label="Threshold"
+          value={thresholdText(m.threshold)}
+          hint="called Fail at or above"
+        />
       </div>
       <p class="qc-muted qc-small">
         {[

@@ -187,7 +187,7 @@ Deno.test("TrainingPanel: nothing yet, running, failed, finished", () => {
   assert.match(t, /F1 0\.471/);
   assert.match(t, /MCC 0\.472/);
   assert.match(t, /ROC AUC 0\.882/);
-  assert.match(t, /Threshold 0\.041/);
+  assert.match(t, /Threshold P\(fail\) ≥ 4\.1 %/);
   assert.match(t, /Best round 31 of 40 trained/);
   assert.match(done, /data-cell="True positives"><span class="qc-cm-count">4</);
   assert.match(done, /data-cell="False negatives"><span class="qc-cm-count">6</);

@@ -14,10 +14,10 @@
  * Allowed"}` + `Allow`; anything else → 500 `{"detail": "Internal Server Error"}`, logged with its
  * stack. Pages under `/admin` render an HTML error page instead (`routes/_error.tsx`).
  *
- * Auth: when `config.apiToken` is set, every request needs `Authorization: Bearer <token>`
- * (or the `api_token` cookie) except `/`, `/health`, `/docs…`, `/openapi.json`, static files,
- * bundles and the `/admin` pages. Opening `/admin?token=<token>` stores the cookie (HttpOnly,
- * SameSite=Strict) so the admin pages' own API calls work in the browser.
+ * Security: security headers on every response (`api/security_headers.ts`), overlong or
+ * undecodable path segments → 404 before static files and KV (`api/path_guard.ts`), cross-site
+ * and wrong-Content-Type writes refused (`api/csrf.ts`), the API token and the admin login
+ * session (`api/operator_auth.ts`, `routes/admin/login.tsx`). A full disk → 507 with a reason.
  *
  * @module
  */
@@ -27,6 +27,11 @@ import { compression } from "./api/compression.ts";
 import { createLogger, type Logger, requestLog } from "./api/logging.ts";
 import { RequestValidationError } from "./api/validation.ts";
 import type { Services, State } from "./services.ts";
+import { createOperatorAccess, operatorAuth } from "./api/operator_auth.ts";
+import { csrfGuard } from "./api/csrf.ts";
+import { securityHeaders } from "./api/security_headers.ts";
+import { pathGuard } from "./api/path_guard.ts";
+import { uploadLimit } from "./api/upload_limit.ts";
 import { TaskConflictError } from "./tasks/types.ts";
 
 /** Options for tests and tools. */
@@ -43,6 +48,7 @@ export async function createApp(
   opts: CreateAppOptions = {},
 ): Promise<App<State>> {
   const log = opts.logger ?? createLogger(services.config.logLevel);
+  const access = await createOperatorAccess(services.config);
   const app = new App<State>()
     .use((ctx) => {
       ctx.state.services = services;
@@ -50,20 +56,19 @@ export async function createApp(
     })
     .use(requestLog(log))
     .use(compression())
+    .use(securityHeaders())
     .use(errorMapping(log))
+    .use(pathGuard())
     .use(staticFiles())
-    .use(bearerAuth(services.config.apiToken))
+    .use(csrfGuard({ trustProxy: services.config.trustProxy }))
+    .use(operatorAuth(access))
+    .use(uploadLimit(services.config.maxConcurrentUploads))
     .fsRoutes();
   await attachBuild(app, opts.mode ?? modeFromEnv(), log);
   return app;
 }
 
-/** Paths that never need the token (besides static files and bundles, served before auth). */
-export function isPublicPath(path: string): boolean {
-  return path === "/" || path === "/health" || path === "/openapi.json" ||
-    path === "/docs" || path.startsWith("/docs/") ||
-    path === "/admin" || path.startsWith("/admin/") || path.startsWith("/_fresh/");
-}
+export { isPublicPath } from "./api/operator_auth.ts";
 
 /** Maps thrown errors to the contract's JSON error bodies. */
 function errorMapping(log: Logger) {
@@ -91,68 +96,27 @@ export function errorResponse(ctx: Context<State>, err: unknown, log: Logger): R
       { status: 409 },
     );
   }
-  log.error(`${ctx.req.method} ${ctx.url.pathname} failed`, err);
+  if (isDiskFull(err)) {
+    log.error(`${ctx.req.method} ${ctx.url.pathname}: storage full`);
+    return Response.json(
+      { detail: "Insufficient storage: the server's disk is full; nothing was stored" },
+      { status: 507 },
+    );
+  }
+  log.error(`${ctx.req.method} ${ctx.url.pathname.slice(0, 200)} failed`, briefError(err));
   return Response.json({ detail: "Internal Server Error" }, { status: 500 });
 }
 
-const COOKIE = "api_token";
-
-function bearerAuth(token: string | null) {
-  return (ctx: Context<State>): Promise<Response> | Response => {
-    if (!token) return ctx.next();
-    const path = ctx.url.pathname;
-    // Admin pages are public to read; a form posted to one (the no-JS upload) needs the token.
-    const adminWrite = path.startsWith("/admin/") && ctx.req.method !== "GET" &&
-      ctx.req.method !== "HEAD";
-    if (isPublicPath(path) && !adminWrite) {
-      const given = ctx.url.searchParams.get("token");
-      if (given !== null && path.startsWith("/admin") && safeEqual(given, token)) {
-        // Keep the token out of the address bar and history: set the cookie, drop the query.
-        const clean = new URL(ctx.url);
-        clean.searchParams.delete("token");
-        return new Response(null, {
-          status: 303,
-          headers: {
-            location: clean.pathname + clean.search,
-            "set-cookie": `${COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; ` +
-              "SameSite=Strict",
-          },
-        });
-      }
-      return ctx.next();
-    }
-    const header = ctx.req.headers.get("authorization") ?? "";
-    const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
-    const cookie = readCookie(ctx.req.headers.get("cookie"), COOKIE);
-    if ((bearer && safeEqual(bearer, token)) || (cookie && safeEqual(cookie, token))) {
-      return ctx.next();
-    }
-    throw new HttpError(401, "Not authenticated", {
-      headers: { "www-authenticate": 'Bearer realm="qc-ml-service"' },
-    });
-  };
+/** Whether `err` is the OS's "no space left on device" (ENOSPC, errno 28) or a quota error. */
+export function isDiskFull(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return code === "ENOSPC" || code === "EDQUOT" ||
+    /No space left on device|os error 28\b|Disk quota exceeded/i.test(err.message);
 }
 
-function readCookie(header: string | null, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(";")) {
-    const [k, ...v] = part.trim().split("=");
-    if (k === name) {
-      try {
-        return decodeURIComponent(v.join("="));
-      } catch {
-        return null;
-      }
-    }
-  }
-  return null;
-}
-
-/** Constant-time string comparison (no early exit on the first differing byte). */
-function safeEqual(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
+/** An error for the log: name, message and stack, each bounded (a 2 KiB id must not log 60 KB). */
+export function briefError(err: unknown, maxChars = 2000): string {
+  const text = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
+  return text.length <= maxChars ? text : `${text.slice(0, maxChars)}… (${text.length} chars)`;
 }

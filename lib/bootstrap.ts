@@ -55,6 +55,7 @@ export async function openServices(
   try {
     const storage = await LocalBlobStore.open(blobRoot(config.dataDir));
     tasks = new KvTaskRunner(kv, {
+      maxAttempts: config.taskMaxAttempts,
       ...opts.tasks,
       mode: config.taskMode,
       retentionHours: config.taskRetentionHours,

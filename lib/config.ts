@@ -16,7 +16,10 @@ import { z } from "zod";
 export interface Config {
   /** `PORT`, default 8000. */
   port: number;
-  /** `HOSTNAME`, default `0.0.0.0`. */
+  /**
+   * `LISTEN_HOST`, default `0.0.0.0`. Not `HOSTNAME`: containers and shells export that with the
+   * machine's name, which must not change the bind address.
+   */
   hostname: string;
   /** `DATA_DIR`: local blob storage root, default `./storage`. */
   dataDir: string;
@@ -44,6 +47,20 @@ export interface Config {
   simulationRowsPerSecond: number;
   /** `TRAIN_THREADS`: worker threads for histogram building, default 2. */
   trainThreads: number;
+  /** `OPERATOR_PASSWORD`: admin login password (default: the `API_TOKEN`). */
+  operatorPassword: string | null;
+  /** `SESSION_SECRET`: HMAC key of admin sessions (default: derived from the password/token). */
+  sessionSecret: string | null;
+  /** `SESSION_TTL_HOURS`: admin session lifetime, default 12. */
+  sessionTtlHours: number;
+  /** `TRUST_PROXY`: honour `X-Forwarded-Proto`/`-Host` (behind a TLS proxy), default false. */
+  trustProxy: boolean;
+  /** `UPLOAD_IDLE_SECONDS`: an upload receiving no byte for this long fails, default 120. */
+  uploadIdleTimeoutSeconds: number;
+  /** `MAX_CONCURRENT_UPLOADS`: uploads received at once; more get 503, default 4. */
+  maxConcurrentUploads: number;
+  /** `TASK_MAX_ATTEMPTS`: runs of a resumable task before it ends as FAILURE, default 3. */
+  taskMaxAttempts: number;
 }
 
 /** A configuration value is invalid; the message names the variable and the accepted values. */
@@ -86,13 +103,22 @@ function oneOf<const T extends readonly [string, ...string[]]>(allowed: T) {
   return z.string().toLowerCase().pipe(z.enum(allowed, `expected one of ${allowed.join(", ")}`));
 }
 
+/** A yes/no variable: 1/true/yes/on or 0/false/no/off, case-insensitive. */
+function boolean() {
+  const expected = "expected true or false";
+  return z.string().toLowerCase()
+    .pipe(z.enum(["1", "true", "yes", "on", "0", "false", "no", "off"], expected))
+    .transform((v) => ["1", "true", "yes", "on"].includes(v));
+}
+
 /**
  * The environment, variable by variable. Keys are the variable names, so a failed check's path
  * names the variable; messages say what is expected and `loadConfig` appends what was given.
  */
 const EnvSchema = z.object({
   PORT: integer(0, 65535).default(8000),
-  HOSTNAME: z.string().default("0.0.0.0"),
+  // Not HOSTNAME: containers and shells export that with the machine's name.
+  LISTEN_HOST: z.string().default("0.0.0.0"),
   DATA_DIR: z.string().default("./storage"),
   KV_PATH: z.string().optional(),
   API_TOKEN: z.string().optional(),
@@ -106,6 +132,13 @@ const EnvSchema = z.object({
   SIMULATION_WARMUP_SECONDS: decimal({ min: 0 }).default(10),
   SIMULATION_ROWS_PER_SECOND: decimal({ min: 0, exclusiveMin: true, max: 100_000 }).default(1),
   TRAIN_THREADS: integer(1, 256).default(2),
+  OPERATOR_PASSWORD: z.string().optional(),
+  SESSION_SECRET: z.string().optional(),
+  SESSION_TTL_HOURS: decimal({ min: 0, exclusiveMin: true }).default(12),
+  TRUST_PROXY: boolean().default(false),
+  UPLOAD_IDLE_SECONDS: decimal({ min: 0, exclusiveMin: true }).default(120),
+  MAX_CONCURRENT_UPLOADS: integer(1, 10_000).default(4),
+  TASK_MAX_ATTEMPTS: integer(1, 1000).default(3),
 });
 
 /**
@@ -124,7 +157,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   const vars = parsed.data;
   return {
     port: vars.PORT,
-    hostname: vars.HOSTNAME,
+    hostname: vars.LISTEN_HOST,
     dataDir: vars.DATA_DIR,
     kvPath: vars.KV_PATH ?? `${vars.DATA_DIR.replace(/\/+$/, "")}/kv.sqlite3`,
     apiToken: vars.API_TOKEN ?? null,
@@ -138,5 +171,12 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     simulationWarmupSeconds: vars.SIMULATION_WARMUP_SECONDS,
     simulationRowsPerSecond: vars.SIMULATION_ROWS_PER_SECOND,
     trainThreads: vars.TRAIN_THREADS,
+    operatorPassword: vars.OPERATOR_PASSWORD ?? null,
+    sessionSecret: vars.SESSION_SECRET ?? null,
+    sessionTtlHours: vars.SESSION_TTL_HOURS,
+    trustProxy: vars.TRUST_PROXY,
+    uploadIdleTimeoutSeconds: vars.UPLOAD_IDLE_SECONDS,
+    maxConcurrentUploads: vars.MAX_CONCURRENT_UPLOADS,
+    taskMaxAttempts: vars.TASK_MAX_ATTEMPTS,
   };
 }

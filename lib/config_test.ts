@@ -23,7 +23,7 @@ Deno.test("loadConfig: defaults with an empty environment", () => {
 Deno.test("loadConfig: reads every variable", () => {
   const config = loadConfig({
     PORT: "9000",
-    HOSTNAME: "127.0.0.1",
+    LISTEN_HOST: "127.0.0.1",
     DATA_DIR: "/data/",
     API_TOKEN: "secret",
     LOG_LEVEL: "DEBUG",
@@ -86,4 +86,39 @@ Deno.test("loadConfig: invalid values throw ConfigError naming the variable", ()
       JSON.stringify(env),
     );
   }
+});
+
+Deno.test("loadConfig: an exported HOSTNAME does not change the listen address (finding 7)", () => {
+  assert.equal(loadConfig({ HOSTNAME: "build-container-7f3a" }).hostname, "0.0.0.0");
+  assert.equal(loadConfig({ HOSTNAME: "x", LISTEN_HOST: "127.0.0.1" }).hostname, "127.0.0.1");
+});
+
+Deno.test("loadConfig: security and limit settings", () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.operatorPassword, null);
+  assert.equal(defaults.sessionSecret, null);
+  assert.equal(defaults.sessionTtlHours, 12);
+  assert.equal(defaults.trustProxy, false);
+  assert.equal(defaults.uploadIdleTimeoutSeconds, 120);
+  assert.equal(defaults.maxConcurrentUploads, 4);
+  assert.equal(defaults.taskMaxAttempts, 3);
+  const set = loadConfig({
+    OPERATOR_PASSWORD: "pw",
+    SESSION_SECRET: "s".repeat(32),
+    SESSION_TTL_HOURS: "0.5",
+    TRUST_PROXY: "true",
+    UPLOAD_IDLE_SECONDS: "30",
+    MAX_CONCURRENT_UPLOADS: "2",
+    TASK_MAX_ATTEMPTS: "5",
+  });
+  assert.equal(set.operatorPassword, "pw");
+  assert.equal(set.sessionSecret, "s".repeat(32));
+  assert.equal(set.sessionTtlHours, 0.5);
+  assert.equal(set.trustProxy, true);
+  assert.equal(set.uploadIdleTimeoutSeconds, 30);
+  assert.equal(set.maxConcurrentUploads, 2);
+  assert.equal(set.taskMaxAttempts, 5);
+  assert.throws(() => loadConfig({ TRUST_PROXY: "maybe" }), ConfigError);
+  assert.throws(() => loadConfig({ MAX_CONCURRENT_UPLOADS: "0" }), ConfigError);
+  assert.throws(() => loadConfig({ TASK_MAX_ATTEMPTS: "0" }), ConfigError);
 });

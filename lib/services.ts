@@ -8,6 +8,7 @@ import type { Config } from "./config.ts";
 import type { KvStore } from "./kv.ts";
 import type { BlobStore } from "./storage/blob_store.ts";
 import type { TaskRunner } from "./tasks/types.ts";
+import type { OperatorAccess } from "./api/operator_auth.ts";
 
 export interface Services {
   config: Config;
@@ -19,4 +20,6 @@ export interface Services {
 /** Request state shared by middleware and routes. */
 export interface State {
   services: Services;
+  /** Token/session rules (set by the auth middleware; read by the login routes). */
+  operator?: OperatorAccess;
 }

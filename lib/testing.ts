@@ -40,6 +40,13 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     simulationWarmupSeconds: 10,
     simulationRowsPerSecond: 1,
     trainThreads: 2,
+    operatorPassword: null,
+    sessionSecret: null,
+    sessionTtlHours: 12,
+    trustProxy: false,
+    uploadIdleTimeoutSeconds: 120,
+    maxConcurrentUploads: 4,
+    taskMaxAttempts: 3,
     ...overrides,
   };
 }

@@ -5,6 +5,7 @@ then float32 columns, column-major, NaN = missing), trains binary:logistic with 
 on the first 80 % of rows and prints one JSON line: wall times and the test AUC.
 """
 import json
+import resource
 import sys
 import time
 
@@ -49,7 +50,8 @@ def main():
     c2 = time.process_time()
     p = booster.predict(xgb.DMatrix(X[ntr:], nthread=threads))
     print(json.dumps({"version": xgb.__version__, "dmatrix_s": t1 - t0, "train_s": t2 - t1,
-                      "total_s": t2 - t0, "train_cpu_s": c2 - c1, "auc": auc(y[ntr:], p)}))
+                      "total_s": t2 - t0, "train_cpu_s": c2 - c1, "auc": auc(y[ntr:], p),
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
 main()

@@ -4,10 +4,12 @@
  * (islands hydrate, no console errors), then a CSV upload through the file input (progress,
  * 202, feature selection followed to READY), the date split with the default windows, a
  * training run followed to its results, and a live simulation (SSE) stopped by the button,
- * ending with its summary. Every state is also checked at 390×844 (no horizontal page scroll) and
- * audited with axe-core (WCAG 2.0/2.1/2.2 A + AA rules: 0 violations); the training's curves must
- * grow while it runs; and a browser without JavaScript must see the true state (results, packets,
- * a working upload form). Screenshots of every step go to `$UI_SHOTS_DIR` (kept; the default
+ * ending with its summary; on the way, the QC figures lead the training results and the
+ * simulation shows each row's explanation (signed bars), the fail log filling live and the drift
+ * panels. Every state is also checked at 390×844 (no horizontal page scroll) and audited with
+ * axe-core (WCAG 2.0/2.1/2.2 A + AA rules: 0 violations); the training's curves must grow while
+ * it runs; and a browser without JavaScript must see the true state (results, packets, a working
+ * upload form). Screenshots of every step go to `$UI_SHOTS_DIR` (kept; the default
  * `test-artifacts/ui/` is gitignored) or a temp dir (removed); the test prints where.
  *
  * Skipped (ignored, with a message) when `/usr/bin/chromium` is not installed.
@@ -30,7 +32,8 @@ const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 /** axe-core's violations on the page (rule id, impact, first nodes), as readable lines. */
 async function axeViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => "axe" in globalThis))) {
-    await page.addScriptTag({ content: axe.source });
+    // Evaluated over the DevTools protocol: an inline <script> tag would be refused by the CSP.
+    await page.evaluate(axe.source);
   }
   const found = await page.evaluate(async (tags) => {
     // deno-lint-ignore no-explicit-any
@@ -160,6 +163,10 @@ Deno.test({
         await page.locator('.qc-metric:has-text("Training rows")').waitFor({ timeout: 15_000 });
         const split = await page.textContent('[data-island="SplitForm"]') ?? "";
         assert.match(split, /Training rows\s*2,304\s*Test rows\s*576\s*Simulation rows\s*1,152/);
+        // The drift panel follows the new split (simulation window vs training window).
+        await page.locator('section[aria-labelledby="split-drift"] [data-drift-status]').waitFor({
+          timeout: 15_000,
+        });
         step("split done");
         // Enough rounds (no early stop) to watch the curves grow over the event stream.
         await page.click("summary:has-text('Hyperparameters')");
@@ -196,6 +203,10 @@ Deno.test({
           timeout: 90_000,
         });
         await page.locator('.qc-metric:has-text("ROC AUC")').waitFor();
+        // QC figures lead the results, before accuracy.
+        const results = await page.textContent("main") ?? "";
+        assert.match(results, /Failures caught\s*\d+ of \d+/);
+        assert.ok(results.indexOf("Failures caught") < results.indexOf("Accuracy"), results);
         // The models list refreshed itself after the run.
         await page.locator('[data-island="ModelsList"]:has-text("1 stored")').waitFor();
         await page.waitForTimeout(300); // let the charts draw
@@ -221,6 +232,19 @@ Deno.test({
           undefined,
           { timeout: 15_000 },
         );
+        // Why: the current prediction's signed TreeSHAP bars, and its verdict's own probability.
+        const current = 'section[aria-labelledby="sim-current"]';
+        assert.ok(await page.locator(`${current} [data-explanation] .qc-shap-bar`).count() >= 1);
+        assert.match(await page.textContent(`${current} .qc-verdict`) ?? "", /P\((fail|pass)\)/);
+        // The fail log fills as Fail packets arrive, each with its bars, and links its CSV.
+        const failLog = 'section[aria-labelledby="sim-fail-log"]';
+        await page.locator(`${failLog} [data-fail-row] .qc-shap-bar`).first().waitFor({
+          timeout: 30_000,
+        });
+        assert.match(
+          await page.getAttribute(`${failLog} a:has-text("Export CSV")`, "href") ?? "",
+          /\/simulation\/[^/]+\/failures\?format=csv$/,
+        );
         await shot("simulation-live");
         // The stale tab's start joins the running run and says so until the next start — not
         // only until its first packet.
@@ -242,6 +266,17 @@ Deno.test({
         assert.match(summary, /Stopped/);
         assert.doesNotMatch(summary, /Revoked/);
         assert.match(summary, /Simulation was stopped by the user\./);
+        // Every Fail of the run is in the log: its counter equals the summary's fail count.
+        const simId = await page.evaluate(() =>
+          document.querySelector("a[href*='/failures?format=csv']")?.getAttribute("href")
+            ?.split("/")[2] ?? ""
+        );
+        const api = await (await fetch(`${base}/simulation/${simId}/summary`)).json();
+        await page.waitForFunction(
+          (n) => document.querySelector("[data-fail-count]")?.textContent === String(n),
+          api.fail_count.toLocaleString("en-US"),
+          { timeout: 10_000 },
+        );
         await shot("simulation-stopped");
         await page.goto(`${base}/admin`);
         await shot("dashboard");

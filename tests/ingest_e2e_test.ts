@@ -294,7 +294,11 @@ Deno.test("e2e: split with .NET dates returns independently recomputed counts an
     assert.equal(r4.status, 422);
     assert.match((await json(r4)).detail[0].msg, /train and test date ranges overlap/);
     const r5 = await h(
-      new Request("http://localhost/process/split-data", { method: "POST", body: "{not json" }),
+      new Request("http://localhost/process/split-data", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{not json",
+      }),
     );
     assert.equal(r5.status, 422);
     await r5.body?.cancel();
@@ -327,6 +331,7 @@ Deno.test("e2e: split is refused with 409 while the newest upload is still selec
       h(
         new Request("http://localhost/process/split-data", {
           method: "POST",
+          headers: { "content-type": "application/json" },
           body: JSON.stringify(dotnetSplitBody({
             train: ["2025-01-01", "2025-01-01"],
             test: ["2025-01-02", "2025-01-02"],

@@ -6,7 +6,15 @@
  * @module
  */
 import type { Services } from "../lib/services.ts";
-import { type GbdtModel, makeClassification, rankFeatures, toOnnx, train } from "../lib/ml/mod.ts";
+import {
+  type GbdtModel,
+  makeClassification,
+  rankFeatures,
+  stringifyXgboostJson,
+  toOnnx,
+  toXgboostJson,
+  train,
+} from "../lib/ml/mod.ts";
 import type { DatasetRecord } from "../lib/pipeline/ingest/datasets.ts";
 import { installTable } from "../lib/pipeline/train/testdata/synthetic_dataset.ts";
 import { createSplit, type SplitRecord } from "../lib/pipeline/split/split.ts";
@@ -87,6 +95,10 @@ export async function seedSimulation(
   const id = crypto.randomUUID();
   const keys = artifactKeys(id);
   await services.storage.put(keys.onnx, toOnnx(model));
+  await services.storage.put(
+    keys.xgboost_json,
+    new TextEncoder().encode(stringifyXgboostJson(toXgboostJson(model))),
+  );
   const metrics = {
     accuracy: 0,
     precision: 0,

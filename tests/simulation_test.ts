@@ -2,7 +2,10 @@
  * The simulation (CONTRACT.md §4) through the app's handler: packet fields and JSON types, time
  * order, nulls for empty cells, the decision rule, probabilities equal to the TS predictor's,
  * the packet cursor, the SSE stream (every packet once, in order, resumable), stop → REVOKED
- * within a second, resume after a restart (file-backed KV), and the start errors.
+ * within a second, resume after a restart (file-backed KV), and the start errors. Issue 12's
+ * extras: `p_fail` and the TreeSHAP `explanation` on every packet (additive, equal to the
+ * explainer's), and the fail log (every Fail packet, newest first, cursor, CSV, kept across a
+ * restart).
  *
  * Simulations here run with warmup 0 and 100–200 rows/s so the file stays fast.
  */
@@ -14,12 +17,22 @@ import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
 import { testConfig, withTestServices } from "../lib/testing.ts";
 import type { Services } from "../lib/services.ts";
 import { loadSplitSet } from "../lib/pipeline/split/split.ts";
-import { predictProba } from "../lib/ml/mod.ts";
+import { logit, predictProba, TreeExplainer } from "../lib/ml/mod.ts";
+import { SimulationPacketSchema } from "../lib/api/contract.ts";
+import {
+  FailurePageSchema,
+  SimulationSummarySchema,
+  SplitDriftSchema,
+} from "../lib/api/schemas.ts";
+import { binEdges, countBins, driftReport } from "../lib/pipeline/split/drift.ts";
+import { getSplitDrift } from "../lib/pipeline/split/split_drift.ts";
+import { getSimulationSummary } from "../lib/pipeline/simulation/mod.ts";
+import { FAILURE_CSV_COLUMNS } from "../lib/pipeline/simulation/failures.ts";
 import { readPacketRecords, type SimPacket } from "../lib/pipeline/simulation/packets.ts";
 import { INIT_MESSAGE, warmupMessage } from "../lib/pipeline/simulation/simulate.ts";
 import { saveModel } from "../lib/pipeline/train/models.ts";
 import { seedSimulation } from "./simulation_fixture.ts";
-import { assertShape, obj, oneOf, rec, type Shape } from "./shape.ts";
+import { arr, assertShape, obj, oneOf, rec, type Shape } from "./shape.ts";
 
 type Handler = (req: Request) => Promise<Response>;
 
@@ -34,7 +47,11 @@ async function call(
   headers: Record<string, string> = {},
 ): Promise<{ status: number; json: Json; text: string }> {
   const init: RequestInit = { method, headers };
-  if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
+  if (body !== undefined) {
+    init.body = typeof body === "string" ? body : JSON.stringify(body);
+    // JSON routes accept only application/json (issue 13: no text/plain cross-site writes).
+    init.headers = { "content-type": "application/json", ...headers };
+  }
   const res = await handler(new Request(`http://localhost${path}`, init));
   const text = await res.text();
   let json: Json = null;
@@ -51,7 +68,14 @@ async function setup(services: Services): Promise<Handler> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The contract packet, exactly (no extra fields). */
+/** The row explanation (issue 12): margin, bias, top contributions. */
+const EXPLANATION: Shape = obj({
+  margin: "number",
+  bias: "number",
+  top: arr(obj({ feature: "string", value: oneOf("number", "null"), contribution: "number" })),
+});
+
+/** The contract packet plus issue 12's extra keys, exactly (no other fields). */
 const PACKET: Shape = obj({
   current_row_index: "int",
   total_rows: "int",
@@ -69,7 +93,56 @@ const PACKET: Shape = obj({
     fail_count: "int",
     average_confidence: "number",
   }),
+  p_fail: "number",
+  explanation: EXPLANATION,
 });
+
+/** One fail-log entry. */
+const FAILURE: Shape = obj({
+  row: "int",
+  sample_id: "string",
+  timestamp: "string",
+  p_fail: "number",
+  response: oneOf("int", "null"),
+  explanation: EXPLANATION,
+});
+
+/** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [], field = "", quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') field += '"', i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") row.push(field), field = "";
+    else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      row.push(field), rows.push(row), row = [], field = "";
+    } else field += c;
+  }
+  if (field || row.length) row.push(field), rows.push(row);
+  return rows;
+}
+
+/** Every failure of a run through the paged JSON API (`limit` per page), newest first. */
+async function allFailures(handler: Handler, id: string, limit: number): Promise<Json[]> {
+  const out: Json[] = [];
+  let before: number | null = null;
+  for (let page = 0; page < 1000; page++) {
+    const q: string = before === null ? `limit=${limit}` : `limit=${limit}&before=${before}`;
+    const res = await call(handler, "GET", `/simulation/${id}/failures?${q}`);
+    assert.equal(res.status, 200, res.text);
+    assert.ok(res.json.failures.length <= limit);
+    out.push(...res.json.failures);
+    before = res.json.next_before;
+    if (before === null) return out;
+  }
+  throw new Error("fail log paging did not end");
+}
 
 const STATUS: Shape = obj({
   task_id: "string",
@@ -153,6 +226,7 @@ Deno.test("simulation: contract packets, time order, nulls, threshold rule, pred
     const set = await loadSplitSet(services, fx.split, "simulation", fx.featureNames);
     const { records } = await readPacketRecords(services.kv, id, { limit: 1000 });
     const top = fx.record.importance.slice(0, 3).map((f) => f.name);
+    const explainer = new TreeExplainer(fx.model);
     let sumQ = 0, pass = 0, fail = 0, prevTs = -Infinity;
     for (let i = 0; i < packets.length; i++) {
       const p = packets[i];
@@ -177,6 +251,28 @@ Deno.test("simulation: contract packets, time order, nulls, threshold rule, pred
       assert.equal(p.quality_score, round2((1 - records[i].p_fail) * 100));
       assert.equal(p.live_prediction.confidence, p.quality_score);
       assert.equal(p.live_prediction.prediction, records[i].p_fail >= 0.35 ? "Fail" : "Pass");
+      // Issue 12: p_fail and the explanation, equal to the explainer's and additive.
+      assert.equal(p.p_fail, records[i].p_fail);
+      // The documented packet schema describes both extra keys.
+      const parsed = SimulationPacketSchema.safeParse(p);
+      assert.ok(parsed.success, `row ${i}: ${parsed.error?.message}`);
+      const ex = p.explanation!;
+      const phi = explainer.explain(row);
+      assert.ok(Math.abs(ex.bias - explainer.bias) < 1e-12);
+      assert.ok(Math.abs(ex.margin - explainer.margin(row)) < 1e-12);
+      assert.ok(Math.abs(ex.margin - logit(records[i].p_fail)) < 1e-4, `row ${i} margin`);
+      // 5 features and top 5: the listed contributions are all the non-zero ones.
+      const listed = ex.top.reduce((a, c) => a + c.contribution, 0);
+      assert.ok(Math.abs(ex.bias + listed - ex.margin) < 1e-6, `row ${i} additivity`);
+      assert.ok(ex.top.length <= 5);
+      for (let k = 0; k < ex.top.length; k++) {
+        const { feature, value, contribution } = ex.top[k];
+        const j = fx.featureNames.indexOf(feature);
+        assert.equal(contribution, phi[j]);
+        if (Number.isNaN(row[j])) assert.equal(value, null);
+        else assert.ok(Math.fround(value as number) === row[j], `${value} vs ${row[j]}`); // -0 → 0
+        if (k > 0) assert.ok(Math.abs(ex.top[k - 1].contribution) >= Math.abs(contribution));
+      }
       for (const name of top) {
         const v = set.columns[fx.featureNames.indexOf(name)][i];
         const got = p.live_prediction.top_features[name];
@@ -224,6 +320,26 @@ Deno.test("simulation: contract packets, time order, nulls, threshold rule, pred
     assert.equal(s.fail_count, fail);
     assert.equal(s.threshold, 0.35);
     assert.equal(s.average_confidence, packets[39].live_stats.average_confidence);
+    // Drift (issue 12): GET /split/drift = the simulation window against the training window's
+    // decile bins, recomputed here from the loaded sets; the final summary's drift covers the
+    // same 40 replayed rows, so it lists the same values (under 100 rows: "insufficient").
+    const train = await loadSplitSet(services, fx.split, "train", fx.featureNames);
+    const bins = fx.featureNames.map((feature, j) => {
+      const edges = binEdges(train.columns[j]);
+      return { feature, edges, reference: countBins(train.columns[j], edges) };
+    });
+    const expectedDrift = driftReport(bins, bins.map((b, j) => countBins(set.columns[j], b.edges)));
+    const splitDrift = await call(handler, "GET", "/split/drift");
+    assert.equal(splitDrift.status, 200, splitDrift.text);
+    assert.ok(SplitDriftSchema.safeParse(splitDrift.json).success, splitDrift.text);
+    assert.equal(splitDrift.json.split_id, fx.split.id);
+    assert.deepEqual(splitDrift.json.features, expectedDrift.features);
+    assert.equal(splitDrift.json.reference_rows, 300);
+    assert.equal(splitDrift.json.compared_rows, 40);
+    assert.equal(splitDrift.json.status, "insufficient");
+    assert.deepEqual(s.drift, expectedDrift);
+    assert.ok(SimulationSummarySchema.safeParse(s).success);
+
     const cm = { true_positives: 0, false_positives: 0, true_negatives: 0, false_negatives: 0 };
     packets.forEach((p, i) => {
       const f = p.live_prediction.prediction === "Fail", y = set.labels[i] === 1;
@@ -233,6 +349,86 @@ Deno.test("simulation: contract packets, time order, nulls, threshold rule, pred
       else cm.true_negatives++;
     });
     assert.deepEqual(s.confusion_matrix, cm);
+
+    // The fail log: every Fail packet, newest first, with its explanation.
+    const fails = packets.filter((p) => p.live_prediction.prediction === "Fail");
+    const log = await call(handler, "GET", `/simulation/${id}/failures`);
+    assert.equal(log.status, 200, log.text);
+    assert.ok(FailurePageSchema.safeParse(log.json).success, "fail log matches its schema");
+    assertShape(
+      log.json,
+      obj({
+        task_id: "string",
+        status: "string",
+        fail_count: "int",
+        failures: arr(FAILURE),
+        next_before: "null",
+      }),
+    );
+    assert.equal(log.json.fail_count, fail);
+    assert.deepEqual(
+      log.json.failures.map((f: Json) => f.row),
+      fails.map((p) => p.current_row_index).reverse(),
+    );
+    for (const f of log.json.failures) {
+      const p = packets[f.row];
+      assert.equal(f.sample_id, p.live_prediction.sample_id);
+      assert.equal(f.timestamp, p.live_prediction.timestamp);
+      assert.equal(f.p_fail, p.p_fail);
+      assert.equal(f.response, set.labels[f.row]);
+      assert.deepEqual(f.explanation, p.explanation);
+    }
+    // Cursor paging (2 per page) gives the same list; `before` is exclusive.
+    assert.deepEqual(await allFailures(handler, id, 2), log.json.failures);
+    const older = log.json.failures[1].row;
+    const olderPage = await call(
+      handler,
+      "GET",
+      `/simulation/${id}/failures?before=${older}&limit=1`,
+    );
+    assert.deepEqual(olderPage.json.failures, [log.json.failures[2]]);
+    for (const bad of ["before=-1", "before=x", "limit=0", "limit=1001", "format=xml"]) {
+      assert.equal((await call(handler, "GET", `/simulation/${id}/failures?${bad}`)).status, 422);
+    }
+    assert.equal((await call(handler, "GET", "/simulation/unknown/failures")).status, 404);
+    assert.equal(
+      (await call(handler, "GET", "/simulation/unknown/failures?format=csv")).status,
+      404,
+    );
+
+    // CSV download: header + one line per failure, newest first, numbers round-trip.
+    const csvRes = await handler(
+      new Request(`http://localhost/simulation/${id}/failures?format=csv`),
+    );
+    assert.equal(csvRes.status, 200);
+    assert.match(csvRes.headers.get("content-type") ?? "", /^text\/csv/);
+    assert.match(
+      csvRes.headers.get("content-disposition") ?? "",
+      /^attachment; filename="simulation_[\w-]+_failures\.csv"$/,
+    );
+    const csv = parseCsv(await csvRes.text());
+    assert.deepEqual(csv[0], [...FAILURE_CSV_COLUMNS]);
+    assert.equal(csv.length, fails.length + 1);
+    csv.slice(1).forEach((line, k) => {
+      const f = log.json.failures[k];
+      assert.equal(line.length, FAILURE_CSV_COLUMNS.length);
+      assert.deepEqual(line.slice(0, 7), [
+        String(f.row),
+        f.sample_id,
+        f.timestamp,
+        String(f.p_fail),
+        f.response === null ? "" : String(f.response),
+        String(f.explanation.margin),
+        String(f.explanation.bias),
+      ]);
+      f.explanation.top.forEach((c: Json, j: number) => {
+        assert.deepEqual(line.slice(7 + 3 * j, 10 + 3 * j), [
+          c.feature,
+          c.value === null ? "" : String(c.value),
+          String(c.contribution),
+        ]);
+      });
+    });
   }));
 
 Deno.test("simulation: SSE delivers every packet once, in order, then the status; resumes", () =>
@@ -413,6 +609,20 @@ Deno.test("simulation: a restart resumes from the next row; a lost artifact fail
     );
     // Packets written before the restart were kept as they were.
     assert.deepEqual(records.slice(0, before.records.length), before.records);
+    // The fail log holds every Fail packet of the run, those before the restart included.
+    const failRows = records.filter((r) => r.packet.live_prediction.prediction === "Fail")
+      .map((r) => r.seq).reverse();
+    assert.ok(failRows.some((row) => row < before.records.length), "a failure before the cut");
+    assert.ok(failRows.some((row) => row >= before.records.length), "a failure after it");
+    const logged = await allFailures(await setup2(services), id, 7);
+    assert.deepEqual(logged.map((f) => f.row), failRows);
+    for (const f of logged) assert.deepEqual(f.explanation, records[f.row].packet.explanation);
+    // Drift counts survive the restart (kept in the checkpoint): the final summary's drift
+    // covers every replayed row, equal to the split-time report over the whole window.
+    const summary = await getSimulationSummary(services, id);
+    const drift = await getSplitDrift(services, fx.split);
+    assert.equal(summary?.drift?.compared_rows, 60);
+    assert.deepEqual(summary?.drift?.features, drift.simulation.features);
 
     // Second run: cut off, then the model artifact disappears → FAILURE with the reason.
     const h2 = await setup2(services);

@@ -176,6 +176,20 @@ export const simulationWarmupMessage = (seconds: number): string =>
 /** Progress message while the model loads. */
 export const SIMULATION_INIT_MESSAGE = "Initializing simulation...";
 
+/**
+ * A row's TreeSHAP explanation (lib/pipeline/simulation/explanation.ts `PacketExplanation`), in
+ * margin (log-odds) units: `bias + Σ contributions over all features = margin`.
+ */
+export const RowExplanationSchema = z.object({
+  margin: z.number().describe("The row's margin (log-odds); bias + the sum of all contributions"),
+  bias: z.number().describe("logit(base_score) + the trees' expected values"),
+  top: z.array(z.object({
+    feature: z.string(),
+    value: z.number().nullable().describe("The row's value; null = missing"),
+    contribution: z.number().describe("TreeSHAP value in margin units (+ pushes towards Fail)"),
+  })).describe("The 5 largest |contributions|, largest first"),
+}).meta({ id: "RowExplanation" });
+
 /** The live prediction inside a packet; a missing feature value is `null`. */
 export const LivePredictionSchema = z.looseObject({
   timestamp: z.string(),
@@ -200,6 +214,10 @@ export const SimulationPacketSchema = z.looseObject({
   quality_score: z.number(),
   live_prediction: LivePredictionSchema,
   live_stats: LiveStatsSchema,
+  p_fail: z.number().min(0).max(1).optional()
+    .describe("Extra key (issue 12; the .NET backend ignores it): unrounded P(fail)"),
+  explanation: RowExplanationSchema.nullable().optional()
+    .describe("Extra key (issue 12): the row's TreeSHAP explanation; null when the model has none"),
 }).meta({ id: "SimulationPacket" });
 
 /** `result` of a finished or stopped simulation: `{"message": "..."}`. */

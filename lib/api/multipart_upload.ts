@@ -63,6 +63,11 @@ export interface UploadOptions extends HeaderOptions {
   signal?: AbortSignal;
   /** Longest accepted header line (default 8 MiB). */
   maxHeaderBytes?: number;
+  /**
+   * Fail with 408 when no byte arrives for this long (an idle timeout, not a total one: a 2 GB
+   * upload over a slow but moving link passes). Default: none.
+   */
+  idleTimeoutMs?: number;
 }
 
 /** What was stored. */
@@ -132,20 +137,28 @@ export async function openCsvUpload(req: Request, opts: UploadOptions): Promise<
     throw new UploadError(413, tooLarge(opts.maxBytes));
   }
 
+  const idle = idleLimited(req.body, opts.idleTimeoutMs);
+  const source = idle.body;
+  const toUploadError = (err: unknown) => idle.error ?? toUploadErrorOf(err);
   let pull: () => Promise<Uint8Array | null>;
   let cancel: (reason?: unknown) => Promise<void>;
   let filename: string | null = null;
   if (isMultipart) {
     if (!boundaryOf(contentType)) {
-      await req.body.cancel().catch(() => {});
+      await source.cancel().catch(() => {});
       throw new UploadError(400, "multipart/form-data without a valid boundary parameter");
     }
-    const mp = await openMultipart(req.body, contentType, opts.maxBytes);
+    let mp: MultipartFile;
+    try {
+      mp = await openMultipart(source, contentType, opts.maxBytes);
+    } catch (err) {
+      throw idle.error ?? err;
+    }
     pull = mp.pull;
     cancel = mp.cancel;
     filename = mp.filename;
   } else {
-    const reader = req.body.getReader();
+    const reader = source.getReader();
     cancel = (r) => reader.cancel(r).catch(() => {});
     pull = async () => {
       const r = await reader.read();
@@ -439,6 +452,52 @@ function tooLarge(max: number): string {
   return `The file is larger than the limit of ${max} bytes (${(max / 2 ** 20).toFixed(0)} MiB)`;
 }
 
+/**
+ * `body` that errors with a 408 `UploadError` (kept in `.error`) when no chunk arrives for
+ * `idleMs`; the source is then cancelled, which frees the connection's buffers.
+ */
+export function idleLimited(
+  body: ReadableStream<Uint8Array>,
+  idleMs: number | undefined,
+): { body: ReadableStream<Uint8Array>; readonly error: UploadError | null } {
+  if (!idleMs || !Number.isFinite(idleMs)) return { body, error: null };
+  const state: { body: ReadableStream<Uint8Array>; error: UploadError | null } = {
+    body: null as unknown as ReadableStream<Uint8Array>,
+    error: null,
+  };
+  const reader = body.getReader();
+  state.body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const expired = new Promise<"idle">((resolve) => {
+        timer = setTimeout(() => resolve("idle"), idleMs);
+      });
+      try {
+        const r = await Promise.race([reader.read(), expired]);
+        if (r === "idle") {
+          state.error = new UploadError(
+            408,
+            `No upload data received for ${Math.round(idleMs / 1000)} s: the upload timed out`,
+          );
+          controller.error(state.error);
+          await reader.cancel(state.error).catch(() => {});
+          return;
+        }
+        if (r.done) controller.close();
+        else controller.enqueue(r.value);
+      } catch (err) {
+        controller.error(err);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async cancel(reason) {
+      await reader.cancel(reason).catch(() => {});
+    },
+  }, { highWaterMark: 0 });
+  return state;
+}
+
 /** Read from the body; a failing body (client gone) becomes a 400 UploadError. */
 async function readSafely(pull: () => Promise<Uint8Array | null>): Promise<Uint8Array | null> {
   try {
@@ -452,7 +511,7 @@ async function readSafely(pull: () => Promise<Uint8Array | null>): Promise<Uint8
   }
 }
 
-function toUploadError(err: unknown): UploadError {
+function toUploadErrorOf(err: unknown): UploadError {
   if (err instanceof UploadError) return err;
   if (err instanceof CsvValidationError) return new UploadError(422, err.message);
   return new UploadError(

@@ -15,6 +15,13 @@
  * const doc = openApiDocument({ bearerAuth: config.apiToken !== null });
  * ```
  *
+ * Beyond each operation's own responses the renderer adds what the middleware may answer
+ * (issue 13): 401 where the token is required, 403 (cross-origin) and 415 (wrong Content-Type)
+ * on writes, and a generic `4XX` where nothing else names a client error. `security` is always
+ * declared (an empty global requirement when the service runs open) and `servers` is the
+ * document's own origin, so `npx @redocly/cli lint` passes its recommended rules
+ * (`openapi_lint_test.ts`).
+ *
  * @module
  */
 import { z } from "zod";
@@ -37,6 +44,7 @@ import {
   ValidationErrorResponseSchema,
 } from "./contract.ts";
 import {
+  FailuresQuerySchema,
   PacketsQuerySchema,
   SimulationStartRequestSchema,
   SplitRequestSchema,
@@ -45,10 +53,12 @@ import {
 import {
   DatasetListSchema,
   DatasetSchema,
+  FailurePageSchema,
   ModelListSchema,
   ModelSchema,
   PacketPageSchema,
   SimulationSummarySchema,
+  SplitDriftSchema,
   SplitRecordSchema,
   TaskRecordSchema,
   TrainStopResponseSchema,
@@ -64,7 +74,6 @@ function json(
 }
 
 const error = (description: string) => json(description, ErrorResponseSchema);
-const unauthorized = error("Missing or wrong API token");
 const invalid = (description: string) => json(description, ValidationErrorResponseSchema);
 
 const TaskIdPath = z.object({ task_id: z.string() });
@@ -131,7 +140,6 @@ const PATHS = {
       responses: {
         202: json("Accepted; feature selection runs", UploadAcceptedSchema),
         400: error("Not multipart / no file / invalid CSV"),
-        401: unauthorized,
         413: error("File too large"),
         415: error("Not a CSV file (binary: image, archive, …) or an unsupported Content-Type"),
       },
@@ -180,7 +188,6 @@ const PATHS = {
       },
       responses: {
         200: json("Row counts and daily distribution", SplitResponseSchema),
-        401: unauthorized,
         404: error("No dataset or no feature list"),
         409: error("The newest dataset is not ready, or a training of it is running"),
         422: invalid("Validation error"),
@@ -192,6 +199,17 @@ const PATHS = {
       summary: "The active split (windows, row ranges, counts)",
       tags: ["process"],
       responses: { 200: json("Active split", SplitRecordSchema), 404: error("Not found") },
+    },
+  },
+  "/split/drift": {
+    get: {
+      summary: "Drift of the active split: simulation window vs training window, per feature",
+      description: "Population stability index over fixed bins from the training window (its " +
+        "deciles; missing values as their own bin; bin shares clamped at 1e-4) and the change " +
+        "in missing share, worst first. Flags: PSI ≥ 0.1 watch, ≥ 0.25 drift; the overall " +
+        "flag is the worst feature's. Computed when the split was made.",
+      tags: ["process"],
+      responses: { 200: json("Drift", SplitDriftSchema), 404: error("No split yet") },
     },
   },
 
@@ -211,7 +229,6 @@ const PATHS = {
       },
       responses: {
         200: json("Task started", TaskStartedSchema),
-        401: unauthorized,
         409: error("A training of this dataset is running (`task_id` names it)"),
         422: invalid("Invalid overrides"),
       },
@@ -226,7 +243,6 @@ const PATHS = {
       requestParams: { path: TaskIdPath },
       responses: {
         200: json("Status, progress and result", TrainStatusSchema),
-        401: unauthorized,
         404: error("Unknown path or id"),
       },
     },
@@ -361,7 +377,6 @@ const PATHS = {
       },
       responses: {
         200: json("Task started", TaskStartedSchema),
-        401: unauthorized,
         404: error("No trained model (or unknown model_id)"),
         409: error(
           "No usable simulation set, missing ONNX artifact, or a simulation of this model is " +
@@ -378,7 +393,6 @@ const PATHS = {
       requestParams: { path: TaskIdPath },
       responses: {
         200: json("Status with the latest packet", SimulationStatusSchema),
-        401: unauthorized,
         404: error("Unknown path or id"),
       },
     },
@@ -390,7 +404,6 @@ const PATHS = {
       requestParams: { path: TaskIdPath },
       responses: {
         200: json("Stop requested", SimulationStopResponseSchema),
-        401: unauthorized,
         404: error("Unknown path or id"),
       },
     },
@@ -433,6 +446,26 @@ const PATHS = {
       },
     },
   },
+  "/simulation/{task_id}/failures": {
+    get: {
+      summary: "Fail log: every row predicted Fail, newest first, with its explanation",
+      description: "Cursor: `before` = a row index (exclusive); pass `next_before` back as " +
+        "`before` (null = no more). `format=csv` downloads the whole log (before/limit ignored).",
+      tags: ["simulation"],
+      requestParams: { path: TaskIdPath, query: FailuresQuerySchema },
+      responses: {
+        200: {
+          description: "A page of failures (or the whole log as text/csv with `format=csv`)",
+          content: {
+            "application/json": { schema: FailurePageSchema },
+            "text/csv": { schema: { type: "string" } },
+          },
+        },
+        404: error("Unknown simulation task"),
+        422: invalid("Invalid query"),
+      },
+    },
+  },
 } satisfies ZodOpenApiPathsObject;
 
 /** Operations that never need the API token (lib/app.ts `isPublicPath`). */
@@ -450,8 +483,36 @@ export interface DocumentOptions {
   title?: string;
   version?: string;
   description?: string;
-  /** Adds the bearer security scheme and requires it except on the public operations. */
+  /**
+   * Adds the bearer security scheme and requires it except on the public operations; without it
+   * the document declares an empty global `security` (the service runs open).
+   */
   bearerAuth?: boolean;
+  /** `servers[0].url`; default `/` (the document's own origin). */
+  serverUrl?: string;
+}
+
+/** Methods that change state: the CSRF guard (api/csrf.ts) may refuse them with 403 / 415. */
+const WRITE_METHODS = new Set(["post", "put", "patch", "delete"]);
+
+/**
+ * The responses the middleware may give besides the operation's own: 401 where the token is
+ * required, 403 / 415 on writes, and a generic 4XX so that every operation lists a client error.
+ */
+function middlewareResponses(
+  method: string,
+  op: ZodOpenApiOperationObject,
+  requiresToken: boolean,
+): Record<string, ZodOpenApiResponseObject> {
+  const out: Record<string, ZodOpenApiResponseObject> = {};
+  if (requiresToken) out["401"] = error("Missing or wrong API token");
+  if (WRITE_METHODS.has(method)) {
+    out["403"] = error("Cross-origin request refused (Origin / Sec-Fetch-Site)");
+    out["415"] = error("Unsupported Content-Type");
+  }
+  const codes = [...Object.keys(op.responses ?? {}), ...Object.keys(out)];
+  if (!codes.some((code) => /^4/.test(code))) out["4XX"] = error("Client error");
+  return out;
 }
 
 /** Render the OpenAPI 3.1 document. */
@@ -460,9 +521,14 @@ export function openApiDocument(opts: DocumentOptions = {}): Record<string, unkn
   for (const [path, item] of Object.entries(PATHS)) {
     const ops: Record<string, ZodOpenApiOperationObject> = {};
     for (const [method, op] of Object.entries(item as Record<string, ZodOpenApiOperationObject>)) {
+      const requiresToken = (opts.bearerAuth ?? false) && !PUBLIC_PATHS.has(path);
+      const responses = { ...middlewareResponses(method, op, requiresToken), ...op.responses };
       ops[method] = {
         ...op,
         operationId: operationId(method, path),
+        responses: Object.fromEntries(
+          Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)),
+        ),
         ...(opts.bearerAuth && PUBLIC_PATHS.has(path) ? { security: [] } : {}),
       };
     }
@@ -475,13 +541,22 @@ export function openApiDocument(opts: DocumentOptions = {}): Record<string, unkn
       version: opts.version ?? "1.0.0",
       ...(opts.description ? { description: opts.description } : {}),
     },
+    servers: [{ url: opts.serverUrl ?? "/", description: "This service" }],
     paths,
     ...(opts.bearerAuth
       ? {
-        components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
+        components: {
+          securitySchemes: {
+            bearerAuth: {
+              type: "http",
+              scheme: "bearer",
+              description: "`Authorization: Bearer <API_TOKEN>` (the admin pages use a session)",
+            },
+          },
+        },
         security: [{ bearerAuth: [] }],
       }
-      : {}),
+      : { security: [] }),
   }) as unknown as Record<string, unknown>;
 }
 

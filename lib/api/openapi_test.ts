@@ -76,8 +76,27 @@ Deno.test("openapi: bearer auth everywhere but the public operations", () => {
   );
   // deno-lint-ignore no-explicit-any
   const open = openApiDocument() as any;
-  assert.equal(open.security, undefined);
+  // Running open is declared, not left undefined (redocly's security-defined rule).
+  assert.deepEqual(open.security, []);
   assert.equal(open.paths["/health"].get.security, undefined);
+  assert.equal(open.components?.securitySchemes, undefined);
+});
+
+Deno.test("openapi: servers, and the middleware's 401 / 403 / 415 / 4XX answers (issue 13)", () => {
+  // deno-lint-ignore no-explicit-any
+  const doc = openApiDocument({ bearerAuth: true }) as any;
+  assert.deepEqual(doc.servers.map((s: { url: string }) => s.url), ["/"]);
+  const codes = (path: string, method: string) => Object.keys(doc.paths[path][method].responses);
+  assert.ok(codes("/models", "get").includes("401"));
+  assert.ok(!codes("/health", "get").includes("401"));
+  assert.ok(codes("/health", "get").includes("4XX"));
+  for (const code of ["401", "403", "415", "422"]) {
+    assert.ok(codes("/process/split-data", "post").includes(code), code);
+  }
+  // deno-lint-ignore no-explicit-any
+  const open = openApiDocument() as any;
+  assert.ok(!Object.keys(open.paths["/models"].get.responses).includes("401"));
+  assert.ok(Object.keys(open.paths["/dataset/store"].post.responses).includes("415"));
 });
 
 Deno.test("contract: every contract path is documented", () => {

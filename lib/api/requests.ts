@@ -1,7 +1,7 @@
 /**
  * Every request input the routes validate, in one place: the bodies of `POST
- * /process/split-data`, `/process/train/start` and `/simulation/start`, and the packet cursor
- * query. The OpenAPI document (`openapi.ts`) describes these very objects, so the docs show what
+ * /process/split-data`, `/process/train/start` and `/simulation/start`, and the packet and
+ * fail-log cursor queries. The OpenAPI document (`openapi.ts`) describes these very objects, so the docs show what
  * the routes accept.
  *
  * ```ts
@@ -14,7 +14,12 @@
 import { z } from "zod";
 import { ContractDateTimeSchema } from "./contract.ts";
 import { trainOverridesSchema } from "../pipeline/train/mod.ts";
-import { MAX_PAGE, MAX_ROWS_PER_SECOND, MAX_WARMUP_SECONDS } from "../pipeline/simulation/mod.ts";
+import {
+  MAX_FAILURE_PAGE,
+  MAX_PAGE,
+  MAX_ROWS_PER_SECOND,
+  MAX_WARMUP_SECONDS,
+} from "../pipeline/simulation/mod.ts";
 
 /** Body of `POST /process/split-data` (all six dates required, bounds inclusive, UTC). */
 export const SplitRequestSchema = z.object({
@@ -46,4 +51,14 @@ export const SimulationStartRequestSchema = z.object({
 export const PacketsQuerySchema = z.object({
   after: z.coerce.number().int().min(-1).default(-1),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
+});
+
+/**
+ * Query of `GET /simulation/{task_id}/failures`: `before` = a row index (exclusive; omit for the
+ * newest), the page size, and `format=csv` for the whole log as a download.
+ */
+export const FailuresQuerySchema = z.object({
+  before: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_FAILURE_PAGE).default(100),
+  format: z.enum(["json", "csv"]).default("json"),
 });

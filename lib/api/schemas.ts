@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from "zod";
-import { SimulationPacketSchema, TaskStateSchema } from "./contract.ts";
+import { RowExplanationSchema, SimulationPacketSchema, TaskStateSchema } from "./contract.ts";
 
 const Counts = z.record(z.string(), z.int());
 const Window = z.object({ start_ms: z.number(), end_ms: z.number() });
@@ -129,6 +129,39 @@ export const TaskRecordSchema = z.object({
   heartbeat_at: z.string().nullable(),
 }).meta({ id: "TaskRecord" });
 
+/** lib/pipeline/split/drift.ts `DriftReport`: per-feature PSI and missing-share change. */
+export const DriftReportSchema = z.object({
+  status: z.enum(["stable", "watch", "drift", "insufficient"])
+    .describe("The worst feature's flag; `insufficient` under `thresholds.min_rows` rows"),
+  reference_rows: z.int().describe("Training-window rows the bins and shares come from"),
+  compared_rows: z.int(),
+  drifted: z.int().describe("Features flagged watch or drift"),
+  thresholds: z.object({
+    watch: z.number().describe("PSI ≥ watch → `watch` (0.1)"),
+    drift: z.number().describe("PSI ≥ drift → `drift` (0.25)"),
+    epsilon: z.number().describe("Lower clamp of a bin share (an empty bin)"),
+    min_rows: z.int(),
+  }),
+  features: z.array(z.object({
+    feature: z.string(),
+    psi: z.number(),
+    status: z.enum(["stable", "watch", "drift"]),
+    reference_missing: z.number().describe("Missing share in the training window"),
+    compared_missing: z.number(),
+    missing_change: z.number().describe("compared_missing − reference_missing"),
+  })).describe("Worst first"),
+}).meta({ id: "DriftReport" });
+
+/** `GET /split/drift`: the simulation window against the training window. */
+export const SplitDriftSchema = z.object({
+  split_id: z.string(),
+  dataset_id: z.string(),
+  computed_at: z.string(),
+  sampled_rows: z.object({ train: z.int(), simulation: z.int() })
+    .describe("Rows read per window (all up to 200 000, else evenly spaced blocks)"),
+  ...DriftReportSchema.shape,
+}).meta({ id: "SplitDrift" });
+
 /** lib/pipeline/simulation/packet_types.ts `SimSummary`. */
 export const SimulationSummarySchema = z.object({
   task_id: z.string(),
@@ -150,7 +183,29 @@ export const SimulationSummarySchema = z.object({
   started_at: z.string(),
   updated_at: z.string(),
   finished_at: z.string().nullable(),
+  drift: DriftReportSchema.nullable().optional()
+    .describe("Extra (issue 12): the replayed rows against the training window's bins"),
 }).meta({ id: "SimulationSummary" });
+
+/** lib/pipeline/simulation/failures.ts `FailureRecord`: one row predicted Fail. */
+export const SimulationFailureSchema = z.object({
+  row: z.int().describe("current_row_index of the packet"),
+  sample_id: z.string(),
+  timestamp: z.string(),
+  p_fail: z.number(),
+  response: z.union([z.literal(0), z.literal(1)]).nullable()
+    .describe("True Response when the data has it"),
+  explanation: RowExplanationSchema.nullable(),
+}).meta({ id: "SimulationFailure" });
+
+/** `GET /simulation/{task_id}/failures`: a page of the fail log, newest first. */
+export const FailurePageSchema = z.object({
+  task_id: z.string(),
+  status: TaskStateSchema,
+  fail_count: z.int(),
+  failures: z.array(SimulationFailureSchema),
+  next_before: z.int().nullable(),
+}).meta({ id: "FailurePage" });
 
 /** `GET /simulation/{task_id}/packets`: a page of packets and the next cursor. */
 export const PacketPageSchema = z.object({

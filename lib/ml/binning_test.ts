@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { binColumn, binValue, cutsFromSorted, fitBinMapper, thresholdFor } from "./binning.ts";
+import { buildBinnedMatrix } from "./binned_matrix.ts";
+import { makeClassification } from "./synthetic.ts";
 
 Deno.test("binning: ties get one bin per distinct value, NaN gets code 0", () => {
   const col = Float32Array.from([1, 1, 1, 2, 2, 3, NaN]);
@@ -73,4 +75,67 @@ Deno.test("binning: cutsFromSorted on heavy ties never repeats a cut", () => {
   const cuts = cutsFromSorted(s, 10);
   for (let k = 1; k < cuts.length; k++) assert.ok(cuts[k] > cuts[k - 1]);
   assert.ok(cuts[0] > 0);
+});
+
+Deno.test("binning: the prefix-table path of binColumn gives binValue's codes (NaN, ±0, cuts, out of range)", () => {
+  const n = 1 << 17; // above the table threshold
+  let seed = 12345;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const col = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = rnd();
+    col[i] = u < 0.3
+      ? NaN
+      : u < 0.35
+      ? (rnd() < 0.5 ? -0 : 0)
+      : Math.fround((rnd() - 0.5) * 10 ** (rnd() * 8 - 4));
+  }
+  for (const maxBin of [2, 16, 256]) {
+    const m = fitBinMapper([col], n, { maxBin, sampleRows: 5000, seed: 3 });
+    const cuts = m.cuts[0];
+    // Probe values: data, the cuts themselves, their neighbours and values past the ends.
+    const probe = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = cuts[i % cuts.length];
+      const k = i % 7;
+      probe[i] = k === 0
+        ? c
+        : k === 1
+        ? Math.fround(c * (1 + 1e-7))
+        : k === 2
+        ? -c
+        : k === 3
+        ? Math.fround(c * 3)
+        : col[i];
+    }
+    for (const data of [col, probe]) {
+      const fast = binColumn(m, 0, data, n);
+      for (let i = 0; i < n; i++) {
+        if (fast[i] !== binValue(cuts, data[i])) {
+          assert.fail(
+            `maxBin ${maxBin}: x=${data[i]} fast ${fast[i]} vs ${binValue(cuts, data[i])}`,
+          );
+        }
+      }
+    }
+  }
+});
+
+Deno.test("binning: buildBinnedMatrix keeps the same blocks with keepCodes, and codes match binColumn", () => {
+  const data = makeClassification({ nRows: 70_000, nFeatures: 12, missingRate: 0.6, seed: 5 });
+  const m = fitBinMapper(data.columns, data.nRows, { seed: 1 });
+  const a = buildBinnedMatrix(m, data.columns, data.nRows, { maxBlockBins: 600 });
+  const b = buildBinnedMatrix(m, data.columns, data.nRows, { maxBlockBins: 600, keepCodes: true });
+  assert.equal(a.codes, undefined);
+  assert.equal(a.blocks.length, b.blocks.length);
+  assert.ok(a.blocks.length > 1);
+  for (let k = 0; k < a.blocks.length; k++) {
+    assert.deepEqual(a.blocks[k].ptr, b.blocks[k].ptr);
+    assert.deepEqual(a.blocks[k].idx, b.blocks[k].idx);
+  }
+  for (let f = 0; f < data.columns.length; f++) {
+    const ref = new Uint8Array(data.nRows);
+    for (let i = 0; i < data.nRows; i++) ref[i] = binValue(m.cuts[f], data.columns[f][i]);
+    assert.deepEqual(b.codes![f], ref);
+  }
 });

@@ -33,6 +33,7 @@ import { type HistogramBuilder, SerialHistogramBuilder } from "./histogram.ts";
 import { type GrowParams, growTree } from "./grower.ts";
 import { createParallelBuilder } from "./parallel_histogram.ts";
 import { logit, treeValueColumns } from "./predictor.ts";
+import { logisticGradients } from "./gradients.ts";
 import { aucRoc } from "./metrics.ts";
 import { Rng } from "../random/mod.ts";
 import { DEFAULT_PARAMS } from "./model.ts";
@@ -168,10 +169,13 @@ async function createBuilder(
   cancelFlag?: Int32Array,
 ): Promise<HistogramBuilder> {
   if (p.n_threads > 1) {
-    return await createParallelBuilder(mapper, data, p.n_threads, p.max_depth, { cancelFlag });
+    return await createParallelBuilder(mapper, data, p.n_threads, p.max_depth, {
+      cancelFlag,
+      keepCodes: true,
+    });
   }
   return new SerialHistogramBuilder(
-    buildBinnedMatrix(mapper, data.columns, data.nRows),
+    buildBinnedMatrix(mapper, data.columns, data.nRows, { keepCodes: true }),
     p.max_depth,
   );
 }
@@ -265,12 +269,16 @@ async function boost(
   const n = data.nRows;
   const { columns, labels, weights } = data;
   const baseMargin = logit(p.base_score);
-  const margin = new Float32Array(n).fill(baseMargin);
-  const gh = new Float32Array(2 * n);
+  // A parallel builder owns shared margin/gradient arrays so its helpers compute gradients.
+  const shared = builder.gradientState;
+  const margin = shared ? shared.margin : new Float32Array(n);
+  margin.fill(baseMargin);
+  const gh = shared ? shared.gh : new Float32Array(2 * n);
   const ctx = {
     builder,
     mapper,
     columns,
+    codes: builder.matrix.codes,
     gh,
     tmp: new Int32Array(n),
     tmpGh: new Float32Array(2 * n),
@@ -311,15 +319,8 @@ async function boost(
 
   for (let round = 0; round < p.n_estimators; round++) {
     // Gradients of the logistic loss at the current margins.
-    const spw = p.scale_pos_weight;
-    for (let i = 0; i < n; i++) {
-      const pr = 1 / (1 + Math.exp(-margin[i]));
-      const y = labels[i];
-      let w = weights ? weights[i] : 1;
-      if (y === 1) w *= spw;
-      gh[2 * i] = (pr - y) * w;
-      gh[2 * i + 1] = Math.max(pr * (1 - pr), 1e-16) * w;
-    }
+    if (builder.gradients) builder.gradients(p.scale_pos_weight);
+    else logisticGradients(margin, labels, weights, p.scale_pos_weight, gh, 0, n);
     // Row subsample (Bernoulli per row, as XGBoost) into the grower's row list.
     const rows = builder.rows;
     let nSample = 0;

@@ -13,6 +13,8 @@
 import { serveWorker } from "../worker/protocol.ts";
 import type { BinnedBlock } from "./binned_matrix.ts";
 import { BlockSet } from "./histogram.ts";
+import { logisticGradients } from "./gradients.ts";
+import { partitionSlice } from "./partition.ts";
 import { CMD, CTRL, type HelperInit, rowSlice } from "./parallel_histogram.ts";
 
 serveWorker<HelperInit, "ready">((m, io) => {
@@ -44,6 +46,17 @@ function serveBuilds(
 ): void {
   const views = new Map<number, Float64Array>();
   const scratch = m.scratch ? new Float64Array(m.scratch, 0, m.histLen) : null;
+  const g = m.gradients;
+  const margin = new Float32Array(g.margin, 0, g.nRows);
+  const gh = new Float32Array(g.gh, 0, 2 * g.nRows);
+  const labels = new Uint8Array(g.labels, 0, g.nRows);
+  const weights = g.weights ? new Float32Array(g.weights, 0, g.nRows) : undefined;
+  const params = new Float64Array(g.params, 0, 1);
+  const p = m.partition;
+  const tmp = p ? new Int32Array(p.tmp, 0, g.nRows) : null;
+  const tmpGh = p ? new Float32Array(p.tmpGh, 0, 2 * g.nRows) : null;
+  const goLeft = p ? new Uint8Array(p.goLeft, 0, 256) : null;
+  const lefts = p ? new Int32Array(p.lefts, 0, m.nThreads) : null;
   for (;;) {
     // Spin briefly (commands come in quick succession), then sleep; wake every second to see
     // whether the owner was cancelled (a terminated owner can no longer send EXIT).
@@ -59,7 +72,16 @@ function serveBuilds(
     const cmd = ctrl[CTRL.CMD];
     if (cmd === CMD.EXIT) break;
     const start = ctrl[CTRL.START], end = ctrl[CTRL.END], target = ctrl[CTRL.TARGET];
-    if (scratch) {
+    if (cmd === CMD.PARTITION && p) {
+      // My slice of the node; the caller merges the slices.
+      const [a, b] = rowSlice(start, end, m.thread, m.nThreads);
+      const codes = new Uint8Array(p.codes, target * g.nRows, g.nRows);
+      const og = ctrl[CTRL.ARG] === 1 ? set.ogh : null;
+      lefts![m.thread] = partitionSlice(set.rows, og, tmp!, tmpGh!, a, b, codes, goLeft!);
+    } else if (cmd === CMD.GRADIENTS) {
+      const [a, b] = rowSlice(start, end, m.thread, m.nThreads);
+      logisticGradients(margin, labels, weights, params[0], gh, a, b);
+    } else if (scratch) {
       // Row split: all features for my slice of the node's rows, into my own buffer.
       const [a, b] = rowSlice(start, end, m.thread, m.nThreads);
       set.build(a, b, scratch);

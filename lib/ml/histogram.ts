@@ -159,6 +159,24 @@ export interface HistogramBuilder {
   readonly pool: HistPool;
   /** Fills pool buffer `target` with the histogram of positions [start, end). */
   build(start: number, end: number, target: number): void;
+  /**
+   * Parallel builders only: shared margin (per row) and gradient (interleaved) arrays that the
+   * booster must use, and `gradients` to compute all of `gh` from `margin` across the threads.
+   */
+  readonly gradientState?: { margin: Float32Array; gh: Float32Array };
+  gradients?(scalePosWeight: number): void;
+  /**
+   * Parallel builders with kept codes: stable partition of positions [start, end) by
+   * `goLeft[codes[feature][row]]` across the threads (gradients move too if asked); returns
+   * the first right position, exactly as `partitionCodes`.
+   */
+  partition?(
+    start: number,
+    end: number,
+    feature: number,
+    goLeft: Uint8Array,
+    moveGradients: boolean,
+  ): number;
   close(): void;
 }
 

@@ -1,7 +1,7 @@
 /**
  * lib/ml: a histogram gradient-boosting trainer (XGBoost `binary:logistic`, `tree_method=hist`
  * semantics), predictor, metrics, feature importance, model export (ONNX, XGBoost JSON) and an
- * onnxruntime-web scorer — pure TypeScript, typed arrays in, model out; no HTTP, KV or file
+ * onnxruntime-web scorer and exact TreeSHAP explanations — pure TypeScript, typed arrays in, model out; no HTTP, KV or file
  * access. The one entry the rest of the code base imports (`lib/import_graph_test.ts` checks it);
  * tests inside lib/ml import its modules directly.
  *
@@ -70,4 +70,10 @@ export {
   toXgboostJson,
   type XgbJsonModel,
 } from "./xgboost_json.ts";
+export {
+  type Contribution,
+  topContributions,
+  TreeExplainer,
+  type TreeExplainerOptions,
+} from "./tree_shap.ts";
 export { makeClassification, sliceRows, type SyntheticOptions } from "./synthetic.ts";

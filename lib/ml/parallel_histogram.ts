@@ -23,6 +23,8 @@ import { WorkerClient } from "../worker/mod.ts";
 import type { BinMapper } from "./binning.ts";
 import type { TrainData } from "./model.ts";
 import { type BinnedMatrix, buildBinnedMatrix } from "./binned_matrix.ts";
+import { logisticGradients } from "./gradients.ts";
+import { mergeSlices, partitionCodes, partitionSlice } from "./partition.ts";
 import {
   BlockSet,
   type HistogramBuilder,
@@ -32,9 +34,19 @@ import {
 } from "./histogram.ts";
 
 /** Control-array slots shared with hist_worker.ts. */
-export const CTRL = { SEQ: 0, DONE: 1, START: 2, END: 3, TARGET: 4, CMD: 5, SIZE: 8 } as const;
+export const CTRL = {
+  SEQ: 0,
+  DONE: 1,
+  START: 2,
+  END: 3,
+  TARGET: 4,
+  CMD: 5,
+  /** PARTITION: 1 = move the ordered gradients too. */
+  ARG: 6,
+  SIZE: 8,
+} as const;
 /** Commands in CTRL.CMD. */
-export const CMD = { BUILD: 1, EXIT: 2 } as const;
+export const CMD = { BUILD: 1, EXIT: 2, GRADIENTS: 3, PARTITION: 4 } as const;
 
 /** The one call a helper worker gets; it answers, then serves builds over `ctrl`. */
 export interface HelperInit {
@@ -56,6 +68,25 @@ export interface HelperInit {
   scratch: SharedArrayBuffer | null;
   histLen: number;
   ctrl: SharedArrayBuffer;
+  /** Shared arrays of the logistic gradients; `params[0]` = scale_pos_weight of the call. */
+  gradients: {
+    nRows: number;
+    margin: SharedArrayBuffer;
+    gh: SharedArrayBuffer;
+    labels: SharedArrayBuffer;
+    weights: SharedArrayBuffer | null;
+    params: SharedArrayBuffer;
+  };
+  /** Shared arrays of the partition (null when the matrix kept no codes). */
+  partition: {
+    /** Code columns, feature f at byte f × nRows. */
+    codes: SharedArrayBuffer;
+    tmp: SharedArrayBuffer;
+    tmpGh: SharedArrayBuffer;
+    goLeft: SharedArrayBuffer;
+    /** Left count of each thread's slice. */
+    lefts: SharedArrayBuffer;
+  } | null;
 }
 
 /** Row slice [a, b) of thread t out of n for positions [start, end). */
@@ -66,6 +97,8 @@ export function rowSlice(start: number, end: number, t: number, n: number): [num
 
 /** Below this many stored entries in a node, waking helpers costs more than it saves. */
 const MIN_PARALLEL_ENTRIES = 1 << 15;
+/** Below this many rows a node is partitioned by the calling thread alone. */
+const MIN_PARALLEL_PARTITION_ROWS = 1 << 15;
 /** Longest a single node's histogram may take before helpers are presumed dead. */
 const HELPER_TIMEOUT_MS = 120_000;
 const MAX_SHARED_POOL_BYTES = 2 ** 31;
@@ -90,6 +123,18 @@ class ParallelHistogramBuilder implements HistogramBuilder {
     readonly rows: Int32Array,
     readonly ogh: Float32Array,
     readonly pool: HistPool,
+    readonly gradientState: { margin: Float32Array; gh: Float32Array },
+    readonly gradientInputs: {
+      labels: Uint8Array;
+      weights: Float32Array | undefined;
+      params: Float64Array;
+    },
+    readonly partitionState: {
+      tmp: Int32Array;
+      tmpGh: Float32Array;
+      goLeft: Uint8Array;
+      lefts: Int32Array;
+    } | null,
   ) {
     this.#workers = workers;
     this.#mine = mine;
@@ -107,7 +152,7 @@ class ParallelHistogramBuilder implements HistogramBuilder {
       this.#all.build(start, end, hist);
       return;
     }
-    this.#run(start, end, target);
+    this.#run(CMD.BUILD, start, end, target);
     if (this.mode === "features") {
       this.#mine.build(start, end, hist);
       this.#join();
@@ -123,12 +168,50 @@ class ParallelHistogramBuilder implements HistogramBuilder {
     }
   }
 
-  #run(start: number, end: number, target: number): void {
+  /** Logistic gradients of every row, each thread on its row slice (bit-identical to serial). */
+  gradients(scalePosWeight: number): void {
+    const { margin, gh } = this.gradientState;
+    const { labels, weights, params } = this.gradientInputs;
+    const n = this.matrix.nRows;
+    params[0] = scalePosWeight;
+    this.#run(CMD.GRADIENTS, 0, n, 0);
+    const [a, b] = rowSlice(0, n, 0, this.#workers.length + 1);
+    logisticGradients(margin, labels, weights, scalePosWeight, gh, a, b);
+    this.#join();
+  }
+
+  partition(
+    start: number,
+    end: number,
+    feature: number,
+    goLeft: Uint8Array,
+    moveGradients: boolean,
+  ): number {
+    const st = this.partitionState!;
+    const codes = this.matrix.codes![feature];
+    const og = moveGradients ? this.ogh : null;
+    const rows = this.rows;
+    if (end - start < MIN_PARALLEL_PARTITION_ROWS) {
+      return partitionCodes(rows, og, st.tmp, st.tmpGh, start, end, codes, goLeft);
+    }
+    st.goLeft.set(goLeft);
+    this.#ctrl[CTRL.ARG] = moveGradients ? 1 : 0;
+    this.#run(CMD.PARTITION, start, end, feature);
+    const n = this.#workers.length + 1;
+    const bounds = new Int32Array(n + 1);
+    for (let t = 0; t < n; t++) bounds[t] = rowSlice(start, end, t, n)[0];
+    bounds[n] = end;
+    st.lefts[0] = partitionSlice(rows, og, st.tmp, st.tmpGh, bounds[0], bounds[1], codes, goLeft);
+    this.#join();
+    return mergeSlices(rows, og, st.tmp, st.tmpGh, bounds, st.lefts.subarray(0, n));
+  }
+
+  #run(cmd: number, start: number, end: number, target: number): void {
     const c = this.#ctrl;
     c[CTRL.START] = start;
     c[CTRL.END] = end;
     c[CTRL.TARGET] = target;
-    c[CTRL.CMD] = CMD.BUILD;
+    c[CTRL.CMD] = cmd;
     Atomics.store(c, CTRL.DONE, 0);
     Atomics.add(c, CTRL.SEQ, 1);
     Atomics.notify(c, CTRL.SEQ);
@@ -188,18 +271,38 @@ export async function createParallelBuilder(
   data: TrainData,
   nThreads: number,
   maxDepth: number,
-  options: { maxBlockBins?: number; cancelFlag?: Int32Array } = {},
+  options: { maxBlockBins?: number; cancelFlag?: Int32Array; keepCodes?: boolean } = {},
 ): Promise<HistogramBuilder> {
-  const matrix = buildBinnedMatrix(mapper, data.columns, data.nRows, {
-    shared: true,
-    maxBlockBins: options.maxBlockBins,
-  });
+  // Helpers are spawned first: they load their module while this thread bins the data.
+  // The owner's cancel flag (when training runs in a worker) reaches the helpers: they exit
+  // when it is set even though nobody can terminate them any more.
+  const workers: WorkerClient[] = [];
+  for (let k = 1; k < nThreads; k++) {
+    workers.push(
+      WorkerClient.spawn(new URL("./hist_worker.ts", import.meta.url), {
+        name: `hist-${k}`,
+        cancelFlag: options.cancelFlag,
+      }),
+    );
+  }
+  let matrix: BinnedMatrix;
+  try {
+    matrix = buildBinnedMatrix(mapper, data.columns, data.nRows, {
+      shared: true,
+      maxBlockBins: options.maxBlockBins,
+      keepCodes: options.keepCodes,
+    });
+  } catch (err) {
+    for (const w of workers) w.terminate();
+    throw err;
+  }
   const n = data.nRows;
   const histLen = 2 * matrix.totalBins;
   const poolBytes = 8 * histLen * maxLiveHistograms(maxDepth, n);
   // The shared pool is reserved up front (pages are committed on first use); very deep trees
   // on wide data would need too much address space, so they use the serial builder.
   if (poolBytes > MAX_SHARED_POOL_BYTES || matrix.blocks.length === 0) {
+    for (const w of workers) w.terminate();
     return new SerialHistogramBuilder(matrix, maxDepth);
   }
   const mode = matrix.blocks.length >= 2 * nThreads ? "features" : "rows";
@@ -207,24 +310,43 @@ export async function createParallelBuilder(
   const ogh = new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 8), 0, 2 * n);
   const pool = new HistPool(histLen, true, maxLiveHistograms(maxDepth, n));
   const ctrl = new Int32Array(new SharedArrayBuffer(CTRL.SIZE * 4));
+  const sharedCopy = <T extends Float32Array | Uint8Array>(
+    Ctor: { new (b: SharedArrayBuffer, o: number, n: number): T; BYTES_PER_ELEMENT: number },
+    src: T,
+  ): T => {
+    const out = new Ctor(new SharedArrayBuffer(Math.max(1, n) * Ctor.BYTES_PER_ELEMENT), 0, n);
+    out.set(src.subarray(0, n));
+    return out;
+  };
+  const gradientState = {
+    margin: new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 4), 0, n),
+    gh: new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 8), 0, 2 * n),
+  };
+  const codes = matrix.codes;
+  const partitionState = codes
+    ? {
+      tmp: new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4), 0, n),
+      tmpGh: new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 8), 0, 2 * n),
+      goLeft: new Uint8Array(new SharedArrayBuffer(256)),
+      lefts: new Int32Array(new SharedArrayBuffer(4 * nThreads)),
+    }
+    : null;
+  const gradientInputs = {
+    labels: sharedCopy(Uint8Array, data.labels),
+    weights: data.weights ? sharedCopy(Float32Array, data.weights) : undefined,
+    params: new Float64Array(new SharedArrayBuffer(8)),
+  };
   const parts = mode === "features"
     ? assignBlocks(matrix.blocks.map((b) => b.ptr[n]), nThreads)
     : Array.from({ length: nThreads }, () => matrix.blocks.map((_, i) => i));
   const scratch = mode === "rows"
     ? parts.slice(1).map(() => new Float64Array(new SharedArrayBuffer(pool.histLen * 8)))
     : [];
-  const workers: WorkerClient[] = [];
   const sab = (a: ArrayBufferView) => a.buffer as SharedArrayBuffer;
   try {
     await Promise.all(
       parts.slice(1).map((part, k) => {
-        // The owner's cancel flag (when training runs in a worker) reaches the helpers: they
-        // exit when it is set even though nobody can terminate them any more.
-        const w = WorkerClient.spawn(new URL("./hist_worker.ts", import.meta.url), {
-          name: `hist-${k + 1}`,
-          cancelFlag: options.cancelFlag,
-        });
-        workers.push(w);
+        const w = workers[k];
         const init: HelperInit = {
           mode,
           thread: k + 1,
@@ -246,6 +368,23 @@ export async function createParallelBuilder(
           scratch: mode === "rows" ? sab(scratch[k]) : null,
           histLen: pool.histLen,
           ctrl: sab(ctrl),
+          gradients: {
+            nRows: n,
+            margin: sab(gradientState.margin),
+            gh: sab(gradientState.gh),
+            labels: sab(gradientInputs.labels),
+            weights: gradientInputs.weights ? sab(gradientInputs.weights) : null,
+            params: sab(gradientInputs.params),
+          },
+          partition: partitionState && codes
+            ? {
+              codes: codes[0]?.buffer as SharedArrayBuffer,
+              tmp: sab(partitionState.tmp),
+              tmpGh: sab(partitionState.tmpGh),
+              goLeft: sab(partitionState.goLeft),
+              lefts: sab(partitionState.lefts),
+            }
+            : null,
         };
         return w.call<HelperInit, "ready">(init).catch((err) => {
           throw new Error(`histogram worker failed to start: ${(err as Error).message}`);
@@ -268,5 +407,8 @@ export async function createParallelBuilder(
     rows,
     ogh,
     pool,
+    gradientState,
+    gradientInputs,
+    partitionState,
   );
 }

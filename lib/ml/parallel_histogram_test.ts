@@ -5,6 +5,8 @@ import { makeClassification } from "./synthetic.ts";
 import { fitBinMapper } from "./binning.ts";
 import { createParallelBuilder } from "./parallel_histogram.ts";
 import { buildBinnedMatrix } from "./binned_matrix.ts";
+import { logisticGradients } from "./gradients.ts";
+import { partitionCodes, splitDirections } from "./partition.ts";
 import { gatherGradients, type HistogramBuilder, SerialHistogramBuilder } from "./histogram.ts";
 
 const d = makeClassification({ nRows: 20000, nFeatures: 24, missingRate: 0.5, seed: 8 });
@@ -85,4 +87,55 @@ Deno.test("parallel histograms: n_threads 2 trains (nearly) the same model as 1 
   let diff = 0;
   for (let i = 0; i < d.nRows; i++) diff = Math.max(diff, Math.abs(pa[i] - pb[i]));
   assert.ok(diff < 1e-4, `max |Δp| ${diff}`); // row-split sums differ only by rounding
+});
+
+Deno.test("parallel gradients: every thread's rows equal the serial kernel, with weights and scale_pos_weight", async () => {
+  const weights = new Float32Array(d.nRows).map((_, i) => 0.5 + (i % 5));
+  const data = { ...d, weights };
+  const mapper = fitBinMapper(d.columns, d.nRows);
+  const par = await createParallelBuilder(mapper, data, 3, 6);
+  try {
+    assert.ok(par.gradients && par.gradientState);
+    const { margin, gh } = par.gradientState;
+    for (let i = 0; i < d.nRows; i++) margin[i] = Math.fround(Math.sin(i * 0.37) * 4);
+    par.gradients(3.5);
+    const ref = new Float32Array(2 * d.nRows);
+    logisticGradients(margin, d.labels, weights, 3.5, ref, 0, d.nRows);
+    assert.deepEqual(gh, ref);
+  } finally {
+    par.close();
+  }
+});
+
+Deno.test("parallel partition: equals the serial partition on a node big enough to split", async () => {
+  const big = makeClassification({ nRows: 90_000, nFeatures: 6, missingRate: 0.5, seed: 9 });
+  const mapper = fitBinMapper(big.columns, big.nRows, { maxBin: 64 });
+  const par = await createParallelBuilder(mapper, big, 3, 6, { keepCodes: true });
+  try {
+    assert.ok(par.partition && par.matrix.codes);
+    const n = big.nRows;
+    for (const [f, bin, dl, move] of [[0, 10, true, true], [3, 30, false, false]] as const) {
+      for (let i = 0; i < n; i++) par.rows[i] = (i * 7919) % n;
+      for (let i = 0; i < 2 * n; i++) par.ogh[i] = i * 0.5;
+      const rows = par.rows.slice(), ogh = par.ogh.slice();
+      const goLeft = splitDirections(bin, dl);
+      const start = 5, end = n - 3;
+      const mid = par.partition(start, end, f, goLeft, move);
+      const want = partitionCodes(
+        rows,
+        move ? ogh : null,
+        new Int32Array(n),
+        new Float32Array(2 * n),
+        start,
+        end,
+        par.matrix.codes[f],
+        goLeft,
+      );
+      assert.equal(mid, want);
+      assert.deepEqual(par.rows, rows);
+      assert.deepEqual(par.ogh, ogh);
+    }
+  } finally {
+    par.close();
+  }
 });

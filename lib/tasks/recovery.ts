@@ -6,7 +6,9 @@
  * - PENDING → dispatched again (the claim is idempotent, so a queue redelivery of the same id is
  *   harmless).
  * - STARTED / PROGRESS of a `resumable` kind → back to PENDING and dispatched (the next claim
- *   counts attempt + 1; the handler resumes from `loadCheckpoint`).
+ *   counts attempt + 1; the handler resumes from `loadCheckpoint`) — unless it has already run
+ *   `maxAttempts` times: then FAILURE naming the limit (a task that crashes the process must not
+ *   restart it forever).
  * - STARTED / PROGRESS of any other kind → FAILURE "Task was interrupted by a restart."
  * - A queue message that was dead-lettered → its still-PENDING task ends FAILURE.
  *
@@ -34,6 +36,14 @@ export interface RecoveryHost {
   /** Remember a record whose kind is not registered yet; recovered when it is. */
   defer(rec: TaskRecord, fromStartup: boolean): void;
   staleMs: number;
+  /** Runs of a resumable task before recovery gives up on it (FAILURE). */
+  maxAttempts: number;
+}
+
+/** The FAILURE reason of a resumable task that was interrupted `attempts` times. */
+export function attemptLimitReason(attempts: number): string {
+  return `Task was interrupted ${attempts} time${attempts === 1 ? "" : "s"} ` +
+    `(attempt limit ${attempts} reached, TASK_MAX_ATTEMPTS); not resumed again.`;
 }
 
 /** Settle one non-final record (see the module doc). */
@@ -54,7 +64,7 @@ export async function recoverRecord(
   }
   const stale = rec.heartbeatAt === null || Date.now() - rec.heartbeatAt > host.staleMs;
   if (!opts.recoverAll && !stale) return; // alive in another process
-  if (kind.resumable) {
+  if (kind.resumable && rec.attempts < host.maxAttempts) {
     const back = await host.store.transition(
       rec.id,
       (cur) => cur.state === "PENDING" ? null : { ...cur, state: "PENDING", heartbeatAt: null },
@@ -62,11 +72,12 @@ export async function recoverRecord(
     if (back) await host.dispatch(rec.id);
     return;
   }
+  const reason = kind.resumable ? attemptLimitReason(rec.attempts) : INTERRUPTED_REASON;
   await host.store.finalize(rec.id, {
     state: "FAILURE",
     result: null,
-    error: INTERRUPTED_REASON,
-    progress: { status: INTERRUPTED_REASON },
+    error: reason,
+    progress: { status: reason },
   });
 }
 

@@ -4,7 +4,7 @@ import { openServices } from "../bootstrap.ts";
 import { KvStore } from "../kv.ts";
 import { testConfig } from "../testing.ts";
 import { deadLetterKey, lockKey, TaskStore } from "./records.ts";
-import { INTERRUPTED_REASON, UNDELIVERED_REASON } from "./recovery.ts";
+import { attemptLimitReason, INTERRUPTED_REASON, UNDELIVERED_REASON } from "./recovery.ts";
 import { KvTaskRunner } from "./runner.ts";
 import type { JsonObject, TaskContext, TaskKind } from "./types.ts";
 
@@ -200,6 +200,52 @@ Deno.test("recovery: a dead-lettered PENDING task ends FAILURE", () =>
       assert.equal(rec?.state, "FAILURE");
       assert.equal(rec?.error, UNDELIVERED_REASON);
       assert.equal(await services.kv.get(deadLetterKey(id)), null);
+    } finally {
+      await services.close();
+    }
+  }));
+
+Deno.test("recovery: a resumable task that keeps crashing ends FAILURE at the attempt limit", () =>
+  withDir(async (dir) => {
+    const kvPath = join(dir, "kv.sqlite3");
+    let id = "";
+    let runs = 0;
+    const crashing: TaskKind = {
+      kind: "simulate",
+      resumable: true,
+      run: () => {
+        runs++;
+        return Promise.resolve({ ran: true });
+      },
+    };
+    // Three lives already ended mid-task (each claim counted an attempt), as a task that
+    // crashes the whole process would leave it.
+    await seed(kvPath, async (store) => {
+      id = await seedRunning(store, "simulate", null, Date.now());
+      await store.transition(id, (cur) => ({ ...cur, attempts: 3 }));
+    });
+    const limited = await openServices(testConfig({ dataDir: dir, kvPath, taskMaxAttempts: 3 }));
+    try {
+      limited.tasks.register(crashing);
+      const rec = await limited.tasks.waitFor(id, { timeoutMs: 10_000 });
+      assert.equal(rec.state, "FAILURE");
+      assert.equal(rec.error, attemptLimitReason(3));
+      assert.match(rec.error!, /attempt limit 3/);
+      assert.equal(runs, 0, "not resumed a fourth time");
+    } finally {
+      await limited.close();
+    }
+    // Under the limit it is resumed.
+    let resumed = "";
+    await seed(kvPath, async (store) => {
+      resumed = await seedRunning(store, "simulate", null, Date.now());
+    });
+    const services = await openServices(testConfig({ dataDir: dir, kvPath, taskMaxAttempts: 3 }));
+    try {
+      services.tasks.register(crashing);
+      const rec = await services.tasks.waitFor(resumed, { timeoutMs: 10_000 });
+      assert.equal(rec.state, "SUCCESS");
+      assert.equal(rec.attempts, 2);
     } finally {
       await services.close();
     }

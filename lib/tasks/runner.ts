@@ -79,6 +79,8 @@ export interface RunnerOptions {
   heartbeatMs?: number;
   /** A running record whose heartbeat is older than this is stale, default 15000 ms. */
   staleMs?: number;
+  /** Runs of a resumable task before crash recovery ends it as FAILURE, default 3. */
+  maxAttempts?: number;
   /** `close` waits this long for running handlers before aborting them, default 10000 ms. */
   closeTimeoutMs?: number;
   /**
@@ -107,6 +109,7 @@ export class KvTaskRunner implements TaskRunner {
   readonly mode: "queue" | "inprocess";
   readonly heartbeatMs: number;
   readonly staleMs: number;
+  readonly maxAttempts: number;
   readonly closeTimeoutMs: number;
   readonly recoverAll: boolean;
   // deno-lint-ignore no-explicit-any
@@ -122,6 +125,7 @@ export class KvTaskRunner implements TaskRunner {
     this.store = new TaskStore(kv, retentionMs(opts.retentionHours));
     this.heartbeatMs = opts.heartbeatMs ?? 2000;
     this.staleMs = opts.staleMs ?? 15_000;
+    this.maxAttempts = opts.maxAttempts ?? 3;
     this.closeTimeoutMs = opts.closeTimeoutMs ?? 10_000;
     this.recoverAll = opts.recoverAll ?? true;
     this.#dispatcher = opts.mode === "queue" ? new QueueDispatcher(kv) : new InProcessDispatcher();
@@ -342,6 +346,7 @@ export class KvTaskRunner implements TaskRunner {
       dispatch: (id) => this.#dispatcher.dispatch(id),
       defer: (rec, fromStartup) => this.#deferred.set(rec.id, { kind: rec.kind, fromStartup }),
       staleMs: this.staleMs,
+      maxAttempts: this.maxAttempts,
     };
   }
 }

@@ -16,6 +16,8 @@ import type { Services } from "../services.ts";
 import { getActiveDataset, listDatasets, reconcileDataset } from "../pipeline/ingest/datasets.ts";
 import { getActiveModel, listModels, type ModelRecord } from "../pipeline/train/models.ts";
 import { getActiveSplit, getSplit, type SplitRecord } from "../pipeline/split/split.ts";
+import type { DriftReport } from "../pipeline/split/drift.ts";
+import { getSplitDrift } from "../pipeline/split/split_drift.ts";
 import { contractStatus } from "../tasks/task_view.ts";
 import { getSimulationSummary, readPackets } from "../pipeline/simulation/mod.ts";
 import { TABLE_ROWS } from "./simulation_view.ts";
@@ -77,6 +79,8 @@ export interface TrainingPageData {
   /** The active model's results (with curves when stored). */
   model: TrainingView | null;
   models: { active_model_id: string | null; models: ModelRow[] };
+  /** Drift of the active split's simulation window against its training window, or null. */
+  drift: DriftReport | null;
 }
 
 /** The model facts the simulation page shows. */
@@ -131,8 +135,9 @@ export async function loadDatasetsPage(services: Services, limit = 10): Promise<
   };
 }
 
-/** The active model's view, with curves from `curves.json` when readable. */
-async function modelView(services: Services, model: ModelRecord): Promise<TrainingView> {
+/** A stored model as the training panel (and the comparison page) shows it, with curves
+ * from `curves.json` when readable. */
+export async function modelView(services: Services, model: ModelRecord): Promise<TrainingView> {
   let curves: unknown = null;
   try {
     const key = model.artifacts?.curves;
@@ -199,6 +204,9 @@ export async function loadTrainingPage(services: Services): Promise<TrainingPage
       : null,
     model: activeModel ? await modelView(services, activeModel) : null,
     models: { active_model_id: activeModelId, models: models.map(modelRow) },
+    drift: split && active && split.dataset_id === active.id
+      ? await getSplitDrift(services, split).then((d) => d.simulation, () => null)
+      : null,
   };
 }
 

@@ -11,8 +11,8 @@
  *
  * @module
  */
+import { thresholdText } from "./qc_figures.ts";
 import type { ChartConfiguration, ChartDataset } from "chart.js";
-import { fmtNum } from "./format.ts";
 import type { QualityPoint } from "./live_buffer.ts";
 import { COLORS } from "./palette.ts";
 
@@ -148,7 +148,8 @@ export function qualityScoreChart(points: QualityPoint[], qualityLine: number): 
           pointRadius: 3,
         },
         {
-          label: `Threshold (${fmtNum(qualityLine, 2)})`,
+          // Labelled in the UI's one threshold unit, P(fail), though drawn on the score scale.
+          label: `Threshold: ${thresholdText(1 - qualityLine / 100)}`,
           data: [{ x: x0, y: qualityLine }, { x: x1, y: qualityLine }],
           borderColor: COLORS.threshold,
           borderDash: [6, 4],

@@ -55,7 +55,7 @@ Deno.test("qualityScoreChart: score line, failed rows, threshold across the show
   const [score, fails, threshold] = datasets(config);
   assert.deepEqual(score.data, [{ x: 10, y: 99 }, { x: 11, y: 30 }, { x: 12, y: 98 }]);
   assert.deepEqual(fails.data, [{ x: 11, y: 30 }]);
-  assert.equal(threshold.label, "Threshold (96)");
+  assert.equal(threshold.label, "Threshold: P(fail) ≥ 4.0 %");
   assert.deepEqual(threshold.data, [{ x: 10, y: 96 }, { x: 12, y: 96 }]);
   assert.deepEqual(datasets(qualityScoreChart([], 50))[2].data, [{ x: 0, y: 50 }, { x: 1, y: 50 }]);
 });

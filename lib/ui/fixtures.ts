@@ -188,5 +188,15 @@ export function fixturePacket(i: number, total = 2170): SimPacket {
       fail_count: Math.floor((i + 4) / 7),
       average_confidence: 89.9,
     },
+    p_fail: 1 - q / 100,
+    explanation: {
+      margin: Math.log((1 - q / 100) / (q / 100)),
+      bias: -2.5,
+      top: [
+        { feature: "L3_S1_F14", value: -0.052, contribution: fail ? 1.9 : -0.4 },
+        { feature: "L3_S6_F54", value: null, contribution: fail ? 0.9 : -0.3 },
+        { feature: "L0_S0_F0", value: 0.094, contribution: -0.2 },
+      ],
+    },
   };
 }

@@ -10,6 +10,9 @@ import type { ChartPoint } from "../pipeline/train/report.ts";
 export type { DatasetRecord, DatasetState, RankedFeature } from "../pipeline/ingest/datasets.ts";
 export type { ModelRecord } from "../pipeline/train/models.ts";
 export type { SimPacket, SimSummary } from "../pipeline/simulation/packets.ts";
+export type { PacketExplanation } from "../pipeline/simulation/packet_types.ts";
+export type { FailureRecord } from "../pipeline/simulation/failures.ts";
+export type { DriftReport, FeatureDrift } from "../pipeline/split/drift.ts";
 export type { SplitRecord, SplitResponse } from "../pipeline/split/split.ts";
 export type { ChartPoint } from "../pipeline/train/report.ts";
 
@@ -76,4 +79,13 @@ export interface PacketsPage {
   packets: import("../pipeline/simulation/packets.ts").SimPacket[];
   next_after: number;
   status: string;
+}
+
+/** `GET /simulation/{id}/failures`. */
+export interface FailurePage {
+  task_id: string;
+  status: string;
+  fail_count: number;
+  failures: import("../pipeline/simulation/failures.ts").FailureRecord[];
+  next_before: number | null;
 }

@@ -129,3 +129,46 @@ Deno.test("admin pages: dataset, split and model from KV", () =>
     const sim2 = text((await get(handler, "/admin/simulation")).html);
     assert.match(sim2, /Split changed since training The active split \(split-00\) is not/);
   }));
+
+Deno.test("admin pages: two models compared side by side; unknown id named; linked", () =>
+  withTestServices(async (services) => {
+    await seed(services);
+    const a = fixtureModel();
+    const b = {
+      ...fixtureModel(),
+      id: "model-b",
+      created_at: "2025-03-02T00:00:00Z",
+      metrics: {
+        ...a.metrics,
+        f1_score: a.metrics.f1_score + 0.1,
+        confusion_matrix: {
+          true_positives: 7,
+          false_positives: 2,
+          true_negatives: 557,
+          false_negatives: 3,
+        },
+      },
+    };
+    await saveModel(services.kv, b);
+    const handler = (await createApp(services)).handler() as Handler;
+
+    const training = await get(handler, "/admin/training");
+    assert.match(training.html, /href="\/admin\/models\/compare\?a=[^"&]+&amp;b=[^"]+"/);
+
+    const page = await get(handler, `/admin/models/compare?a=${a.id}&b=model-b`);
+    assert.equal(page.status, 200);
+    const t = text(page.html);
+    assert.match(t, /Figures \(test set\)/);
+    assert.match(t, /Failures caught 4 of 10 7 of 10 \+3/);
+    assert.match(t, /False alarms per 1,000 parts 5\.3 3\.5 −1\.8/);
+    assert.match(t, /Confusion matrices/);
+    assert.equal(page.html.match(/<table class="qc-cm"/g)?.length, 2);
+    assert.equal(page.html.match(/<polyline/g)?.length, 4);
+    assert.match(t, /Feature importance/);
+
+    const unknown = await get(handler, `/admin/models/compare?a=${a.id}&b=nope`);
+    assert.equal(unknown.status, 200);
+    assert.match(text(unknown.html), /Unknown model: nope/);
+    const empty = await get(handler, "/admin/models/compare");
+    assert.match(text(empty.html), /Pick two models to compare/);
+  }));

@@ -9,6 +9,7 @@ import { Layout } from "../../components/Layout.tsx";
 import SplitForm from "../../islands/SplitForm.tsx";
 import TrainingPanel from "../../islands/TrainingPanel.tsx";
 import ModelsList from "../../islands/ModelsList.tsx";
+import SplitDrift from "../../islands/SplitDrift.tsx";
 import { loadTrainingPage } from "../../lib/ui/admin_data.ts";
 import { settledPage } from "../../lib/ui/settle.ts";
 
@@ -30,6 +31,7 @@ export default define.page<typeof handler>(function TrainingPage({ data: result,
         blocked={data ? data.blocked : "The page data could not be loaded."}
         split={data?.split ?? null}
       />
+      <SplitDrift drift={data?.drift ?? null} />
       <TrainingPanel
         hasSplit={data?.split !== null && data?.split !== undefined}
         activeSplitId={data?.split?.id ?? null}

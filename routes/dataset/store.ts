@@ -19,6 +19,7 @@ export const handler = define.handlers({
         maxBytes: services.config.maxUploadBytes,
         signal: ctx.req.signal,
         timestampColumn: services.config.timestampColumn,
+        idleTimeoutMs: services.config.uploadIdleTimeoutSeconds * 1000,
       });
       const accepted = await ingestCsv(services, upload);
       return Response.json(accepted, { status: 202 });

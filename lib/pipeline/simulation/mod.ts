@@ -31,11 +31,20 @@ export {
   packetKey,
   readPacketRecords,
   readPackets,
+  readSummary,
   type SimPacket,
   type SimPacketRecord,
   type SimSummary,
 } from "./packets.ts";
 export { announcePacket, onPacket } from "./packet_bus.ts";
+export {
+  FAILURE_CSV_COLUMNS,
+  type FailureRecord,
+  failuresCsvStream,
+  MAX_FAILURE_PAGE,
+  readFailures,
+} from "./failures.ts";
+export { EXPLANATION_TOP, type PacketExplanation } from "./explanation.ts";
 
 /** Register the simulation task kind (`simulate`). */
 export function registerSimulationTasks(services: Services): void {

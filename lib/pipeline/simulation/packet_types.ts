@@ -5,6 +5,21 @@
  *
  * @module
  */
+import type { DriftReport } from "../split/drift.ts";
+
+/** One listed contribution: feature name, the row's value (null = missing), margin units. */
+export interface ExplainedFeature {
+  feature: string;
+  value: number | null;
+  contribution: number;
+}
+
+/** A packet's `explanation` key (built by `explanation.ts` from the scorer's TreeSHAP values). */
+export interface PacketExplanation {
+  margin: number;
+  bias: number;
+  top: ExplainedFeature[];
+}
 
 /** The contract's live prediction (CONTRACT.md §4). */
 export interface LivePrediction {
@@ -31,6 +46,10 @@ export interface SimPacket {
   quality_score: number;
   live_prediction: LivePrediction;
   live_stats: LiveStats;
+  /** Extra (issue 12): unrounded P(fail). Absent in packets stored before it existed. */
+  p_fail?: number;
+  /** Extra (issue 12): TreeSHAP explanation of the row, null when the model has none. */
+  explanation?: PacketExplanation | null;
 }
 
 /** What is stored per row: the contract packet plus what tests, benches and summaries need. */
@@ -79,4 +98,9 @@ export interface SimSummary {
   started_at: string;
   updated_at: string;
   finished_at: string | null;
+  /**
+   * Extra (issue 12): drift of the rows replayed so far against the training window's bins
+   * (lib/pipeline/split/drift.ts); null when the split has no drift bins.
+   */
+  drift?: DriftReport | null;
 }

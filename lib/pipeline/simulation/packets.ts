@@ -7,6 +7,8 @@
  *   task record itself and then disappears on its own.
  * - `["sim_summary", taskId]` → `SimSummary`: running totals (written with every packet, in the
  *   same atomic commit) and kept after the end or a stop.
+ * - `["sim_failures", taskId, seq]` → `FailureRecord` for each "Fail" packet (the fail log,
+ *   `failures.ts`), in the same atomic commit and with the same expiry as its packet.
  *
  * Writing a packet twice (a resumed task redoing the row it had not checkpointed) overwrites the
  * same key with the same content, so readers never see duplicates or gaps.
@@ -20,6 +22,7 @@
  */
 import { announcePacket } from "./packet_bus.ts";
 import type { KvStore } from "../../kv.ts";
+import { failureKey, failureOf } from "./failures.ts";
 import type { SimPacket, SimPacketRecord, SimSummary } from "./packet_types.ts";
 
 export type {
@@ -40,8 +43,9 @@ export const summaryKey = (taskId: string): Deno.KvKey => ["sim_summary", taskId
 export const MAX_PAGE = 1000;
 
 /**
- * Store a packet and the running summary in one atomic commit (so the summary never counts a
- * packet that is not stored), both expiring after `expireInMs`.
+ * Store a packet, the running summary and (for a "Fail") its fail-log entry in one atomic commit
+ * (so the summary never counts a packet that is not stored, and no failure is ever missing from
+ * the log), all expiring after `expireInMs`.
  */
 export async function writePacket(
   kv: KvStore,
@@ -50,10 +54,12 @@ export async function writePacket(
   summary: SimSummary,
   expireInMs: number,
 ): Promise<void> {
-  const res = await kv.raw.atomic()
+  const op = kv.raw.atomic()
     .set(packetKey(taskId, record.seq), record, { expireIn: expireInMs })
-    .set(summaryKey(taskId), summary, { expireIn: expireInMs })
-    .commit();
+    .set(summaryKey(taskId), summary, { expireIn: expireInMs });
+  const failure = failureOf(record);
+  if (failure) op.set(failureKey(taskId, record.seq), failure, { expireIn: expireInMs });
+  const res = await op.commit();
   if (!res.ok) throw new Error(`Could not store simulation packet ${record.seq} of ${taskId}`);
   // Same-process streams get it now instead of waiting for their KV watch to notice.
   announcePacket(taskId, record);

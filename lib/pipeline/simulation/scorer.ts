@@ -11,13 +11,17 @@
  * ```ts
  * const scorer = await WorkerScorer.create(onnxBytes, { warmupRows, warmupRuns: 2000 });
  * const pFail = await scorer.score(row); // P(class 1), same value as OnnxScorer
+ * // With `explainModel` (the model's XGBoost JSON): P(class 1) and the row's TreeSHAP top-k.
+ * const { p, explanation } = await scorer.scoreExplained(row);
  * scorer.release();
  * ```
  *
  * @module
  */
 import { WorkerClient, WorkerError } from "../../worker/mod.ts";
-import type { ScorerReady, ScorerRequest } from "./scorer_worker.ts";
+import type { ScoredRow, ScorerReady, ScorerRequest } from "./scorer_worker.ts";
+
+export type { ScoredRow };
 
 /** Options of `WorkerScorer.create`. */
 export interface WorkerScorerOptions {
@@ -31,6 +35,10 @@ export interface WorkerScorerOptions {
   warmupMaxMs?: number;
   /** Aborting while the session is being created terminates the worker and rejects. */
   signal?: AbortSignal;
+  /** The same model as XGBoost JSON text: explain every row (TreeSHAP) in the worker. */
+  explainModel?: string;
+  /** Contributions per explanation; default 5. */
+  explainTop?: number;
 }
 
 /** One ORT session in a dedicated worker (see the module doc). */
@@ -40,10 +48,13 @@ export class WorkerScorer {
   readonly nFeatures: number;
   /** Session creation and warmup time inside the worker (ms) and the warmup runs done. */
   readonly timings: { createMs: number; warmupMs: number; warmupRuns: number };
+  /** Feature order of the explain model, or null when this scorer does not explain. */
+  readonly explainFeatures: string[] | null;
 
   private constructor(client: WorkerClient, ready: ScorerReady) {
     this.#client = client;
     this.nFeatures = ready.nFeatures;
+    this.explainFeatures = ready.explainFeatures;
     this.timings = {
       createMs: ready.createMs,
       warmupMs: ready.warmupMs,
@@ -71,6 +82,8 @@ export class WorkerScorer {
         warmupRows: opts.warmupRows ?? new Float32Array(0),
         warmupRuns: opts.warmupRuns ?? 0,
         warmupMaxMs: opts.warmupMaxMs ?? 5000,
+        explainModel: opts.explainModel,
+        explainTop: opts.explainTop,
       });
       return new WorkerScorer(client, ready);
     } catch (err) {
@@ -82,13 +95,21 @@ export class WorkerScorer {
   }
 
   /** P(class 1) of one row of `nFeatures` values (NaN = missing). */
-  score(row: ArrayLike<number>): Promise<number> {
+  async score(row: ArrayLike<number>): Promise<number> {
+    return (await this.scoreExplained(row)).p;
+  }
+
+  /** P(class 1) of one row and its explanation (null unless created with `explainModel`). */
+  scoreExplained(row: ArrayLike<number>): Promise<ScoredRow> {
     if (row.length !== this.nFeatures) {
       return Promise.reject(
         new RangeError(`row has ${row.length} values, model expects ${this.nFeatures}`),
       );
     }
-    return this.#client.call<ScorerRequest, number>({ kind: "score", row: Float32Array.from(row) })
+    return this.#client.call<ScorerRequest, ScoredRow>({
+      kind: "score",
+      row: Float32Array.from(row),
+    })
       .catch((err) => {
         throw err instanceof WorkerError ? new Error(`ONNX scoring failed: ${err.message}`) : err;
       });

@@ -14,6 +14,9 @@
  *    `pacer.ts`); each row is scored BEFORE its due time, so only building and storing the packet
  *    happens on the schedule. Each packet is the task's `progress`, is stored under
  *    `["sim_packets", id, i]` with the running summary, and the position is checkpointed.
+ *    Each packet also carries `p_fail` and the row's TreeSHAP `explanation` (issue 12), computed
+ *    in the scorer worker from the model's XGBoost JSON artifact (null when that is missing);
+ *    a "Fail" row also goes to the fail log (`failures.ts`) in the packet's commit.
  * 4. `SUCCESS {"message": "Simulation complete. Processed <N> records."}`, or after a stop
  *    `REVOKED {"message": "Simulation was stopped by the user."}`; the summary stays in KV.
  *
@@ -43,8 +46,11 @@ import {
 import { type ContractStatus, contractStatus } from "../../tasks/task_view.ts";
 import { getActiveModel, getModel, type ModelRecord } from "../train/models.ts";
 import { getActiveSplit, getSplit, loadSplitSet, type SplitRecord } from "../split/split.ts";
+import { binIndex, driftReport, type FeatureBins } from "../split/drift.ts";
+import { getSplitDrift } from "../split/split_drift.ts";
 import { abortableSleep, Pacer } from "./pacer.ts";
 import { WorkerScorer } from "./scorer.ts";
+import { EXPLANATION_TOP, packetExplanation } from "./explanation.ts";
 import { readSummary, type SimSummary, writePacket, writeSummary } from "./packets.ts";
 import {
   accuracyOf,
@@ -101,6 +107,8 @@ export interface SimCheckpoint {
   /** Wall-clock ms of the last packet (the resumed schedule continues one interval after it). */
   last_emit_ms: number | null;
   started_at: string;
+  /** Drift bin counts of the replayed rows, per `Prepared.drift` feature (absent: none yet). */
+  drift_counts?: number[][];
 }
 
 /** Options of `startSimulation` (the optional JSON body of `POST /simulation/start`). */
@@ -227,6 +235,8 @@ interface Prepared {
   timestamps: Float64Array;
   /** Top features: name and column index into `columns`. */
   top: { name: string; col: number }[];
+  /** The training window's drift bins of the model's features, with their column in `columns`. */
+  drift: { bins: FeatureBins[]; cols: number[] };
 }
 
 async function prepare(
@@ -244,6 +254,13 @@ async function prepare(
   } catch {
     throw new Error(`The model's ONNX artifact is missing: ${onnxKey(model)}.`);
   }
+  // The trees for the explanations; a model without this artifact replays unexplained.
+  const explainModel = model.artifacts?.xgboost_json
+    ? await services.storage.getBytes(model.artifacts.xgboost_json).then(
+      (b) => new TextDecoder().decode(b),
+      () => undefined,
+    )
+    : undefined;
   const set = await loadSplitSet(services, split, "simulation", model.feature_names);
   const columns = model.feature_names.map((name) => {
     const j = set.featureNames.indexOf(name);
@@ -266,12 +283,31 @@ async function prepare(
     // Hidden in the warmup period when there is one; short when there is none (tests, demos).
     warmupMaxMs: Math.max(500, (p.warmup_seconds * 1000) / 2),
     signal,
+    explainModel,
+    explainTop: EXPLANATION_TOP,
   });
   if (scorer.nFeatures !== columns.length) {
     scorer.release();
     throw new Error(
       `The ONNX model expects ${scorer.nFeatures} features, the model record lists ${columns.length}.`,
     );
+  }
+  if (
+    scorer.explainFeatures &&
+    scorer.explainFeatures.some((name, j) => name !== model.feature_names[j])
+  ) {
+    scorer.release();
+    throw new Error("The model's XGBoost JSON lists other features than the model record.");
+  }
+  // Drift bins from the split (computed at split time); a feature without bins is not tracked.
+  const splitDrift = await getSplitDrift(services, split).catch(() => null);
+  const drift = { bins: [] as FeatureBins[], cols: [] as number[] };
+  for (const b of splitDrift?.bins ?? []) {
+    const col = model.feature_names.indexOf(b.feature);
+    if (col >= 0) {
+      drift.bins.push(b);
+      drift.cols.push(col);
+    }
   }
   const ranked = [...(model.importance ?? [])].sort((a, b) => b.importance - a.importance);
   const top = ranked.slice(0, TOP_FEATURES).map((f) => ({
@@ -288,6 +324,7 @@ async function prepare(
     ids: set.ids,
     timestamps: set.timestamps,
     top,
+    drift,
   };
 }
 
@@ -358,6 +395,12 @@ async function runSimulation(
     started_at: state.started_at,
     updated_at: new Date().toISOString(),
     finished_at: final ? new Date().toISOString() : null,
+    drift: prepared && prepared.drift.bins.length
+      ? driftReport(
+        prepared.drift.bins,
+        state.drift_counts ?? prepared.drift.bins.map((b) => b.reference.map(() => 0)),
+      )
+      : null,
   });
 
   try {
@@ -384,7 +427,7 @@ async function runSimulation(
       fillRow(prepared, r, row);
       // Score before waiting: the ONNX run (p99 up to several ms) happens in the idle time, so at
       // the due time only the packet is built and written.
-      const pFail = await scorer.score(row);
+      const { p: pFail, explanation } = await scorer.scoreExplained(row);
       await pacer.wait(i, ctx.signal);
       const label = prepared.labels[r];
       const { packet } = buildPacket(state.stats, {
@@ -396,7 +439,15 @@ async function runSimulation(
         id: prepared.ids[r],
         topFeatures: top.map((f) => [f.name, prepared!.columns[f.col][r]]),
         actual: label === 0 || label === 1 ? label : null,
+        explanation: explanation && packetExplanation(explanation, model.feature_names, row),
       });
+      if (prepared.drift.bins.length) {
+        const { bins, cols } = prepared.drift;
+        state.drift_counts ??= bins.map((b) => b.reference.map(() => 0));
+        for (let k = 0; k < bins.length; k++) {
+          state.drift_counts[k][binIndex(row[cols[k]], bins[k].edges)]++;
+        }
+      }
       const emittedAt = Date.now();
       state.next = i + 1;
       state.last_emit_ms = emittedAt;

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { SimConfusion, SimPacket } from "./packets.ts";
+import type { PacketExplanation, SimConfusion, SimPacket } from "./packet_types.ts";
 
 /** Running totals over the replayed rows (kept in the task checkpoint to resume exactly). */
 export interface RunningStats {
@@ -88,12 +88,15 @@ export interface RowInput {
   topFeatures: [string, number][];
   /** True Response (0/1) or null when unknown. */
   actual: 0 | 1 | null;
+  /** The row's explanation (TreeSHAP top contributions); null/absent when not explained. */
+  explanation?: PacketExplanation | null;
 }
 
 /**
  * Fold one row into `stats` (mutated) and return its contract packet.
  * `quality_score` = P(pass) × 100 (2 decimals), `confidence` = quality_score (as the old
- * service), `average_confidence` = running mean of quality_score (2 decimals).
+ * service), `average_confidence` = running mean of quality_score (2 decimals). Extra keys the
+ * .NET backend passes through: `p_fail` (unrounded P(fail)) and `explanation` (or null).
  */
 export function buildPacket(stats: RunningStats, row: RowInput): { packet: SimPacket } {
   const quality = round2((1 - row.pFail) * 100);
@@ -128,6 +131,8 @@ export function buildPacket(stats: RunningStats, row: RowInput): { packet: SimPa
         fail_count: stats.fail,
         average_confidence: averageConfidence(stats),
       },
+      p_fail: row.pFail,
+      explanation: row.explanation ?? null,
     },
   };
 }

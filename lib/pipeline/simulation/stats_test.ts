@@ -42,6 +42,8 @@ Deno.test("simulation stats: packet shape, decision rule and running totals", ()
       top_features: { A: 1.5, B: null },
     },
     live_stats: { total_predictions: 1, pass_count: 1, fail_count: 0, average_confidence: 99.89 },
+    p_fail: 0.0011,
+    explanation: null,
   });
   // P(fail) = threshold → Fail (P(fail) >= threshold).
   const b = buildPacket(stats, { ...row, index: 1, pFail: 0.3, id: 8, actual: 1 }).packet;

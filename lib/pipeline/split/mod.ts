@@ -24,3 +24,16 @@ export {
   type TimeWindow,
 } from "./split.ts";
 export { checkWindows, type WindowIssue } from "./windows.ts";
+export {
+  binIndex,
+  DRIFT_MIN_ROWS,
+  type DriftLevel,
+  type DriftReport,
+  driftReport,
+  type FeatureBins,
+  type FeatureDrift,
+  PSI_DRIFT,
+  PSI_EPSILON,
+  PSI_WATCH,
+} from "./drift.ts";
+export { getSplitDrift, type SplitDrift } from "./split_drift.ts";

@@ -26,6 +26,8 @@ import type { KvStore } from "../../kv.ts";
 import { isFinal, lockKey } from "../../tasks/records.ts";
 import { openColumnTable } from "../../data/column_table.ts";
 import { findRowRange } from "../../data/column_table.ts";
+import { storeSplitDrift } from "./split_drift.ts";
+import { getLogger } from "../../log.ts";
 import {
   type DatasetRecord,
   getActiveDataset,
@@ -43,6 +45,8 @@ import {
 } from "./windows.ts";
 
 export { SET_NAMES, type SetName, type TimeWindow } from "./windows.ts";
+
+const log = getLogger("split");
 
 /** The contract's success message. */
 export const SPLIT_MESSAGE = "Data successfully sampled, split, and saved.";
@@ -221,6 +225,31 @@ export async function refuseWhileTraining(services: Services, datasetId: string)
   );
 }
 
+/**
+ * 422 naming the first window that holds no rows (nothing to train on, evaluate or replay); the
+ * active split stays as it was.
+ */
+function refuseEmptyWindows(
+  rows: Record<SetName, number>,
+  windows: Record<SetName, TimeWindow>,
+  timestamps: ArrayLike<number>,
+): void {
+  for (const name of SET_NAMES) {
+    if (rows[name] > 0) continue;
+    const w = windows[name];
+    const span = timestamps.length > 0
+      ? ` (the dataset spans ${new Date(timestamps[0]).toISOString()} to ` +
+        `${new Date(timestamps[timestamps.length - 1]).toISOString()})`
+      : "";
+    throw new SplitError(
+      422,
+      `The ${name} window ${new Date(w.start_ms).toISOString()} to ` +
+        `${new Date(w.end_ms).toISOString()} holds no rows${span}`,
+      { window: name },
+    );
+  }
+}
+
 function isProcessing(d: DatasetRecord): boolean {
   return d.state === "UPLOADED" || d.state === "PROFILING" || d.state === "SELECTING_FEATURES";
 }
@@ -250,6 +279,7 @@ export async function createSplit(
   if (fraction < 1) {
     const kept = sampleRows(timestamps.length, fraction, SPLIT_SEED);
     for (const name of SET_NAMES) rows[name] = countIn(kept, ranges[name]);
+    refuseEmptyWindows(rows, windows, timestamps);
     distribution = dailyDistribution(timestamps, kept);
     sampleKey = `${prefix}/sample_rows.u32`;
     await services.storage.put(
@@ -258,6 +288,7 @@ export async function createSplit(
     );
   } else {
     for (const name of SET_NAMES) rows[name] = ranges[name][1] - ranges[name][0];
+    refuseEmptyWindows(rows, windows, timestamps);
   }
   const paths = {} as Record<SetName, string>;
   for (const name of SET_NAMES) paths[name] = `${prefix}/${name}`;
@@ -291,6 +322,11 @@ export async function createSplit(
     };
     await services.storage.put(paths[name], new TextEncoder().encode(JSON.stringify(desc)));
   }
+  // Drift is computed at split time (bounded cost, split_drift.ts); a failure there must not
+  // refuse the split: GET /split/drift computes it again on first read.
+  await storeSplitDrift(services, split).catch((err) =>
+    log.warn(`split ${id}: drift not computed: ${err}`)
+  );
   await services.kv.set(splitKey(id), split);
   await services.kv.set(ACTIVE_SPLIT_KEY, id);
   return {

@@ -23,9 +23,6 @@ import {
   type EvalHistory,
   featureImportance,
   type GbdtModel,
-  stringifyXgboostJson,
-  toOnnx,
-  toXgboostJson,
   type TrainData,
   trainInWorker,
 } from "../../ml/mod.ts";
@@ -39,6 +36,7 @@ import {
 } from "../../tasks/types.ts";
 import { getActiveSplit, getSplit, loadSplitSet } from "../split/split.ts";
 import { evaluateInWorker } from "./evaluate.ts";
+import { exportInWorker } from "./export.ts";
 import { artifactKeys, type ModelRecord, saveModel } from "./models.ts";
 import { resolveTrainSettings, type TrainOverrides, type TrainSettings } from "./params.ts";
 import { classCounts, thinChart, trainingChart, validationCut } from "./report.ts";
@@ -276,12 +274,16 @@ export async function runTraining(
     n_valid: nValid,
     n_test: testSet.nRows,
   };
+  let artifacts;
   try {
-    await storage.put(keys.onnx, toOnnx(model, { metadata: { threshold: String(threshold) } }));
-    await storage.put(
-      keys.xgboost_json,
-      new TextEncoder().encode(stringifyXgboostJson(toXgboostJson(model))),
-    );
+    artifacts = await exportInWorker(model, threshold, { signal: ctx.signal });
+  } catch (err) {
+    if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
+    throw new Error(`Model export failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    await storage.put(keys.onnx, artifacts.onnx);
+    await storage.put(keys.xgboost_json, artifacts.xgboost_json);
     await storage.put(keys.curves, enc({ ...fullChart, best_iteration: best }));
     await storage.put(keys.metrics, enc(metricsDoc));
     await storage.put(keys.predictions, ev.predictions_json);

@@ -1,7 +1,8 @@
 /**
  * The upload form's no-JavaScript path: a plain multipart POST to `/admin/datasets/upload`
  * answers with an HTML page — accepted (and the dataset processing), or refused with the API's
- * reason (a PNG is "not a CSV file") — and needs the API token when one is configured.
+ * reason (a PNG is "not a CSV file") — and needs the admin login when one is configured and a
+ * same-origin post (the CSRF guard accepts multipart/form-data on this path).
  */
 import assert from "node:assert/strict";
 import { createApp } from "../../../lib/app.ts";
@@ -50,7 +51,7 @@ Deno.test("no-JS upload: a CSV is accepted with an HTML page; a PNG is refused a
   });
 });
 
-Deno.test("no-JS upload: the API token is required when configured", async () => {
+Deno.test("no-JS upload: needs the admin login when configured; cross-origin posts are refused", async () => {
   await withTestServices(async (services) => {
     registerPipelineTasks(services);
     const handler = (await createApp(services, { logger: createLogger("error") })).handler();
@@ -58,9 +59,45 @@ Deno.test("no-JS upload: the API token is required when configured", async () =>
     const denied = await handler(formPost(csv, "line.csv"));
     assert.equal(denied.status, 401);
     await denied.body?.cancel();
-    const allowed = await handler(formPost(csv, "line.csv", { cookie: "api_token=s3cret" }));
+    // The raw token as a cookie is no credential; the signed session of the login form is.
+    const rawToken = await handler(formPost(csv, "line.csv", { cookie: "api_token=s3cret" }));
+    assert.equal(rawToken.status, 401);
+    await rawToken.body?.cancel();
+    const login = await handler(
+      new Request("http://localhost/admin/login", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ password: "s3cret", next: "/admin/datasets" }).toString(),
+      }),
+    );
+    assert.equal(login.status, 303);
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0];
+    await login.body?.cancel();
+
+    const crossSite = await handler(
+      formPost(csv, "line.csv", { cookie, origin: "https://evil.example" }),
+    );
+    assert.equal(crossSite.status, 403);
+    await crossSite.body?.cancel();
+    // The browser's same-origin form post (Origin of the page) passes the CSRF guard.
+    const allowed = await handler(
+      formPost(csv, "line.csv", {
+        cookie,
+        origin: "http://localhost",
+        "sec-fetch-site": "same-origin",
+      }),
+    );
     assert.equal(allowed.status, 202);
     await allowed.body?.cancel();
+    // Chromium's form post under `Referrer-Policy: no-referrer`: `Origin: null`, same-origin.
+    const nullOrigin = await handler(
+      formPost(csv, "line.csv", { cookie, origin: "null", "sec-fetch-site": "same-origin" }),
+    );
+    assert.equal(nullOrigin.status, 202);
+    await nullOrigin.body?.cancel();
+    const nullCross = await handler(formPost(csv, "line.csv", { cookie, origin: "null" }));
+    assert.equal(nullCross.status, 403);
+    await nullCross.body?.cancel();
     for (const t of await services.tasks.list()) await services.tasks.waitFor(t.id);
   }, { apiToken: "s3cret" });
 });

@@ -1,0 +1,170 @@
+/**
+ * Load during a training (issue 13): 200 status pollers at 2 Hz and 50 SSE subscribers to the
+ * task's events, on loopback, from a Worker thread, while the server runs in this process's
+ * main thread with an event-loop lag probe (a 5 ms timer: how late it fires). Bounded: the
+ * training is capped (`--max-seconds`, default 180) and the clients stop when it ends.
+ *
+ * ```sh
+ * deno run -A bench/load.ts [--rows 30000] [--features 60] [--trees 300] [--pollers 200]
+ *   [--subscribers 50] [--max-seconds 180]
+ * ```
+ *
+ * Prints: errors, status latency p50 / p99 / max, SSE events received, event-loop lag p99 / max,
+ * and each stall over 30 ms with its time after the start request (to place it in the training).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { createApp } from "../lib/app.ts";
+import { createLogger } from "../lib/api/logging.ts";
+import { withTestServices } from "../lib/testing.ts";
+import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
+import { boschCsv, boschFixture } from "../tests/bosch_fixture.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    rows: { type: "string", default: "30000" },
+    features: { type: "string", default: "60" },
+    trees: { type: "string", default: "300" },
+    pollers: { type: "string", default: "200" },
+    subscribers: { type: "string", default: "50" },
+    "max-seconds": { type: "string", default: "180" },
+  },
+});
+const rows = Number(values.rows);
+const maxMs = Number(values["max-seconds"]) * 1000;
+
+function pct(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | null>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== null) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+await withTestServices(async (services) => {
+  registerPipelineTasks(services);
+  const app = await createApp(services, { logger: createLogger("warn") });
+  const stop = new AbortController();
+  const server = await app.listen({
+    hostname: "127.0.0.1",
+    port: 0,
+    signal: stop.signal,
+    onListen: () => {},
+  });
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  try {
+    // Data: upload (as .NET), wait for feature selection, split by date.
+    const csv = boschCsv(boschFixture({ rows, features: Number(values.features), seed: 7 }));
+    const boundary = crypto.randomUUID();
+    const body = `--${boundary}\r\nContent-Type: text/csv\r\nContent-Disposition: form-data; ` +
+      `name="file"; filename="load.csv"\r\n\r\n${csv}\r\n--${boundary}--\r\n`;
+    const up = await fetch(`${base}/dataset/store`, {
+      method: "POST",
+      headers: { "content-type": `multipart/form-data; boundary="${boundary}"` },
+      body,
+    });
+    const { dataset_id } = await up.json();
+    await waitFor("dataset READY", async () => {
+      const ds = await (await fetch(`${base}/dataset/${dataset_id}`)).json();
+      if (ds.state === "FAILED") throw new Error(ds.error);
+      return ds.state === "READY" ? true : null;
+    }, 300_000);
+    const split = await fetch(`${base}/process/split-data`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        train_start_date: "2025-01-01T00:00:00Z",
+        train_end_date: "2025-01-04T23:59:59.9999999Z",
+        test_start_date: "2025-01-05T00:00:00Z",
+        test_end_date: "2025-01-05T23:59:59.9999999Z",
+        simulation_start_date: "2025-01-06T00:00:00Z",
+        simulation_end_date: "2025-01-07T23:59:59.9999999Z",
+      }),
+    });
+    if (split.status !== 200) throw new Error(`split ${split.status}: ${await split.text()}`);
+
+    // Probe + clients, then the training.
+    const lags: number[] = [];
+    /** Stalls over 30 ms: when (s after the start request) and how long, to place them. */
+    const stalls: string[] = [];
+    const probeStart = performance.now();
+    let last = probeStart;
+    const probe = setInterval(() => {
+      const now = performance.now();
+      const lag = Math.max(0, now - last - 5);
+      lags.push(lag);
+      if (lag > 30) {
+        stalls.push(`${((now - probeStart) / 1000).toFixed(1)} s: ${lag.toFixed(0)} ms`);
+      }
+      last = now;
+    }, 5);
+    const start = await fetch(`${base}/process/train/start`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        n_estimators: Number(values.trees),
+        max_depth: 8,
+        early_stopping_rounds: 0,
+      }),
+    });
+    const started = await start.json();
+    const task_id = started.task_id;
+    if (!task_id) throw new Error(`train start ${start.status}: ${JSON.stringify(started)}`);
+    const t0 = performance.now();
+    const worker = new Worker(new URL("./load_clients.ts", import.meta.url), { type: "module" });
+    const result = await new Promise<{
+      latencies: number[];
+      firstLatencies: number[];
+      errors: number;
+      errorSamples: string[];
+      events: number;
+      sseOpen: number;
+      final: boolean;
+    }>((resolve, reject) => {
+      worker.onmessage = (e) => resolve(e.data);
+      worker.onerror = (e) => reject(e.error ?? new Error(e.message));
+      worker.postMessage({
+        base,
+        taskId: task_id,
+        pollers: Number(values.pollers),
+        hz: 2,
+        subscribers: Number(values.subscribers),
+        maxMs,
+      });
+    });
+    worker.terminate();
+    clearInterval(probe);
+    const seconds = (performance.now() - t0) / 1000;
+    const status = await (await fetch(`${base}/process/train/status/${task_id}`)).json();
+    const lat = result.latencies.sort((a, b) => a - b);
+    lags.sort((a, b) => a - b);
+    console.log(
+      `load: ${values.pollers} pollers @ 2 Hz + ${values.subscribers} SSE (open ${result.sseOpen})` +
+        ` during a training of ${rows} rows × ${values.features} features, ${values.trees} trees` +
+        ` (${status.status}, ${seconds.toFixed(1)} s${result.final ? "" : ", capped"})`,
+    );
+    console.log(
+      `  errors ${result.errors}${result.errorSamples.length ? ` (${result.errorSamples})` : ""}` +
+        ` | status requests ${lat.length}: p50 ${pct(lat, 0.5).toFixed(1)} ms, p99 ` +
+        `${pct(lat, 0.99).toFixed(1)} ms, max ${lat.at(-1)?.toFixed(1)} ms` +
+        ` (first request per poller, connection setup: max ` +
+        `${Math.max(...result.firstLatencies).toFixed(1)} ms)` +
+        ` | SSE events ${result.events}` +
+        ` | server event-loop lag p99 ${pct(lags, 0.99).toFixed(1)} ms, max ` +
+        `${lags.at(-1)?.toFixed(1)} ms`,
+    );
+    console.log(`  stalls > 30 ms: ${stalls.join(", ") || "none"}`);
+    console.log(`  load average: ${Deno.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  } finally {
+    stop.abort();
+    await server.finished;
+  }
+}, { taskMode: "inprocess", logLevel: "warn" });
