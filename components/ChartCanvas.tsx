@@ -23,6 +23,11 @@ export interface ChartCanvasProps {
   config: ChartConfiguration;
   /** CSS height in px (the width follows the container). */
   height?: number;
+  /**
+   * What the chart shows in words, rendered under the canvas (server-side too): the reading
+   * without JavaScript or before Chart.js arrives, and for screen readers.
+   */
+  summary?: string;
 }
 
 const BASE_OPTIONS = { responsive: true, maintainAspectRatio: false } as const;
@@ -36,7 +41,7 @@ type ChartInstance = {
 };
 
 /** The chart. */
-export function ChartCanvas({ label, config, height = 260 }: ChartCanvasProps) {
+export function ChartCanvas({ label, config, height = 260, summary }: ChartCanvasProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<ChartInstance | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -72,10 +77,13 @@ export function ChartCanvas({ label, config, height = 260 }: ChartCanvasProps) {
   }, []);
 
   return (
-    <div class="qc-chart" style={{ height: `${height}px` }}>
-      <canvas ref={canvas} role="img" aria-label={label} />
-      {error && <p class="qc-muted qc-small">Chart unavailable: {error}</p>}
-    </div>
+    <>
+      <div class="qc-chart" style={{ height: `${height}px` }}>
+        <canvas ref={canvas} role="img" aria-label={label} />
+        {error && <p class="qc-muted qc-small">Chart unavailable: {error}</p>}
+      </div>
+      {summary && <p class="qc-chart-summary qc-muted qc-small">{summary}</p>}
+    </>
   );
 }
 

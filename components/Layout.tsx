@@ -42,6 +42,7 @@ export function Layout(
 ) {
   return (
     <div class="qc-shell">
+      <a class="qc-skip" href="#main">Skip to content</a>
       <header class="qc-header">
         <a class="qc-brand" href={`${basePath}/admin`}>
           <span class="qc-brand-mark" aria-hidden="true">QC</span>
@@ -63,7 +64,7 @@ export function Layout(
           <button type="submit" class="qc-nav-link">Log out</button>
         </form>
       </header>
-      <main class="qc-main">
+      <main class="qc-main" id="main" tabIndex={-1}>
         <div class="qc-page-head">
           <div>
             <h1 class="qc-title">{title}</h1>

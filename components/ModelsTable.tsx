@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { fmtDateTime, fmtInt, fmtNum, fmtPct, shortId } from "../lib/ui/format.ts";
+import { fmtDateTime, fmtInt, fmtMetric, fmtPct, shortId } from "../lib/ui/format.ts";
 import type { ModelRow } from "../lib/ui/model_row.ts";
 import { thresholdText } from "../lib/ui/qc_figures.ts";
 import { StatusPill } from "./StatusPill.tsx";
@@ -29,6 +29,7 @@ export const ARTIFACT_LINKS: [string, string][] = [
 const COLUMNS: Column[] = [
   { label: "Created" },
   { label: "Model" },
+  { label: "Dataset · split" },
   ...["F1", "Recall", "Precision", "ROC AUC", "Threshold", "Trees"].map((label) => ({
     label,
     num: true,
@@ -66,10 +67,14 @@ export function ModelsTable({ models, activeId }: ModelsTableProps) {
             {m.id === activeId &&
               [" ", <StatusPill key="active" status="ACTIVE" label="active" />]}
           </td>
-          <td class="qc-num">{fmtNum(m.f1_score, 3)}</td>
+          <td>
+            <code title={m.dataset_id ?? undefined}>{shortId(m.dataset_id)}</code> ·{" "}
+            <code title={m.split_id ?? undefined}>{shortId(m.split_id)}</code>
+          </td>
+          <td class="qc-num">{fmtMetric(m.f1_score)}</td>
           <td class="qc-num">{fmtPct(m.recall, 1)}</td>
           <td class="qc-num">{fmtPct(m.precision, 1)}</td>
-          <td class="qc-num">{fmtNum(m.auc_roc, 3)}</td>
+          <td class="qc-num">{fmtMetric(m.auc_roc)}</td>
           <td class="qc-num">{thresholdText(m.threshold)}</td>
           <td class="qc-num">{fmtInt(m.trees)}</td>
           <td class="qc-links">
@@ -80,6 +85,15 @@ export function ModelsTable({ models, activeId }: ModelsTableProps) {
                 download={`${shortId(m.id)}-${file}`}
               >
                 {text}
+              </a>
+            ))}
+            {(["csv", "parquet"] as const).map((ext) => (
+              <a
+                key={ext}
+                href={`/downloads/models/${encodeURIComponent(m.id)}/predictions.${ext}`}
+                download
+              >
+                test predictions (.{ext})
               </a>
             ))}
           </td>

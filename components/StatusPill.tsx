@@ -39,6 +39,8 @@ export function statusTone(status: string | null | undefined): "ok" | "bad" | "b
 /** `SELECTING_FEATURES` → `Selecting features`. */
 export function statusLabel(status: string | null | undefined): string {
   if (!status) return "Unknown";
+  // Celery's REVOKED is what an operator's Stop does: say so.
+  if (status === "REVOKED") return "Stopped";
   const words = status.toLowerCase().replace(/_/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -28,12 +28,14 @@ export interface TableProps {
   columns: Column[];
   /** In the scrolling wrapper (default true). */
   wrap?: boolean;
+  /** Name of the scrolling region (for screen readers), e.g. "Recent tasks". */
+  label?: string;
   /** The body rows. */
   children?: ComponentChildren;
 }
 
 /** The table. */
-export function Table({ columns, wrap = true, children }: TableProps) {
+export function Table({ columns, wrap = true, label, children }: TableProps) {
   const table = (
     <table class="qc-table">
       <thead>
@@ -52,7 +54,14 @@ export function Table({ columns, wrap = true, children }: TableProps) {
       <tbody>{children}</tbody>
     </table>
   );
-  return wrap ? <div class="qc-table-wrap">{table}</div> : table;
+  // The wrapper scrolls sideways on narrow screens: focusable so a keyboard can scroll it.
+  return wrap
+    ? (
+      <div class="qc-table-wrap" tabIndex={0} role="region" aria-label={label ?? "Table"}>
+        {table}
+      </div>
+    )
+    : table;
 }
 
 export default Table;

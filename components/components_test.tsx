@@ -95,6 +95,8 @@ Deno.test("ModelsTable: rows, active marker, artifact links; empty note", () => 
       models={[{
         id: "m-1",
         created_at: "2025-01-06T10:00:00Z",
+        dataset_id: "d-123456789",
+        split_id: "s-987654321",
         f1_score: 0.4321,
         recall: 0.5,
         precision: 0.36,
@@ -105,7 +107,7 @@ Deno.test("ModelsTable: rows, active marker, artifact links; empty note", () => 
     />,
   );
   assert.match(html, /qc-row-active/);
-  assert.match(text(html), /0\.432 50\.0 % 36\.0 % 0\.88 P\(fail\) ≥ 3\.1 % 120/);
+  assert.match(text(html), /0\.432 50\.0 % 36\.0 % 0\.880 P\(fail\) ≥ 3\.1 % 120/);
   for (
     const f of ["model.onnx", "model.xgb.json", "curves.json", "metrics.json", "predictions.json"]
   ) {
@@ -217,7 +219,7 @@ Deno.test("Table: header titles (numeric ones right aligned), body rows, optiona
   );
   assert.equal(
     html,
-    '<div class="qc-table-wrap"><table class="qc-table"><thead><tr><th scope="col">File</th>' +
+    '<div class="qc-table-wrap" tabindex="0" role="region" aria-label="Table"><table class="qc-table"><thead><tr><th scope="col">File</th>' +
       '<th scope="col" class="qc-num">Rows</th></tr></thead><tbody><tr><td>a.csv</td>' +
       '<td class="qc-num">3</td></tr></tbody></table></div>',
   );

@@ -133,6 +133,11 @@ export default function DatasetOverview(props: DatasetOverviewProps) {
                 label={`Rows per day over ${days.length} days`}
                 config={config}
                 height={240}
+                summary={`${days.length} ${days.length === 1 ? "day" : "days"} from ${
+                  days[0][0]
+                } to ${days[days.length - 1][0]}; ${fmtInt(Math.min(...days.map(([, n]) => n)))}–${
+                  fmtInt(Math.max(...days.map(([, n]) => n)))
+                } rows a day.`}
               />
             )
             : <p class="qc-muted">No daily distribution available.</p>}

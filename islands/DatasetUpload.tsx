@@ -2,11 +2,15 @@
  * Dataset upload: pick a CSV, stream it to `POST /dataset/store` (multipart part `file`) with a
  * progress bar, show the 202 or the server's reason for refusing it, then follow the dataset
  * through feature selection (`GET /dataset/{id}` and `GET /tasks/{task_id}` every second) until
- * it is READY (other islands are told to refresh) or FAILED.
+ * it is READY (other islands are told to refresh) or FAILED. While the file is on its way, leaving
+ * the page asks for confirmation; a cancel is shown as such (not as a failure).
+ *
+ * Without JavaScript the same form posts itself (`multipart/form-data`) to
+ * `/admin/datasets/upload`, which answers with a page saying what came of it.
  *
  * @module
  */
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { apiGet, describeDetail, errorText, notify, uploadFile } from "../lib/ui/api_client.ts";
 import { useIslandMarks, usePolling } from "../lib/ui/hooks.ts";
 import { fmtBytes, fmtInt } from "../lib/ui/format.ts";
@@ -32,6 +36,7 @@ type Phase =
   | { kind: "uploading"; loaded: number; total: number; started: number }
   | { kind: "validating"; total: number; started: number }
   | { kind: "refused"; status: number; detail: string }
+  | { kind: "cancelled" }
   | { kind: "tracking"; reply: UploadAccepted | null; seconds: number | null };
 
 interface Tracked {
@@ -74,6 +79,17 @@ export default function DatasetUpload({ pending = null }: DatasetUploadProps) {
 
   const busy = phase.kind === "uploading" || phase.kind === "validating";
   const following = tracked !== null && !FINAL.has(tracked.state);
+
+  // Reloading or leaving mid-upload loses it: let the browser ask first.
+  useEffect(() => {
+    if (!busy) return;
+    const warn = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = ""; // older browsers need a value set
+    };
+    globalThis.addEventListener("beforeunload", warn);
+    return () => globalThis.removeEventListener("beforeunload", warn);
+  }, [busy]);
 
   usePolling(async () => {
     if (!tracked) return;
@@ -155,7 +171,7 @@ export default function DatasetUpload({ pending = null }: DatasetUploadProps) {
       }
     } catch (err) {
       if (err instanceof DOMException && err.name === "AbortError") {
-        setPhase({ kind: "refused", status: 0, detail: "Upload cancelled." });
+        setPhase({ kind: "cancelled" });
       } else {
         setPhase({
           kind: "refused",
@@ -186,7 +202,13 @@ export default function DatasetUpload({ pending = null }: DatasetUploadProps) {
         file is checked completely before it is accepted; the active dataset is replaced only once
         the new one is ready.
       </p>
-      <form class="qc-upload" onSubmit={upload}>
+      <form
+        class="qc-upload"
+        method="post"
+        action="/admin/datasets/upload"
+        encType="multipart/form-data"
+        onSubmit={upload}
+      >
         <label class="qc-field">
           <span>CSV file</span>
           <input
@@ -204,7 +226,10 @@ export default function DatasetUpload({ pending = null }: DatasetUploadProps) {
         </label>
         {file && <span class="qc-muted qc-small">{file.name} · {fmtBytes(file.size)}</span>}
         <div class="qc-actions">
-          <button type="submit" class="qc-button" disabled={!file || busy}>Upload</button>
+          {/* Enabled in the server's HTML: without JavaScript the browser posts the form. */}
+          <button type="submit" class="qc-button" disabled={island.hydrated && (!file || busy)}>
+            Upload
+          </button>
           {busy && (
             <button
               type="button"
@@ -242,9 +267,18 @@ export default function DatasetUpload({ pending = null }: DatasetUploadProps) {
           {phase.detail}
         </Alert>
       )}
+      {phase.kind === "cancelled" && (
+        <Alert kind="info" title="Upload cancelled">
+          Nothing was stored; the active dataset is unchanged.
+        </Alert>
+      )}
       {phase.kind === "tracking" && phase.reply && (
         <Alert kind="success" title="Upload accepted (HTTP 202)">
-          {phase.reply.message}
+          {tracked?.state === "READY"
+            ? "The file was stored and its feature selection is done."
+            : tracked?.state === "FAILED"
+            ? "The file was stored; its processing failed (below)."
+            : phase.reply.message}
           {phase.seconds !== null && ` Upload and validation took ${phase.seconds.toFixed(1)} s.`}
         </Alert>
       )}

@@ -13,7 +13,14 @@
 import { useState } from "preact/hooks";
 import { useIslandMarks } from "../lib/ui/hooks.ts";
 import { apiPost, errorText } from "../lib/ui/api_client.ts";
-import { fmtInt, fmtNum, fmtPct, shortId } from "../lib/ui/format.ts";
+import {
+  fmtInt,
+  fmtMetric,
+  fmtPct,
+  fmtRate,
+  fmtReplayEstimate,
+  shortId,
+} from "../lib/ui/format.ts";
 import { useSimulationFeed } from "../lib/ui/simulation_feed.ts";
 import { decisionThreshold, parseStartForm, qualityLine } from "../lib/ui/simulation_view.ts";
 import { isFinalTask, startTask } from "../lib/ui/task_start.ts";
@@ -33,6 +40,15 @@ import { FailLog } from "../components/simulation/FailLog.tsx";
 import { DriftPanel } from "../components/DriftPanel.tsx";
 import { useFailLog, useSummaryRefresh } from "../lib/ui/simulation_extras.ts";
 
+/** "Replaying 17,142 rows at 1 row/s takes ~4 h 46 min." (the form's rate, else the default). */
+function replayText(rows: number, rateText: string, fallback: number): string {
+  const typed = Number(rateText);
+  const rate = rateText.trim() !== "" && Number.isFinite(typed) && typed > 0 ? typed : fallback;
+  return `Replaying ${fmtInt(rows)} rows at ${fmtRate(rate)} takes ${
+    fmtReplayEstimate(rows, rate)
+  } (plus the warm-up).`;
+}
+
 /** Props: the simulation page's data. */
 export type SimulationLiveProps = SimulationPageData;
 
@@ -40,7 +56,13 @@ export type SimulationLiveProps = SimulationPageData;
 export default function SimulationLive(props: SimulationLiveProps) {
   const island = useIslandMarks("SimulationLive");
   const { model, blocked, defaults } = props;
-  const feed = useSimulationFeed(props.task);
+  const feed = useSimulationFeed(props.task, {
+    packets: props.packets ?? [],
+    summary: props.summary ?? null,
+  });
+  // The start's own note ("already running") stays until the next start: the feed's notice is
+  // cleared by each packet (it reports interrupted live updates).
+  const [startNote, setStartNote] = useState<string | null>(null);
   const [rate, setRate] = useState(String(defaults.rows_per_second));
   const [warmup, setWarmup] = useState(String(defaults.warmup_seconds));
   const [busy, setBusy] = useState(false);
@@ -54,6 +76,7 @@ export default function SimulationLive(props: SimulationLiveProps) {
     e.preventDefault();
     feed.setError(null);
     feed.setNotice(null);
+    setStartNote(null);
     const form = parseStartForm(rate, warmup);
     if ("error" in form) return feed.setError(form.error);
     setBusy(true);
@@ -61,7 +84,12 @@ export default function SimulationLive(props: SimulationLiveProps) {
     if (outcome.kind === "refused") feed.setError(outcome.message);
     else {
       if (outcome.kind === "started") feed.setSummary(null);
-      else feed.setNotice("A simulation is already running for this model: showing it.");
+      else {
+        setStartNote(
+          "A simulation is already running for this model (started elsewhere): this page now " +
+            "shows that run. Stop it first to start a new one.",
+        );
+      }
       feed.setTask(outcome.task);
     }
     setBusy(false);
@@ -105,12 +133,20 @@ export default function SimulationLive(props: SimulationLiveProps) {
       >
         <p class="qc-muted">
           Model <code title={model.id}>{shortId(model.id)}</code> (F1{" "}
-          {fmtNum(model.f1_score, 3)}, recall {fmtPct(model.recall, 1)}, Fail when{" "}
+          {fmtMetric(model.f1_score)}, recall {fmtPct(model.recall, 1)}, Fail when{" "}
           {thresholdText(model.threshold)}) · {props.simulation_rows !== null
             ? `${fmtInt(props.simulation_rows)} rows to replay`
             : "no simulation rows"}
         </p>
+        {props.simulation_rows !== null && props.simulation_rows > 0 && !running && (
+          <p class="qc-muted qc-small" data-testid="replay-estimate">
+            {replayText(props.simulation_rows, rate, defaults.rows_per_second)}
+          </p>
+        )}
         {blocked && <Alert kind="warning">{blocked}</Alert>}
+        {props.split_warning && (
+          <Alert kind="warning" title="Split changed since training">{props.split_warning}</Alert>
+        )}
         <SimulationForm
           rate={rate}
           warmup={warmup}
@@ -122,6 +158,11 @@ export default function SimulationLive(props: SimulationLiveProps) {
           canStop={running && !busy}
           onStop={stop}
         />
+        {startNote && (
+          <Alert kind="warning" title="Already running">
+            {startNote}
+          </Alert>
+        )}
         <RunStatus
           task={task}
           latest={feed.latest}
@@ -165,6 +206,20 @@ export default function SimulationLive(props: SimulationLiveProps) {
             headingId="sim-drift"
           />
           {summary?.final && <SimulationSummary summary={summary} />}
+          {(feed.latest || summary) && (
+            <p class="qc-small qc-links" data-testid="packet-downloads">
+              <span class="qc-muted">Download this run's packets:</span>
+              {(["csv", "parquet"] as const).map((ext) => (
+                <a
+                  key={ext}
+                  href={`/downloads/simulation/${encodeURIComponent(task.task_id)}/packets.${ext}`}
+                  download
+                >
+                  packets (.{ext})
+                </a>
+              ))}
+            </p>
+          )}
         </div>
       )}
     </>

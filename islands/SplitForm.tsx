@@ -16,12 +16,13 @@ import { rowsPerDayChart } from "../lib/ui/charts.ts";
 import {
   checkInputs,
   defaultWindows,
+  emptyWindows,
   isoToInputValue,
   toIsoInstant,
   WINDOW_NAMES,
   type WindowInputs,
   type WindowName,
-  windowOfDay,
+  windowsOfDay,
   windowsToMs,
 } from "../lib/ui/split_windows.ts";
 import type { SplitResponse } from "../lib/ui/types.ts";
@@ -71,6 +72,27 @@ function initialInputs(dataset: SplitDatasetInfo | null, split: SplitInfo | null
   return defaultWindows(dataset?.first_timestamp, dataset?.last_timestamp) ?? EMPTY;
 }
 
+/** The daily distribution in words: days and rows per window (the chart's text fallback). */
+function dailySummary(
+  days: [string, number][],
+  windows: ReturnType<typeof windowsToMs>,
+): string {
+  if (days.length === 0) return "";
+  const perWindow = new Map<string, { days: number; rows: number }>();
+  for (const [day, rows] of days) {
+    const ws = windowsOfDay(day, windows);
+    const key = ws.length === 0
+      ? "outside every window"
+      : ws.map((w) => TITLES[w].toLowerCase()).join(" + ");
+    const cur = perWindow.get(key) ?? { days: 0, rows: 0 };
+    perWindow.set(key, { days: cur.days + 1, rows: cur.rows + rows });
+  }
+  const parts = [...perWindow].map(([key, v]) =>
+    `${key}: ${v.days} ${v.days === 1 ? "day" : "days"}, ${fmtInt(v.rows)} rows`
+  );
+  return `${days[0][0]} to ${days[days.length - 1][0]} — ${parts.join("; ")}.`;
+}
+
 /** The split form and result. */
 export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
   const island = useIslandMarks("SplitForm");
@@ -87,16 +109,28 @@ export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
   const days = useMemo(() => Object.entries(daily).sort(), [daily]);
   const windowsMs = useMemo(() => windowsToMs(inputs), [inputs]);
 
+  // A day touched by two windows (one ends and the next starts within it) is drawn as overlap.
   const config = useMemo(() => {
-    const windowOf = (day: string) => windowOfDay(day, windowsMs);
+    const colourOf = (day: string) => {
+      const ws = windowsOfDay(day, windowsMs);
+      return ws.length > 1 ? COLORS.overlap : COLORS[ws[0] ?? "outside"];
+    };
     return rowsPerDayChart(days, {
-      colour: days.map(([d]) => COLORS[windowOf(d) ?? "outside"]),
+      colour: days.map(([d]) => colourOf(d)),
       afterLabel: (day) => {
-        const w = windowOf(day);
-        return w ? `window: ${TITLES[w].toLowerCase()}` : "outside every window";
+        const ws = windowsOfDay(day, windowsMs);
+        if (ws.length === 0) return "outside every window";
+        return `window${ws.length > 1 ? "s (day shared)" : ""}: ${
+          ws.map((w) => TITLES[w].toLowerCase()).join(" + ")
+        }`;
       },
     });
   }, [days, windowsMs]);
+  const sharedDays = useMemo(
+    () => days.filter(([d]) => windowsOfDay(d, windowsMs).length > 1).map(([d]) => d),
+    [days, windowsMs],
+  );
+  const dayText = useMemo(() => dailySummary(days, windowsMs), [days, windowsMs]);
 
   function set(name: WindowName, which: "start" | "end", value: string) {
     setInputs({ ...inputs, [name]: { ...inputs[name], [which]: value } });
@@ -108,6 +142,13 @@ export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
     if (disabled) return;
     setError(null);
     const issues = checkInputs(inputs);
+    // A window no day with rows touches is empty for certain: refuse it here (the server
+    // answers 422 for the rest).
+    for (const name of emptyWindows(dataset?.rows_per_day ?? {}, windowsToMs(inputs))) {
+      issues[`${name}_start_date`] ??= `The ${
+        TITLES[name].toLowerCase()
+      } window contains no rows of this dataset.`;
+    }
     if (Object.keys(issues).length > 0) {
       setFieldErrors(issues);
       return;
@@ -127,7 +168,9 @@ export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
       };
       setResult({ rows, daily: res.daily_distribution, at: new Date().toISOString() });
       setFieldErrors({});
-      notify("qc:split-changed", rows);
+      // The split's id is the folder of its set paths (`splits/<id>/train`).
+      const splitId = /^splits\/([^/]+)\//.exec(res.train_set_path)?.[1] ?? null;
+      notify("qc:split-changed", { rows, split_id: splitId });
     } catch (err) {
       if (err instanceof ApiError) {
         setError({ status: err.status, detail: err.detail });
@@ -190,19 +233,29 @@ export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
                 <span class={`qc-swatch qc-swatch-${name}`} aria-hidden="true" />
                 {TITLES[name]}
               </legend>
+              <p id={`${name}-format`} class="qc-small qc-muted qc-format">
+                UTC, as 2025-01-31T23:59:59
+              </p>
               {(["start", "end"] as const).map((which) => {
                 const field = `${name}_${which}_date`;
                 const msg = fieldErrors[field];
                 return (
                   <label key={which} class="qc-field">
                     <span>{which === "start" ? "From (UTC)" : "To (UTC, inclusive)"}</span>
+                    {
+                      /* Text, not datetime-local: Chromium makes each of its six parts a tab
+                    stop (~8 Tab presses a field); one typed value is one stop. */
+                    }
                     <input
-                      type="datetime-local"
-                      step={1}
+                      type="text"
+                      inputMode="numeric"
+                      placeholder="YYYY-MM-DDTHH:MM:SS"
+                      autoComplete="off"
+                      spellcheck={false}
                       name={field}
                       value={inputs[name][which]}
                       aria-invalid={msg ? true : undefined}
-                      aria-describedby={msg ? `${field}-error` : undefined}
+                      aria-describedby={msg ? `${field}-error ${name}-format` : `${name}-format`}
                       onInput={(e) => set(name, which, (e.currentTarget as HTMLInputElement).value)}
                     />
                     {msg && <span id={`${field}-error`} class="qc-field-error">{msg}</span>}
@@ -247,6 +300,18 @@ export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
           ))}
         </div>
       )}
+      {result && (
+        <p class="qc-small qc-links" data-testid="split-downloads">
+          <span class="qc-muted">Download the sets:</span>
+          {WINDOW_NAMES.flatMap((name) =>
+            (["csv", "parquet"] as const).map((ext) => (
+              <a key={`${name}.${ext}`} href={`/downloads/split/${name}.${ext}`} download>
+                {TITLES[name].toLowerCase()} (.{ext})
+              </a>
+            ))
+          )}
+        </p>
+      )}
       {days.length > 0 && (
         <>
           <h3>Daily distribution</h3>
@@ -254,6 +319,7 @@ export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
             label={`Rows per day over ${days.length} days, coloured by split window`}
             config={config}
             height={220}
+            summary={dayText}
           />
           <ul class="qc-legend" aria-label="Legend">
             {WINDOW_NAMES.map((name) => (
@@ -262,6 +328,10 @@ export default function SplitForm({ dataset, blocked, split }: SplitFormProps) {
                 {TITLES[name]}
               </li>
             ))}
+            <li>
+              <span class="qc-swatch qc-swatch-overlap" aria-hidden="true" />Day shared by two
+              windows{sharedDays.length > 0 ? ` (${sharedDays.join(", ")})` : ""}
+            </li>
             <li>
               <span class="qc-swatch qc-swatch-outside" aria-hidden="true" />Outside every window
             </li>

@@ -13,6 +13,7 @@ import SimulationLive from "./SimulationLive.tsx";
 import {
   fixtureDataset,
   fixtureModel,
+  fixturePacket,
   fixtureSplit,
   fixtureTrainResult,
 } from "../lib/ui/fixtures.ts";
@@ -37,7 +38,12 @@ const splitDataset: SplitDatasetInfo = {
 Deno.test("DatasetUpload: idle form, a pending upload, a failed one", () => {
   const idle = render(<DatasetUpload />);
   assert.match(idle, /<input type="file" name="file" accept="\.csv,text\/csv"/);
-  assert.match(idle, /<button type="submit" class="qc-button" disabled>Upload<\/button>/);
+  // Without JavaScript the form posts itself to the HTML upload route: the button is enabled.
+  assert.match(idle, /<button type="submit" class="qc-button">Upload<\/button>/);
+  assert.match(
+    idle,
+    /<form class="qc-upload" method="post" action="\/admin\/datasets\/upload" enctype="multipart\/form-data">/,
+  );
   const pending = render(
     <DatasetUpload
       pending={{
@@ -114,7 +120,7 @@ Deno.test("SplitForm: defaults from the dataset, an existing split, blocked, no 
 
 Deno.test("TrainingPanel: nothing yet, running, failed, finished", () => {
   const empty = render(<TrainingPanel hasSplit={false} task={null} model={null} />);
-  assert.match(empty, /<button type="button" class="qc-button" disabled>Start training<\/button>/);
+  assert.match(empty, /<button type="submit" class="qc-button" disabled>Start training<\/button>/);
   assert.match(text(empty), /Split the data first/);
   assert.match(text(empty), /No model yet/);
 
@@ -125,13 +131,28 @@ Deno.test("TrainingPanel: nothing yet, running, failed, finished", () => {
       task={{
         task_id: "t1",
         status: "PROGRESS",
-        progress: { status: "Training XGBoost model...", round: 42, rounds: 200, percent: 21 },
+        progress: {
+          status: "Training XGBoost model...",
+          round: 42,
+          rounds: 200,
+          percent: 21,
+          curves: {
+            train_loss: [{ x: 0, y: 0.69 }, { x: 41, y: 0.2 }],
+            train_accuracy: [{ x: 0, y: 0.5 }, { x: 41, y: 0.9 }],
+          },
+        },
         result: null,
       }}
+      taskScope={{ dataset_id: "dataset-1", split_id: "split-01" }}
+      activeSplitId="split-01"
     />,
   ));
   assert.match(running, /Training XGBoost model\.\.\./);
   assert.match(running, /round 42 \/ 200/);
+  // Live curves rendered on the server with their text fallback; the stop button; the scope.
+  assert.match(running, /Rounds 0–41\. Training log loss 0\.690 → 0\.200\./);
+  assert.match(running, /Stop training/);
+  assert.match(running, /Training on dataset dataset- , split split-01 \(the active split\)/);
   assert.match(running, /Progress/);
 
   const failed = text(render(
@@ -224,6 +245,7 @@ Deno.test("SimulationLive: no model, ready, running, blocked", () => {
     />,
   );
   assert.match(text(ready), /2,170 rows to replay/);
+  assert.match(text(ready), /Replaying 2,170 rows at 1 row\/s takes ~36 min/);
   assert.match(ready, /name="rows_per_second" value="1"/);
   assert.match(ready, /<button type="submit" class="qc-button">Start simulation<\/button>/);
   assert.match(text(ready), /No simulation has run yet/);
@@ -245,6 +267,23 @@ Deno.test("SimulationLive: no model, ready, running, blocked", () => {
   assert.match(running, /Initializing simulation\.\.\. Warmup period of 10 seconds\./);
   assert.match(running, /Waiting for the first packet/);
   assert.match(running, /Rows replayed 0 \/ 2,170/);
+
+  // A run with packets renders them on the server (no "Starting… 0 / N" before hydration).
+  const packets = Array.from({ length: 30 }, (_, i) => fixturePacket(i));
+  const withPackets = text(render(
+    <SimulationLive
+      model={model}
+      simulation_rows={2170}
+      blocked={null}
+      defaults={defaults}
+      task={{ task_id: "sim-1", status: "PROGRESS", progress: { ...packets[29] }, result: null }}
+      packets={packets.slice(-21)}
+      summary={null}
+    />,
+  ));
+  assert.match(withPackets, /Rows replayed 30 \/ 2,170/);
+  assert.doesNotMatch(withPackets, /Waiting for the first packet/);
+  assert.match(withPackets, new RegExp(packets[29].live_prediction.sample_id));
 
   const blocked = render(
     <SimulationLive

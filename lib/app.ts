@@ -23,6 +23,7 @@
  */
 import { App, type Context, HttpError, staticFiles } from "fresh";
 import { attachBuild, modeFromEnv } from "./app_build.ts";
+import { compression } from "./api/compression.ts";
 import { createLogger, type Logger, requestLog } from "./api/logging.ts";
 import { RequestValidationError } from "./api/validation.ts";
 import type { Services, State } from "./services.ts";
@@ -54,6 +55,7 @@ export async function createApp(
       return ctx.next();
     })
     .use(requestLog(log))
+    .use(compression())
     .use(securityHeaders())
     .use(errorMapping(log))
     .use(pathGuard())

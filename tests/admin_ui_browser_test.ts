@@ -5,14 +5,19 @@
  * 202, feature selection followed to READY), the date split with the default windows, a
  * training run followed to its results, and a live simulation (SSE) stopped by the button,
  * ending with its summary; on the way, the QC figures lead the training results and the
- * simulation shows each row's explanation (signed bars) and the fail log filling live. Screenshots of every step go to `$UI_SHOTS_DIR` (kept) or a temp
- * dir (removed); the test prints where.
+ * simulation shows each row's explanation (signed bars), the fail log filling live and the drift
+ * panels. Every state is also checked at 390×844 (no horizontal page scroll) and audited with
+ * axe-core (WCAG 2.0/2.1/2.2 A + AA rules: 0 violations); the training's curves must grow while
+ * it runs; and a browser without JavaScript must see the true state (results, packets, a working
+ * upload form). Screenshots of every step go to `$UI_SHOTS_DIR` (kept; the default
+ * `test-artifacts/ui/` is gitignored) or a temp dir (removed); the test prints where.
  *
  * Skipped (ignored, with a message) when `/usr/bin/chromium` is not installed.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import axe from "axe-core";
 import { createApp } from "../lib/app.ts";
 import { chromiumAvailable, launchChromium } from "./browser.ts";
 import { createLogger } from "../lib/api/logging.ts";
@@ -21,6 +26,37 @@ import { withTestServices } from "../lib/testing.ts";
 import { boschCsv, boschFixture } from "./bosch_fixture.ts";
 
 const available = chromiumAvailable("admin_ui_browser_test");
+
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/** axe-core's violations on the page (rule id, impact, first nodes), as readable lines. */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in globalThis))) {
+    // Evaluated over the DevTools protocol: an inline <script> tag would be refused by the CSP.
+    await page.evaluate(axe.source);
+  }
+  const found = await page.evaluate(async (tags) => {
+    // deno-lint-ignore no-explicit-any
+    const result = await (globalThis as any).axe.run(document, {
+      runOnly: { type: "tag", values: tags },
+    });
+    // deno-lint-ignore no-explicit-any
+    return result.violations.map((v: any) =>
+      `${v.id} (${v.impact}, ${v.nodes.length} nodes): ${
+        // deno-lint-ignore no-explicit-any
+        v.nodes.slice(0, 3).map((n: any) => `${n.target.join(" ")} — ${n.failureSummary}`)
+          .join(" | ")}`
+    );
+  }, AXE_TAGS);
+  return found as string[];
+}
+
+/** How far the page scrolls sideways (0 = fits the viewport). */
+function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() =>
+    Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - innerWidth
+  );
+}
 
 /** Wait until every island on the page reports `data-hydrated="true"`. */
 async function waitHydrated(page: Page): Promise<number> {
@@ -55,7 +91,7 @@ Deno.test({
       const step = (name: string) =>
         console.log(`  ${name} at ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       try {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
         const problems: string[] = [];
         page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
         page.on("console", (msg) => {
@@ -64,15 +100,29 @@ Deno.test({
           }
         });
         const base = `http://127.0.0.1:${server.addr.port}`;
+        const audits: string[] = [];
+        // Screenshot, axe audit and (at 390 px) the overflow check of the current state, at
+        // the desktop size and again at the phone size.
         const shot = async (name: string) => {
-          // From the top, so the sticky header is not captured mid-page.
-          await page.evaluate(() => globalThis.scrollTo(0, 0));
-          await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+          for (const [w, h] of [[1280, 800], [390, 844]]) {
+            await page.setViewportSize({ width: w, height: h });
+            await page.waitForTimeout(50); // let charts re-layout
+            // From the top, so the sticky header is not captured mid-page.
+            await page.evaluate(() => globalThis.scrollTo(0, 0));
+            await page.screenshot({ path: join(shots, `${name}-${w}.png`), fullPage: true });
+            for (const v of await axeViolations(page)) audits.push(`${name} @${w}: ${v}`);
+            if (w === 390) {
+              const over = await horizontalOverflow(page);
+              if (over > 0) audits.push(`${name} @390: page scrolls sideways by ${over} px`);
+            }
+          }
+          await page.setViewportSize({ width: 1280, height: 800 });
         };
 
         // 1. Every page on an empty service: rendered, hydrated, clear empty states.
         for (
           const [path, expect] of [
+            ["/admin", "No tasks yet"],
             ["/admin/datasets", "No dataset yet"],
             ["/admin/training", "No dataset has been uploaded yet"],
             ["/admin/simulation", "No trained model yet"],
@@ -80,7 +130,8 @@ Deno.test({
         ) {
           const res = await page.goto(base + path);
           assert.equal(res?.status(), 200, path);
-          assert.ok((await waitHydrated(page)) >= 1, path);
+          // The dashboard is server-rendered only (no island).
+          if (path !== "/admin") assert.ok((await waitHydrated(page)) >= 1, path);
           assert.ok((await page.textContent("main"))?.includes(expect), `${path}: ${expect}`);
           await shot(`empty${path.replaceAll("/", "-")}`);
         }
@@ -117,7 +168,37 @@ Deno.test({
           timeout: 15_000,
         });
         step("split done");
+        // Enough rounds (no early stop) to watch the curves grow over the event stream.
+        await page.click("summary:has-text('Hyperparameters')");
+        await page.fill('input[name="n_estimators"]', "400");
+        await page.fill('input[name="early_stopping_rounds"]', "0");
         await page.click('button:has-text("Start training"):not([disabled])');
+        const livePoints = () =>
+          page.evaluate(() =>
+            Number(
+              document.querySelector('[data-testid="live-curves"]')?.getAttribute("data-points") ??
+                0,
+            )
+          );
+        await page.locator('[data-testid="live-curves"]').waitFor({ timeout: 60_000 });
+        const firstPoints = await livePoints();
+        const scope = await page.textContent('[data-testid="train-scope"]') ?? "";
+        // Read in the page at the moment it grew: the live charts leave once the run ends.
+        const grown = await page.waitForFunction(
+          (n) => {
+            const now = Number(
+              document.querySelector('[data-testid="live-curves"]')?.getAttribute("data-points") ??
+                0,
+            );
+            return now > n ? now : false;
+          },
+          firstPoints,
+          { timeout: 60_000 },
+        );
+        assert.ok(Number(await grown.jsonValue()) > firstPoints, "the live curves did not grow");
+        assert.match(scope, /(Training|Last run) on dataset .+, split .+ \(the active split\)/);
+        await shot("training-live");
+        step("live curves grew");
         await page.locator('[data-island="TrainingPanel"] [data-status="SUCCESS"]').waitFor({
           timeout: 90_000,
         });
@@ -133,8 +214,13 @@ Deno.test({
         step("training done");
 
         // 4. Simulation: start fast with no warmup, watch packets over SSE, stop, summary.
+        // A second tab opened before the start: it goes stale once the first tab starts a run.
+        const stale = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+        await stale.goto(`${base}/admin/simulation`);
+        await waitHydrated(stale);
         await page.goto(`${base}/admin/simulation`);
         await waitHydrated(page);
+        assert.match(await page.textContent("main") ?? "", /at 1 row\/s takes/); // the estimate
         await page.fill('input[name="rows_per_second"]', "25");
         await page.fill('input[name="warmup_seconds"]', "0");
         await page.click('button:has-text("Start simulation")');
@@ -160,10 +246,25 @@ Deno.test({
           /\/simulation\/[^/]+\/failures\?format=csv$/,
         );
         await shot("simulation-live");
+        // The stale tab's start joins the running run and says so until the next start — not
+        // only until its first packet.
+        await stale.click('button:has-text("Start simulation")');
+        const already = stale.locator('.qc-alert:has-text("Already running")');
+        await already.waitFor({ timeout: 10_000 });
+        await stale.waitForFunction(
+          () =>
+            document.querySelectorAll('section[aria-labelledby="sim-table"] tbody tr').length >= 5,
+          undefined,
+          { timeout: 15_000 },
+        );
+        await stale.waitForTimeout(500);
+        assert.ok(await already.isVisible(), "the 'already running' note vanished");
+        await stale.close();
         await page.click('button:has-text("Stop")');
         await page.locator("#sim-summary").waitFor({ timeout: 15_000 });
         const summary = await page.textContent("main") ?? "";
-        assert.match(summary, /Revoked/);
+        assert.match(summary, /Stopped/);
+        assert.doesNotMatch(summary, /Revoked/);
         assert.match(summary, /Simulation was stopped by the user\./);
         // Every Fail of the run is in the log: its counter equals the summary's fail count.
         const simId = await page.evaluate(() =>
@@ -177,8 +278,47 @@ Deno.test({
           { timeout: 10_000 },
         );
         await shot("simulation-stopped");
+        await page.goto(`${base}/admin`);
+        await shot("dashboard");
+        await page.goto(`${base}/admin/simulation`);
+        await waitHydrated(page);
         step("simulation stopped");
         assert.deepEqual(problems, []);
+
+        // 4b. Without JavaScript: the server-rendered pages show the true state.
+        const noJs = await browser.newContext({
+          javaScriptEnabled: false,
+          viewport: { width: 390, height: 844 },
+        });
+        try {
+          const plain = await noJs.newPage();
+          await plain.goto(`${base}/admin/simulation`);
+          const simText = await plain.textContent("main") ?? "";
+          assert.match(simText, /Stopped/);
+          assert.doesNotMatch(simText, /Waiting for the first packet|Starting…/);
+          assert.ok(
+            await plain.locator('section[aria-labelledby="sim-table"] tbody tr').count() >= 10,
+            "no-JS simulation page without its packets",
+          );
+          await plain.screenshot({ path: join(shots, "nojs-simulation-390.png"), fullPage: true });
+          await plain.goto(`${base}/admin/training`);
+          const trainText = await plain.textContent("main") ?? "";
+          assert.match(trainText, /ROC AUC/);
+          assert.match(trainText, /Rounds 0–\d+\. Training log loss/); // the curves as text
+          await plain.screenshot({ path: join(shots, "nojs-training-390.png"), fullPage: true });
+          // The upload form posts itself: a PNG is refused with the API's reason.
+          await plain.goto(`${base}/admin/datasets`);
+          const png = join(shots, "not-a-csv.png");
+          await Deno.writeFile(png, new Uint8Array([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, 0]));
+          await plain.setInputFiles('input[type="file"]', png);
+          await plain.click('button[type="submit"]:has-text("Upload")');
+          await plain.locator("text=not a CSV file").waitFor({ timeout: 15_000 });
+          assert.match(await plain.textContent("main") ?? "", /Upload refused \(HTTP 415\)/);
+          await plain.screenshot({ path: join(shots, "nojs-upload-refused-390.png") });
+        } finally {
+          await noJs.close();
+        }
+        step("no-JS views");
 
         // 5. Without the event stream (blocked here) the view falls back to polling the
         // packet history: reloading the finished run still shows its last packets and summary.
@@ -196,6 +336,8 @@ Deno.test({
         step("polling fallback");
         // The blocked request itself is logged by the browser; nothing else may be.
         assert.deepEqual(problems.filter((p) => !/ERR_FAILED/.test(p)), []);
+        // axe-core: 0 violations in every state at both sizes; nothing scrolls sideways at 390.
+        assert.deepEqual(audits, []);
       } catch (err) {
         // Keep what the browser showed when a step failed.
         const pages = browser.contexts().flatMap((c) => c.pages());

@@ -56,7 +56,8 @@ export function FailLog({ taskId, log }: FailLogProps) {
                 {fmtInt(count)}; the CSV export has them all.
               </p>
             )}
-            <ol class="qc-fail-log" data-fail-log>
+            {/* Scrolls inside its card: focusable so keyboard users can scroll it too. */}
+            <ol class="qc-fail-log" data-fail-log tabIndex={0} aria-label="Predicted failures">
               {failures.map((f) => (
                 <li key={f.row} data-fail-row={f.row}>
                   <div>

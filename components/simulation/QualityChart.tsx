@@ -23,6 +23,17 @@ export interface QualityChartProps {
   qualityLine: number;
 }
 
+/** The chart in words: rows shown, score range, predicted fails, the threshold line. */
+function qualitySummary(points: QualityPoint[], qualityLine: number): string {
+  const ys = points.map((p) => p.y);
+  const fails = points.filter((p) => p.fail).length;
+  return `Rows ${points[0].x}–${points[points.length - 1].x}: quality score ${
+    Math.min(...ys).toFixed(1)
+  }–${Math.max(...ys).toFixed(1)} of 100, ${fails} predicted ${
+    fails === 1 ? "fail" : "fails"
+  }; fail below ${qualityLine.toFixed(1)}.`;
+}
+
 /** The card. */
 export function QualityChart({ points, qualityLine }: QualityChartProps) {
   const config = useMemo(() => qualityScoreChart(points, qualityLine), [points, qualityLine]);
@@ -34,6 +45,7 @@ export function QualityChart({ points, qualityLine }: QualityChartProps) {
             label="Quality score per replayed row with the decision threshold"
             config={config}
             height={260}
+            summary={qualitySummary(points, qualityLine)}
           />
         )
         : <p class="qc-muted">The chart starts with the first packet.</p>}

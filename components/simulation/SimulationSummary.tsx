@@ -10,7 +10,7 @@
  * @module
  */
 import { thresholdText } from "../../lib/ui/qc_figures.ts";
-import { fmtDateTime, fmtInt, fmtNum, fmtPct } from "../../lib/ui/format.ts";
+import { fmtDateTime, fmtInt, fmtNum, fmtPct, fmtRate } from "../../lib/ui/format.ts";
 import type { SimSummary } from "../../lib/ui/types.ts";
 import { Card } from "../Card.tsx";
 import { ConfusionMatrix } from "../ConfusionMatrix.tsx";
@@ -44,8 +44,7 @@ export function SimulationSummary({ summary }: SimulationSummaryProps) {
           <p class="qc-muted qc-small">
             Started {fmtDateTime(summary.started_at)}
             {summary.finished_at ? `, ended ${fmtDateTime(summary.finished_at)}` : ""} ·{" "}
-            {fmtNum(summary.rows_per_second, 2)} rows/s · Fail when{" "}
-            {thresholdText(summary.threshold)}
+            {fmtRate(summary.rows_per_second)} · Fail when {thresholdText(summary.threshold)}
           </p>
         </div>
         <ConfusionMatrix

@@ -89,7 +89,7 @@ Deno.test("SimulationSummary and RunStatus", () => {
   const t = text(render(<SimulationSummary summary={summary} />));
   assert.match(t, /Summary Success Rows replayed 2,170 \/ 2,170 Pass rate 92\.17 %/);
   assert.match(t, /Accuracy vs actual 95\.00 %/);
-  assert.match(t, /ended 2025-01-01 00:36:10 UTC · 1 rows\/s · Fail when P\(fail\) ≥ 4\.0 %/);
+  assert.match(t, /ended 2025-01-01 00:36:10 UTC · 1 row\/s · Fail when P\(fail\) ≥ 4\.0 %/);
 
   const status = text(render(
     <RunStatus

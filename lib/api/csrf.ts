@@ -2,14 +2,16 @@
  * Cross-site request protection for state-changing requests (every method but GET, HEAD,
  * OPTIONS):
  *
- * - a cross-origin `Origin` (also `null`) or `Sec-Fetch-Site: cross-site` → 403 JSON. Server
+ * - a cross-origin `Origin` (also `null`, unless `Sec-Fetch-Site: same-origin`: a form post under
+ *   our `no-referrer` policy) or `Sec-Fetch-Site: cross-site` → 403 JSON. Server
  *   clients such as the .NET backend send neither header and pass.
  * - the body's Content-Type must be one the route declares (`BODY_TYPES`, default
  *   `application/json`) → else 415 JSON naming the accepted types. A request without a body and
  *   without a Content-Type passes (bodiless POSTs such as `/process/train/start` from .NET);
  *   a browser cannot send a cross-site body without a Content-Type that is not one of the
  *   CORS-safelisted ones, and none of those is accepted except multipart/form-data on uploads
- *   and the login form (both also covered by the Origin check and SameSite=Strict).
+ *   (also the no-JS `/admin/datasets/upload` form) and the login form (all also covered by the
+ *   Origin check and SameSite=Strict).
  *
  * @example
  * ```ts
@@ -24,6 +26,8 @@ import { type Context, HttpError } from "fresh";
 export const BODY_TYPES: Readonly<Record<string, readonly string[]>> = {
   "/dataset/store": ["multipart/form-data", "text/csv", "application/csv"],
   "/admin/login": ["application/x-www-form-urlencoded", "multipart/form-data"],
+  // The no-JS upload form of the datasets page (multipart; same-origin and login still apply).
+  "/admin/datasets/upload": ["multipart/form-data"],
 };
 
 const JSON_ONLY = ["application/json"] as const;
@@ -65,7 +69,13 @@ export function csrfGuard<S>(opts: { trustProxy: boolean }) {
     if (SAFE_METHODS.has(req.method)) return ctx.next();
     const site = req.headers.get("sec-fetch-site")?.toLowerCase();
     const origin = req.headers.get("origin");
-    if (site === "cross-site" || (origin !== null && !sameHost(origin, req, ctx.url, opts))) {
+    // Under `Referrer-Policy: no-referrer` browsers send `Origin: null` even for a same-origin
+    // form post; `Sec-Fetch-Site` (set by the browser only) then says where it came from.
+    const sameSiteNull = origin === "null" && site === "same-origin";
+    if (
+      site === "cross-site" ||
+      (origin !== null && !sameSiteNull && !sameHost(origin, req, ctx.url, opts))
+    ) {
       throw new HttpError(403, "Cross-origin request refused");
     }
     const contentType = req.headers.get("content-type");

@@ -181,6 +181,15 @@ export async function openCsvUpload(req: Request, opts: UploadOptions): Promise<
       if (c.length === 0) continue;
       total += c.length;
       if (total > opts.maxBytes) throw new UploadError(413, tooLarge(opts.maxBytes));
+      if (head.length === 0) {
+        const kind = binaryKind(c);
+        if (kind) {
+          throw new UploadError(
+            415,
+            `The uploaded file is not a CSV file (it looks like ${kind}).`,
+          );
+        }
+      }
       head.push(c);
       const i = c.indexOf(10);
       if (i >= 0) {
@@ -525,4 +534,29 @@ function concat(chunks: Uint8Array[], n: number): Uint8Array {
 function hasData(b: Uint8Array, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (b[i] !== 10 && b[i] !== 13) return true;
   return false;
+}
+
+/** Signatures of files operators upload by mistake (screenshots, exports, archives). */
+const MAGIC: [number[], string][] = [
+  [[0x89, 0x50, 0x4e, 0x47], "a PNG image"],
+  [[0xff, 0xd8, 0xff], "a JPEG image"],
+  [[0x47, 0x49, 0x46, 0x38], "a GIF image"],
+  [[0x25, 0x50, 0x44, 0x46], "a PDF document"],
+  [[0x50, 0x4b, 0x03, 0x04], "a ZIP archive or an Excel workbook"],
+  [[0x1f, 0x8b], "a gzip archive"],
+  [[0x50, 0x41, 0x52, 0x31], "a Parquet file"],
+  [[0xd0, 0xcf, 0x11, 0xe0], "an old Office document"],
+];
+
+/**
+ * What binary file the first bytes of an upload look like, or null for text: a known signature,
+ * else any NUL byte in the first 1 KiB (never in a CSV).
+ */
+export function binaryKind(first: Uint8Array): string | null {
+  for (const [magic, kind] of MAGIC) {
+    if (first.length >= magic.length && magic.every((b, i) => first[i] === b)) return kind;
+  }
+  const n = Math.min(first.length, 1024);
+  for (let i = 0; i < n; i++) if (first[i] === 0) return "binary data";
+  return null;
 }

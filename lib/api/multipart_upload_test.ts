@@ -128,6 +128,23 @@ Deno.test("refusals leave nothing behind", async () => {
       400,
       /empty/,
     );
+    // A screenshot picked by mistake: named as what it is, not parsed as a CSV header.
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+    await expectError(
+      receiveCsvUpload(request(png, "text/csv"), store, key, opts),
+      415,
+      /not a CSV file \(it looks like a PNG image\)/,
+    );
+    await expectError(
+      receiveCsvUpload(
+        request(enc.encode("Id,Response\n1,\u0000\n"), "text/csv"),
+        store,
+        key,
+        opts,
+      ),
+      415,
+      /not a CSV file \(it looks like binary data\)/,
+    );
     await expectError(
       receiveCsvUpload(request(multipartBody(""), MP), store, key, opts),
       400,

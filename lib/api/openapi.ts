@@ -141,6 +141,7 @@ const PATHS = {
         202: json("Accepted; feature selection runs", UploadAcceptedSchema),
         400: error("Not multipart / no file / invalid CSV"),
         413: error("File too large"),
+        415: error("Not a CSV file (binary: image, archive, …) or an unsupported Content-Type"),
       },
     },
   },
@@ -188,7 +189,7 @@ const PATHS = {
       responses: {
         200: json("Row counts and daily distribution", SplitResponseSchema),
         404: error("No dataset or no feature list"),
-        409: error("The newest dataset is not ready yet"),
+        409: error("The newest dataset is not ready, or a training of it is running"),
         422: invalid("Validation error"),
       },
     },
@@ -284,6 +285,67 @@ const PATHS = {
         }),
       },
       responses: { 200: { description: "The file" }, 404: error("Unknown id") },
+    },
+  },
+  "/downloads/split/{file}": {
+    get: {
+      summary: "A set of the active split as CSV or Parquet",
+      description: "file: train | test | simulation, with .csv (streamed) or .parquet " +
+        "(zstd). Columns: Id, timestamp (ISO UTC), Response, then the selected features; " +
+        "empty / null = missing.",
+      tags: ["downloads"],
+      requestParams: {
+        path: z.object({
+          file: z.enum([
+            "train.csv",
+            "test.csv",
+            "simulation.csv",
+            "train.parquet",
+            "test.parquet",
+            "simulation.parquet",
+          ]),
+        }),
+      },
+      responses: {
+        200: { description: "text/csv or application/vnd.apache.parquet" },
+        404: error("No split, or an unknown file"),
+      },
+    },
+  },
+  "/downloads/models/{id}/{file}": {
+    get: {
+      summary: "A model's test-set predictions as CSV or Parquet",
+      description: "Columns: Id, Response (actual), p_fail, predicted (1 = fail at the model's " +
+        "threshold). id may be `active`.",
+      tags: ["downloads"],
+      requestParams: {
+        path: z.object({
+          id: z.string(),
+          file: z.enum(["predictions.csv", "predictions.parquet"]),
+        }),
+      },
+      responses: {
+        200: { description: "text/csv or application/vnd.apache.parquet" },
+        404: error("Unknown model or file"),
+      },
+    },
+  },
+  "/downloads/simulation/{task_id}/{file}": {
+    get: {
+      summary: "A simulation run's packets as CSV or Parquet",
+      description: "One row per replayed row: row_index, timestamp, sample_id, prediction, " +
+        "confidence, quality_score, top_features (JSON).",
+      tags: ["downloads"],
+      requestParams: {
+        path: z.object({
+          task_id: z.string(),
+          file: z.enum(["packets.csv", "packets.parquet"]),
+        }),
+      },
+      responses: {
+        200: { description: "text/csv or application/vnd.apache.parquet" },
+        404: error("Unknown run or file"),
+      },
     },
   },
   "/tasks/{id}": {

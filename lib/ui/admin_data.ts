@@ -19,8 +19,10 @@ import { getActiveSplit, getSplit, type SplitRecord } from "../pipeline/split/sp
 import type { DriftReport } from "../pipeline/split/drift.ts";
 import { getSplitDrift } from "../pipeline/split/split_drift.ts";
 import { contractStatus } from "../tasks/task_view.ts";
+import { getSimulationSummary, readPackets } from "../pipeline/simulation/mod.ts";
+import { TABLE_ROWS } from "./simulation_view.ts";
 import type { TaskRecord } from "../tasks/types.ts";
-import type { DatasetView, TaskStatus } from "./types.ts";
+import type { DatasetView, SimPacket, SimSummary, TaskStatus } from "./types.ts";
 import { type ModelRow, modelRow } from "./model_row.ts";
 import { type DatasetRow, datasetRow } from "./dataset_row.ts";
 
@@ -57,6 +59,12 @@ export interface SplitInfo {
   daily_distribution: Record<string, number> | null;
 }
 
+/** The dataset and split a training task uses. */
+export interface TaskScope {
+  dataset_id: string | null;
+  split_id: string | null;
+}
+
 /** Props of the training page. */
 export interface TrainingPageData {
   dataset: SplitDatasetInfo | null;
@@ -66,6 +74,8 @@ export interface TrainingPageData {
   split: SplitInfo | null;
   /** The latest training task. */
   task: TaskStatus | null;
+  /** The dataset and split the latest training task runs (ran) on. */
+  task_scope: TaskScope | null;
   /** The active model's results (with curves when stored). */
   model: TrainingView | null;
   models: { active_model_id: string | null; models: ModelRow[] };
@@ -91,8 +101,13 @@ export interface SimulationPageData {
   simulation_rows: number | null;
   /** Why a simulation cannot start now, else null. */
   blocked: string | null;
+  /** A warning when the active split is not the one the model was trained on, else null. */
+  split_warning?: string | null;
   /** The latest simulation task. */
   task: TaskStatus | null;
+  /** Its latest packets (oldest first, at most the table's rows) and summary, if any. */
+  packets?: SimPacket[];
+  summary?: SimSummary | null;
   defaults: { rows_per_second: number; warmup_seconds: number };
 }
 
@@ -157,6 +172,9 @@ export async function loadTrainingPage(services: Services): Promise<TrainingPage
     getActiveModel(kv),
     latestTask(services, "train"),
   ]);
+  const taskRecord = task ? await tasks.get(task.task_id) : null;
+  const taskParams = (taskRecord?.params ?? {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === "string" ? v : null);
   return {
     dataset: active
       ? {
@@ -181,6 +199,9 @@ export async function loadTrainingPage(services: Services): Promise<TrainingPage
       }
       : null,
     task,
+    task_scope: task
+      ? { dataset_id: str(taskParams.dataset_id), split_id: str(taskParams.split_id) }
+      : null,
     model: activeModel ? await modelView(services, activeModel) : null,
     models: { active_model_id: activeModelId, models: models.map(modelRow) },
     drift: split && active && split.dataset_id === active.id
@@ -194,6 +215,13 @@ export async function loadSimulationPage(services: Services): Promise<Simulation
   const { kv, config } = services;
   const model = await getActiveModel(kv);
   const task = await latestTask(services, "simulate");
+  const summary = task ? await getSimulationSummary(services, task.task_id) : null;
+  const packets = task && summary && summary.processed > 0
+    ? (await readPackets(kv, task.task_id, {
+      after: Math.max(-1, summary.processed - 1 - TABLE_ROWS),
+      limit: TABLE_ROWS + 1,
+    })).packets
+    : [];
   const defaults = {
     rows_per_second: config.simulationRowsPerSecond,
     warmup_seconds: config.simulationWarmupSeconds,
@@ -204,6 +232,8 @@ export async function loadSimulationPage(services: Services): Promise<Simulation
       simulation_rows: null,
       blocked: "No trained model yet: train one on the Training page first.",
       task,
+      packets,
+      summary,
       defaults,
     };
   }
@@ -223,12 +253,20 @@ export async function loadSimulationPage(services: Services): Promise<Simulation
       top_features: (model.importance ?? []).slice(0, 3).map((f) => f.name),
     },
     simulation_rows: rows,
+    split_warning: activeSplit && activeSplit.id !== model.split_id
+      ? `The active split (${activeSplit.id.slice(0, 8)}) is not the one this model was ` +
+        `trained on (${model.split_id.slice(0, 8)}): the replay uses the ` +
+        (split?.id === activeSplit.id ? "active split's" : "model's own split's") +
+        " simulation window. Train again to match the active split."
+      : null,
     blocked: rows === null
       ? "No split of the model's dataset is available: split the data first."
       : rows === 0
       ? "The simulation window of the split has no rows: choose another window."
       : null,
     task,
+    packets,
+    summary,
     defaults,
   };
 }

@@ -73,3 +73,36 @@ export function fmtDuration(seconds: number | null | undefined): string {
 export function shortId(id: string | null | undefined): string {
   return id ? id.slice(0, 8) : DASH;
 }
+
+/** A replay rate: "1 row/s", "2.5 rows/s" (singular only for exactly one). */
+export function fmtRate(rowsPerSecond: number | null | undefined): string {
+  if (rowsPerSecond === null || rowsPerSecond === undefined || !Number.isFinite(rowsPerSecond)) {
+    return DASH;
+  }
+  return `${fmtNum(rowsPerSecond, 2)} ${rowsPerSecond === 1 ? "row" : "rows"}/s`;
+}
+
+/**
+ * How long replaying `rows` takes at `rowsPerSecond`, rounded to the minute once it is over an
+ * hour: 17,142 rows at 1 row/s → "~4 h 46 min".
+ */
+export function fmtReplayEstimate(rows: number, rowsPerSecond: number): string {
+  if (!(rows > 0) || !(rowsPerSecond > 0)) return DASH;
+  const seconds = rows / rowsPerSecond;
+  if (seconds < 60) return `~${Math.max(1, Math.round(seconds))} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `~${minutes} min`;
+  return `~${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/**
+ * A model metric on a 0..1 scale (AUC, F1, MCC, a threshold) with a fixed number of decimals,
+ * so "0.900" stands beside "0.874" (`fmtPct` is for recall, precision and accuracy).
+ */
+export function fmtMetric(n: number | null | undefined, digits = 3): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return DASH;
+  return new Intl.NumberFormat("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(n);
+}

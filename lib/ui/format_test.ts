@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import { describeDetail } from "./api_client.ts";
-import { fmtBytes, fmtDateTime, fmtDuration, fmtInt, fmtNum, fmtPct, shortId } from "./format.ts";
+import {
+  fmtBytes,
+  fmtDateTime,
+  fmtDuration,
+  fmtInt,
+  fmtNum,
+  fmtPct,
+  fmtRate,
+  fmtReplayEstimate,
+  shortId,
+} from "./format.ts";
 
 Deno.test("formatters", () => {
   assert.equal(fmtInt(1183747), "1,183,747");
@@ -36,4 +46,13 @@ Deno.test("describeDetail: string, FastAPI list, message, fallback", () => {
   assert.equal(describeDetail({ message: "hi" }), "hi");
   assert.equal(describeDetail(null, "fallback"), "fallback");
   assert.equal(describeDetail("plain text error"), "plain text error");
+});
+
+Deno.test("fmtRate and fmtReplayEstimate: singular rate, rounded estimate", () => {
+  assert.equal(fmtRate(1), "1 row/s");
+  assert.equal(fmtRate(2.5), "2.5 rows/s");
+  assert.equal(fmtReplayEstimate(17_142, 1), "~4 h 46 min");
+  assert.equal(fmtReplayEstimate(1_152, 25), "~46 s");
+  assert.equal(fmtReplayEstimate(600, 2), "~5 min");
+  assert.equal(fmtReplayEstimate(0, 1), "—");
 });

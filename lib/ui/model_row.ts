@@ -10,6 +10,9 @@ import type { ModelRecord } from "./types.ts";
 export interface ModelRow {
   id: string;
   created_at: string;
+  /** The dataset and split it was trained on. */
+  dataset_id: string | null;
+  split_id: string | null;
   f1_score: number | null;
   recall: number | null;
   precision: number | null;
@@ -23,6 +26,8 @@ export function modelRow(m: ModelRecord): ModelRow {
   return {
     id: m.id,
     created_at: m.created_at,
+    dataset_id: m.dataset_id ?? null,
+    split_id: m.split_id ?? null,
     f1_score: m.metrics?.f1_score ?? null,
     recall: m.metrics?.recall ?? null,
     precision: m.metrics?.precision ?? null,

@@ -11,6 +11,8 @@ export const COLORS = {
   test: "#d97706",
   simulation: "#059669",
   outside: "#cbd5e1",
+  /** A day shared by two windows. */
+  overlap: "#7c3aed",
   pass: "#16a34a",
   fail: "#dc2626",
   neutral: "#64748b",

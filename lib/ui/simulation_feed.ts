@@ -196,16 +196,35 @@ export interface SimulationFeed {
   setNotice(notice: string | null): void;
 }
 
-/** Follow `initial` (and whatever run `setTask` names later) while the island is mounted. */
-export function useSimulationFeed(initial: TaskStatus | null): SimulationFeed {
+/** What the server rendered of `initial`: its latest packets (oldest first) and summary. */
+export interface FeedSeed {
+  packets: SimPacket[];
+  summary: SimSummary | null;
+}
+
+/** A buffer holding the seed's packets (what the server rendered; the feed continues after). */
+function seededBuffer(seed: FeedSeed | undefined): LiveBuffer {
+  const buffer = new LiveBuffer(CHART_POINTS, TABLE_ROWS);
+  for (const p of seed?.packets ?? []) buffer.add(p);
+  buffer.takeDirty();
+  return buffer;
+}
+
+/**
+ * Follow `initial` (and whatever run `setTask` names later) while the island is mounted,
+ * starting from `seed` (the server-rendered packets and summary of `initial`), so the first
+ * render — on the server and at hydration — shows the run's true state.
+ */
+export function useSimulationFeed(initial: TaskStatus | null, seed?: FeedSeed): SimulationFeed {
   const [task, setTask] = useState<TaskStatus | null>(initial);
-  const [summary, setSummary] = useState<SimSummary | null>(null);
+  const [summary, setSummary] = useState<SimSummary | null>(seed?.summary ?? null);
   const [transport, setTransport] = useState<Transport>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
-  const buffer = useRef(new LiveBuffer(CHART_POINTS, TABLE_ROWS));
-  const followId = useRef<string | null>(null);
+  const buffer = useRef<LiveBuffer>(null as unknown as LiveBuffer);
+  buffer.current ??= seededBuffer(seed);
+  const followId = useRef<string | null>(initial?.task_id ?? null);
   const taskId = task?.task_id ?? null;
 
   // Redraw at most every FLUSH_MS however fast packets arrive.

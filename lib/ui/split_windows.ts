@@ -41,7 +41,7 @@ export function toInputValue(ms: number): string {
  * null when it is not such a value.
  */
 export function parseInputValue(value: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?$/.exec(
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?$/.exec(
     value.trim(),
   );
   if (!m) return null;
@@ -180,4 +180,38 @@ export function checkInputs(inputs: WindowInputs): Partial<Record<string, string
     }
   }
   return issues;
+}
+
+/**
+ * Every window a UTC day (`YYYY-MM-DD`) touches, in window order: two or more when the day is
+ * shared (one window ends and the next starts within it), so the chart can draw it as overlap.
+ */
+export function windowsOfDay(
+  day: string,
+  windows: Record<WindowName, { start_ms: number; end_ms: number }> | null,
+): WindowName[] {
+  if (!windows) return [];
+  const d0 = Date.parse(`${day}T00:00:00Z`);
+  if (!Number.isFinite(d0)) return [];
+  const d1 = d0 + DAY - 1;
+  return WINDOW_NAMES.filter((name) => {
+    const w = windows[name];
+    return Math.min(d1, w.end_ms) >= Math.max(d0, w.start_ms);
+  });
+}
+
+/**
+ * The windows that contain no row for certain: no day of the daily distribution with rows
+ * touches them. (A window inside a day with rows may still be empty; the server says so.)
+ */
+export function emptyWindows(
+  daily: Record<string, number>,
+  windows: Record<WindowName, { start_ms: number; end_ms: number }> | null,
+): WindowName[] {
+  if (!windows || Object.keys(daily).length === 0) return [];
+  const touched = new Set<WindowName>();
+  for (const [day, rows] of Object.entries(daily)) {
+    if (rows > 0) { for (const name of windowsOfDay(day, windows)) touched.add(name); }
+  }
+  return WINDOW_NAMES.filter((name) => !touched.has(name));
 }

@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import {
   checkInputs,
   defaultWindows,
+  emptyWindows,
   isoToInputValue,
   parseInputValue,
   toIsoInstant,
   windowOfDay,
+  windowsOfDay,
   windowsToMs,
 } from "./split_windows.ts";
 
@@ -70,4 +72,19 @@ Deno.test("windowOfDay picks the window covering most of the day", () => {
   assert.equal(windowOfDay("2025-01-10", ms), "simulation");
   assert.equal(windowOfDay("2025-02-01", ms), null);
   assert.equal(windowOfDay("2025-01-01", null), null);
+});
+
+Deno.test("windowsOfDay: a shared day lists both windows; emptyWindows: windows without rows", () => {
+  const t = (s: string) => Date.parse(s);
+  const windows = {
+    train: { start_ms: t("2025-01-01T00:00:00Z"), end_ms: t("2025-01-02T11:59:59Z") },
+    test: { start_ms: t("2025-01-02T12:00:00Z"), end_ms: t("2025-01-03T23:59:59Z") },
+    simulation: { start_ms: t("2025-02-01T00:00:00Z"), end_ms: t("2025-02-02T23:59:59Z") },
+  };
+  assert.deepEqual(windowsOfDay("2025-01-01", windows), ["train"]);
+  assert.deepEqual(windowsOfDay("2025-01-02", windows), ["train", "test"]);
+  assert.deepEqual(windowsOfDay("2025-01-20", windows), []);
+  const daily = { "2025-01-01": 10, "2025-01-02": 5, "2025-01-03": 0 };
+  assert.deepEqual(emptyWindows(daily, windows), ["simulation"]);
+  assert.deepEqual(emptyWindows({}, windows), []);
 });

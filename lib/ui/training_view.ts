@@ -24,6 +24,9 @@ export interface TrainingCurves {
 /** A model's results as the panel shows them. */
 export interface TrainingView {
   model_id: string | null;
+  /** The dataset and split the model was trained on (null when not known, e.g. a task result). */
+  dataset_id: string | null;
+  split_id: string | null;
   created_at: string | null;
   metrics: {
     accuracy: number;
@@ -81,6 +84,8 @@ export function curvesFrom(raw: unknown): TrainingCurves | null {
 export function viewFromResult(r: TrainResult): TrainingView {
   return {
     model_id: r.model_id ?? null,
+    dataset_id: null,
+    split_id: null,
     created_at: null,
     metrics: {
       accuracy: r.metrics.accuracy,
@@ -109,6 +114,8 @@ export function viewFromModel(
 ): TrainingView {
   return {
     model_id: m.id,
+    dataset_id: m.dataset_id ?? null,
+    split_id: m.split_id ?? null,
     created_at: m.created_at,
     metrics: {
       accuracy: m.metrics.accuracy,
@@ -127,4 +134,27 @@ export function viewFromModel(
     n_train: num(m.n_train),
     n_test: num(m.n_test),
   };
+}
+
+/**
+ * The learning curves in words (the chart's text fallback): first and last round of each
+ * series, e.g. "Rounds 0–57. Training log loss 0.652 → 0.211; validation 0.655 → 0.302."
+ */
+export function curvesSummary(
+  train: ChartPoint[],
+  valid: ChartPoint[] | undefined,
+  what: string,
+  digits = 3,
+  best: number | null = null,
+): string {
+  if (train.length === 0) return `No ${what} values yet.`;
+  const f = (v: number) => v.toFixed(digits);
+  const span = (pts: ChartPoint[]) => `${f(pts[0].y)} → ${f(pts[pts.length - 1].y)}`;
+  const first = train[0].x;
+  const last = train[train.length - 1].x;
+  const rounds = first === last ? `Round ${first}.` : `Rounds ${first}–${last}.`;
+  const parts = [`${rounds} Training ${what} ${span(train)}`];
+  if (valid?.length) parts.push(`validation ${span(valid)}`);
+  const bestText = best !== null ? ` Best round ${best}.` : "";
+  return `${parts.join("; ")}.${bestText}`;
 }

@@ -70,7 +70,7 @@ Deno.test("admin pages: empty states on a fresh service", () =>
     assert.match(text(tr.html), /No dataset has been uploaded yet/);
     assert.match(text(tr.html), /No model yet/);
     assert.match(text(tr.html), /No model has been trained yet/);
-    assert.match(tr.html, /<button type="button" class="qc-button" disabled>Start training/);
+    assert.match(tr.html, /<button type="submit" class="qc-button" disabled>Start training/);
 
     const sim = await get(handler, "/admin/simulation");
     assert.equal(sim.status, 200);
@@ -110,12 +110,24 @@ Deno.test("admin pages: dataset, split and model from KV", () =>
     assert.match(tr, /Loss per round/);
     assert.match(trHtml, /data-cell="True positives"><span class="qc-cm-count">4</);
     assert.match(trHtml, /href="\/models\/model-0001-cccc\/artifacts\/model\.xgb\.json"/);
-    assert.match(trHtml, /<button type="button" class="qc-button">Start training/);
+    assert.match(trHtml, /<button type="submit" class="qc-button">Start training/);
 
     const sim = await get(handler, "/admin/simulation");
     assert.match(text(sim.html), /2,170 rows to replay/);
     assert.match(text(sim.html), /No simulation has run yet/);
     assert.match(sim.html, /<button type="submit" class="qc-button">Start simulation/);
+    assert.doesNotMatch(text(sim.html), /Split changed since training/);
+    assert.doesNotMatch(tr, /The active split is not this model's/);
+
+    // A new split of the same dataset: both pages warn that the model used another one.
+    const newer = fixtureSplit({ id: "split-0002" });
+    await services.kv.set(["splits", newer.id], newer);
+    await services.kv.set(["active", "split"], newer.id);
+    const tr2 = text((await get(handler, "/admin/training")).html);
+    assert.match(tr2, /The active split is not this model's/);
+    assert.match(tr2, /Dataset · split/);
+    const sim2 = text((await get(handler, "/admin/simulation")).html);
+    assert.match(sim2, /Split changed since training The active split \(split-00\) is not/);
   }));
 
 Deno.test("admin pages: two models compared side by side; unknown id named; linked", () =>

@@ -16,7 +16,15 @@ import { type DatasetRecord, getActiveDataset } from "../../lib/pipeline/ingest/
 import { getActiveModel, type ModelRecord } from "../../lib/pipeline/train/models.ts";
 import type { TaskRecord } from "../../lib/tasks/types.ts";
 import type { Config } from "../../lib/config.ts";
-import { fmtBytes, fmtDateTime, fmtInt, fmtNum, shortId } from "../../lib/ui/format.ts";
+import {
+  fmtBytes,
+  fmtDateTime,
+  fmtInt,
+  fmtMetric,
+  fmtPct,
+  fmtRate,
+  shortId,
+} from "../../lib/ui/format.ts";
 import { NO_STORE } from "../../lib/ui/settle.ts";
 
 interface DashboardData {
@@ -129,13 +137,13 @@ export default define.page<typeof handler>(function Dashboard({ data, config: we
                   <code>{shortId(model.id)}</code>
                 </dd>
                 <dt>F1 (test)</dt>
-                <dd>{fmtNum(model.metrics.f1_score)}</dd>
+                <dd>{fmtMetric(model.metrics.f1_score)}</dd>
                 <dt>Recall / precision</dt>
                 <dd>
-                  {fmtNum(model.metrics.recall)} / {fmtNum(model.metrics.precision)}
+                  {fmtPct(model.metrics.recall, 1)} / {fmtPct(model.metrics.precision, 1)}
                 </dd>
                 <dt>AUC ROC</dt>
-                <dd>{fmtNum(model.metrics.auc_roc)}</dd>
+                <dd>{fmtMetric(model.metrics.auc_roc)}</dd>
                 <dt>Trained</dt>
                 <dd>{fmtDateTime(model.created_at)}</dd>
               </dl>
@@ -152,7 +160,7 @@ export default define.page<typeof handler>(function Dashboard({ data, config: we
             <dd>{Math.round(config.splitSampleFraction * 100)} %</dd>
             <dt>Simulation</dt>
             <dd>
-              {config.simulationWarmupSeconds} s warm-up, {config.simulationRowsPerSecond} row/s
+              {config.simulationWarmupSeconds} s warm-up, {fmtRate(config.simulationRowsPerSecond)}
             </dd>
             <dt>Training threads</dt>
             <dd>{config.trainThreads}</dd>
@@ -167,7 +175,7 @@ export default define.page<typeof handler>(function Dashboard({ data, config: we
         {tasks.length === 0
           ? <p class="qc-muted">No tasks yet.</p>
           : (
-            <Table columns={TASK_COLUMNS} wrap={false}>
+            <Table columns={TASK_COLUMNS} label="Recent tasks">
               {tasks.map((t) => (
                 <tr key={t.id}>
                   <td>

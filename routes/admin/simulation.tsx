@@ -27,7 +27,10 @@ export default define.page<typeof handler>(function SimulationPage({ data: resul
         model={data?.model ?? null}
         simulation_rows={data?.simulation_rows ?? null}
         blocked={data ? data.blocked : "The page data could not be loaded."}
+        split_warning={data?.split_warning ?? null}
         task={data?.task ?? null}
+        packets={data?.packets ?? []}
+        summary={data?.summary ?? null}
         defaults={data?.defaults ?? { rows_per_second: 1, warmup_seconds: 10 }}
       />
     </Layout>

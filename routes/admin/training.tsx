@@ -34,7 +34,10 @@ export default define.page<typeof handler>(function TrainingPage({ data: result,
       <SplitDrift drift={data?.drift ?? null} />
       <TrainingPanel
         hasSplit={data?.split !== null && data?.split !== undefined}
+        activeSplitId={data?.split?.id ?? null}
+        activeDatasetId={data?.dataset?.id ?? null}
         task={data?.task ?? null}
+        taskScope={data?.task_scope ?? null}
         model={data?.model ?? null}
       />
       <ModelsList list={data?.models ?? { active_model_id: null, models: [] }} />

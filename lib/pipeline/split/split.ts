@@ -23,6 +23,7 @@
  */
 import type { Services } from "../../services.ts";
 import type { KvStore } from "../../kv.ts";
+import { isFinal, lockKey } from "../../tasks/records.ts";
 import { openColumnTable } from "../../data/column_table.ts";
 import { findRowRange } from "../../data/column_table.ts";
 import { storeSplitDrift } from "./split_drift.ts";
@@ -208,6 +209,23 @@ export async function splittableDataset(services: Services): Promise<DatasetReco
 }
 
 /**
+ * 409 while a training of `datasetId` runs: a new split would become active under it, and the
+ * model would then be recorded against one split while the console shows another.
+ */
+export async function refuseWhileTraining(services: Services, datasetId: string): Promise<void> {
+  const held = await services.kv.get<{ taskId: string }>(lockKey(`train:${datasetId}`));
+  if (!held) return;
+  const task = await services.tasks.get(held.taskId);
+  if (!task || isFinal(task.state)) return;
+  throw new SplitError(
+    409,
+    `A training of dataset ${datasetId} is running (task ${task.id}); ` +
+      "split again when it has finished or after stopping it.",
+    { dataset_id: datasetId, state: task.state, task_id: task.id },
+  );
+}
+
+/**
  * 422 naming the first window that holds no rows (nothing to train on, evaluate or replay); the
  * active split stays as it was.
  */
@@ -245,6 +263,7 @@ export async function createSplit(
   windows: Record<SetName, TimeWindow>,
 ): Promise<{ split: SplitRecord; response: SplitResponse }> {
   const dataset = await splittableDataset(services);
+  await refuseWhileTraining(services, dataset.id);
   const { timestamps, daily } = await timeIndex(services, dataset);
   const fraction = Math.min(1, Math.max(0, services.config.splitSampleFraction));
   const id = crypto.randomUUID();

@@ -19,7 +19,13 @@
  * @module
  */
 import type { Services } from "../../services.ts";
-import { featureImportance, type GbdtModel, type TrainData, trainInWorker } from "../../ml/mod.ts";
+import {
+  type EvalHistory,
+  featureImportance,
+  type GbdtModel,
+  type TrainData,
+  trainInWorker,
+} from "../../ml/mod.ts";
 import {
   type JsonObject,
   TaskConflictError,
@@ -57,6 +63,8 @@ export const TRAIN_STEPS = [
 const PROGRESS_INTERVAL_MS = 250;
 /** Chart points per curve kept in the task result (60 KiB record limit); curves.json has all. */
 const MAX_CHART_POINTS = 400;
+/** Chart points per curve in each running progress write (live curves; small KV values). */
+const LIVE_CHART_POINTS = 100;
 
 /** Parameters recorded in the task (snake_case: served by `GET /tasks/{id}`). */
 export interface TrainTaskParams extends JsonObject {
@@ -118,6 +126,17 @@ function sliceData(
   };
 }
 
+/** Append one round's eval metrics (`{train: {logloss, error}, ...}`) to a history. */
+export function appendRound(
+  history: EvalHistory,
+  metrics: Record<string, Record<string, number>>,
+): void {
+  for (const [set, values] of Object.entries(metrics)) {
+    const series = history[set] ??= {};
+    for (const [name, v] of Object.entries(values)) (series[name] ??= []).push(v);
+  }
+}
+
 /** The task body. Exported for tests; use `registerTrainTasks` (mod.ts) in the service. */
 export async function runTraining(
   services: Services,
@@ -165,17 +184,25 @@ export async function runTraining(
   const rounds = settings.n_estimators;
   await ctx.progress({ status: TRAIN_STEPS[1], round: 0, rounds, percent: 0 });
   let lastReport = performance.now();
-  const onRound = (total: number) => async (round: number) => {
-    const now = performance.now();
-    if (now - lastReport < PROGRESS_INTERVAL_MS) return;
-    lastReport = now;
-    await ctx.progress({
-      status: TRAIN_STEPS[1],
-      round: round + 1,
-      rounds: total,
-      percent: Math.round(((round + 1) / total) * 100),
-    });
-  };
+  // The main training's per-round eval metrics so far: each progress write carries the
+  // (thinned) curves, so a watcher that misses writes still draws every round it has (extra
+  // keys; contract unchanged). The refit reports rounds only: it has no eval sets.
+  const liveHistory: EvalHistory = {};
+  const onRound =
+    (total: number, history?: EvalHistory) =>
+    async (round: number, metrics: Record<string, Record<string, number>>) => {
+      if (history) appendRound(history, metrics);
+      const now = performance.now();
+      if (now - lastReport < PROGRESS_INTERVAL_MS && round + 1 < total) return;
+      lastReport = now;
+      await ctx.progress({
+        status: TRAIN_STEPS[1],
+        round: round + 1,
+        rounds: total,
+        percent: Math.round(((round + 1) / total) * 100),
+        ...(history ? { curves: { ...thinChart(trainingChart(history), LIVE_CHART_POINTS) } } : {}),
+      });
+    };
   const boosterParams = {
     max_depth: settings.max_depth,
     learning_rate: settings.learning_rate,
@@ -207,7 +234,7 @@ export async function runTraining(
         ],
         evalMetrics: ["logloss", "error"],
         signal: ctx.signal,
-        onRound: onRound(rounds),
+        onRound: onRound(rounds, liveHistory),
       },
     );
   } catch (err) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { withTestServices } from "../../testing.ts";
 import { TaskConflictError } from "../../tasks/types.ts";
-import { createSplit, loadSplitSet } from "../split/mod.ts";
+import { createSplit, loadSplitSet, SplitError } from "../split/mod.ts";
 import { predictProbaColumns, train } from "../../ml/mod.ts";
 import { getActiveModel } from "./models.ts";
 import { registerTrainTasks, startTraining, TRAIN_STEPS } from "./mod.ts";
@@ -22,15 +22,27 @@ Deno.test("train task: SUCCESS with contract result, model record and artifacts"
   await withTestServices(async (services) => {
     const { split } = await prepare(services);
     const task = await startTraining(services, { n_estimators: 60, early_stopping_rounds: 10 });
-    // A second start for the same dataset while the first runs is refused.
+    // A second start for the same dataset while the first runs is refused, and so is a split.
     await assert.rejects(() => startTraining(services), TaskConflictError);
+    await assert.rejects(
+      () => createSplit(services, { train: win(0, 4), test: win(4, 5), simulation: win(5, 7) }),
+      (err) => err instanceof SplitError && err.status === 409 && /training/.test(err.message),
+    );
     const seen: string[] = [];
+    let liveRounds = 0;
     for await (const rec of services.tasks.watch(task.id)) {
       const s = rec.progress?.status;
       if (rec.state === "PROGRESS" && typeof s === "string" && seen.at(-1) !== s) seen.push(s);
+      // Each round report carries the curves so far (extra key; at most 100 points a curve).
+      const curves = rec.progress?.curves as { train_loss?: unknown[] } | undefined;
+      if (curves?.train_loss) {
+        assert.ok(curves.train_loss.length <= 100);
+        liveRounds = Math.max(liveRounds, curves.train_loss.length);
+      }
     }
     const done = await services.tasks.waitFor(task.id, { timeoutMs: 30_000 });
     assert.equal(done.state, "SUCCESS", done.error ?? "");
+    assert.ok(liveRounds > 0, "no live curves in the progress");
     assert.ok(seen.every((s) => (TRAIN_STEPS as readonly string[]).includes(s)), String(seen));
     // deno-lint-ignore no-explicit-any
     const r = done.result as Record<string, any>;
