@@ -119,10 +119,15 @@ async function runRecipes(
       start_ms: d0 + a * DAY_MS,
       end_ms: d0 + b * DAY_MS - 1,
     });
+    // A split needs rows in every window; when nothing follows the test day (the real rows),
+    // the simulation window holds just the last row (the bench never replays it).
+    const testEnd = d0 + (trainDays + 1) * DAY_MS;
+    const lastTs = data.timestamps.reduce((a, b) => Math.max(a, b), -Infinity);
+    const cut = lastTs < testEnd ? lastTs : testEnd;
     const { split } = await createSplit(services, {
       train: win(0, trainDays),
-      test: win(trainDays, trainDays + 1),
-      simulation: win(trainDays + 1, trainDays + 2),
+      test: { start_ms: d0 + trainDays * DAY_MS, end_ms: cut - 1 },
+      simulation: { start_ms: cut, end_ms: cut === testEnd ? testEnd + DAY_MS - 1 : testEnd - 1 },
     });
     const runs: RecipeRun[] = [];
     for (const [name, overrides] of recipes) {
