@@ -38,7 +38,7 @@ export function TrainParamsForm(
           return (
             <div class="qc-field" key={f.key}>
               <label for={id}>{f.label}</label>
-              {f.kind === "metric"
+              {f.kind === "choice"
                 ? (
                   <select
                     id={id}
@@ -47,8 +47,9 @@ export function TrainParamsForm(
                     disabled={disabled}
                     onChange={(e) => onChange(f.key, (e.currentTarget as HTMLSelectElement).value)}
                   >
-                    <option value="mcc">MCC</option>
-                    <option value="f1">F1</option>
+                    {f.options?.map(([value, label]) => (
+                      <option key={value} value={value}>{label}</option>
+                    ))}
                   </select>
                 )
                 : (

@@ -24,8 +24,10 @@ export interface TrainField {
   key: keyof TrainOverrides;
   label: string;
   hint?: string;
-  kind: "int" | "number" | "spw" | "metric";
+  kind: "int" | "number" | "choice";
   step?: string;
+  /** `[value, label]` pairs of a "choice" field. */
+  options?: readonly (readonly [string, string])[];
 }
 
 /** The fields offered (the rest of the overrides keep their defaults). */
@@ -51,12 +53,17 @@ export const TRAIN_FIELDS: readonly TrainField[] = [
     hint: "0–0.5 of the training window's end",
   },
   {
-    key: "scale_pos_weight",
-    label: "Fail weight",
-    kind: "spw",
-    hint: '"auto" = passes / fails',
+    key: "class_weighting",
+    label: "Fail weighting",
+    kind: "choice",
+    options: [["none", "None"], ["balanced", "Passes / fails"], ["sqrt", "√(passes / fails)"]],
   },
-  { key: "threshold_metric", label: "Threshold tuned for", kind: "metric" },
+  {
+    key: "threshold_metric",
+    label: "Threshold tuned for",
+    kind: "choice",
+    options: [["mcc", "MCC"], ["f1", "F1"]],
+  },
 ];
 
 /** The form's raw values (strings, as the inputs hold them). */
@@ -88,11 +95,9 @@ export function checkTrainForm(values: TrainFormValues): TrainFormCheck {
       errors[f.key] = "Required (clear the form to use the defaults).";
       continue;
     }
-    if (f.kind === "metric") body[f.key] = raw;
-    else if (f.kind === "spw" && raw.toLowerCase() === "auto") body[f.key] = "auto";
-    else if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw)) {
-      errors[f.key] = f.kind === "spw" ? 'A number or "auto".' : "A number.";
-    } else body[f.key] = Number(raw);
+    if (f.kind === "choice") body[f.key] = raw;
+    else if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw)) errors[f.key] = "A number.";
+    else body[f.key] = Number(raw);
   }
   const parsed = trainOverridesSchema.safeParse(body);
   if (!parsed.success) {

@@ -5,11 +5,11 @@ import { curvesSummary } from "./training_view.ts";
 Deno.test("train form: defaults send nothing; the API schema's limits apply", () => {
   const d = defaultTrainForm();
   assert.equal(d.n_estimators, "200");
-  assert.equal(d.scale_pos_weight, "auto");
+  assert.equal(d.class_weighting, "none");
   assert.deepEqual(checkTrainForm(d), { ok: true, overrides: {} });
-  assert.deepEqual(checkTrainForm({ ...d, max_depth: "6", scale_pos_weight: "2.5" }), {
+  assert.deepEqual(checkTrainForm({ ...d, max_depth: "6", class_weighting: "sqrt" }), {
     ok: true,
-    overrides: { max_depth: 6, scale_pos_weight: 2.5 },
+    overrides: { max_depth: 6, class_weighting: "sqrt" },
   });
   const bad = checkTrainForm({ ...d, max_depth: "40", learning_rate: "abc", n_estimators: "2.5" });
   assert.equal(bad.ok, false);

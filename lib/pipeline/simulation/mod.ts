@@ -16,16 +16,19 @@ import type { Services } from "../../services.ts";
 import { simulateTask } from "./simulate.ts";
 
 export {
-  getSimulationStatus,
-  getSimulationSummary,
   MAX_ROWS_PER_SECOND,
   MAX_WARMUP_SECONDS,
   SIMULATE_KIND,
   simulateTask,
   SimulationStartError,
-  type SimulationStatus,
   startSimulation,
 } from "./simulate.ts";
+export {
+  getSimulationStatus,
+  getSimulationSummary,
+  type SimulationStatus,
+  toSimulationStatus,
+} from "./status.ts";
 export {
   MAX_PAGE,
   packetKey,
