@@ -104,6 +104,32 @@ export function datasetBlobKeys(id: string): {
   };
 }
 
+/** The record of a freshly stored upload (no profile, features or table yet). */
+export function newDatasetRecord(
+  id: string,
+  filename: string | null | undefined,
+  bytes: number,
+  state: DatasetState,
+): DatasetRecord {
+  const now = new Date().toISOString();
+  return {
+    id,
+    filename: filename ?? "upload.csv",
+    state,
+    error: null,
+    bytes,
+    created_at: now,
+    updated_at: now,
+    task_id: null,
+    profile: null,
+    features: null,
+    table_prefix: null,
+    source_key: datasetBlobKeys(id).source,
+    profile_key: null,
+    sample_key: null,
+  };
+}
+
 /** The dataset record with this id, or null. */
 export function getDataset(kv: KvStore, id: string): Promise<DatasetRecord | null> {
   return kv.get<DatasetRecord>(datasetKey(id));

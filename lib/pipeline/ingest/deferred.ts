@@ -25,6 +25,7 @@ import {
   datasetBlobKeys,
   type DatasetRecord,
   getDataset,
+  newDatasetRecord,
   putDataset,
   updateDataset,
 } from "./datasets.ts";
@@ -59,23 +60,7 @@ export async function acceptUploadDeferred(
     await storage.deletePrefix(keys.prefix).catch(() => {});
     throw err;
   }
-  const now = new Date().toISOString();
-  const record: DatasetRecord = {
-    id,
-    filename: source.filename ?? "upload.csv",
-    state: "SELECTING_FEATURES",
-    error: null,
-    bytes,
-    created_at: now,
-    updated_at: now,
-    task_id: null,
-    profile: null,
-    features: null,
-    table_prefix: null,
-    source_key: keys.source,
-    profile_key: null,
-    sample_key: null,
-  };
+  const record = newDatasetRecord(id, source.filename, bytes, "SELECTING_FEATURES");
   await putDataset(kv, record);
   try {
     const task = await services.tasks.submit(SELECT_FEATURES_KIND, { dataset_id: id });

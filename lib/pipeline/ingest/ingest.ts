@@ -30,7 +30,7 @@ import { profileInWorker } from "../../data/profile_worker.ts";
 import {
   datasetBlobKeys,
   type DatasetProfileSummary,
-  type DatasetRecord,
+  newDatasetRecord,
   putDataset,
   updateDataset,
 } from "./datasets.ts";
@@ -117,23 +117,7 @@ export async function ingestCsv(
     throw err;
   }
 
-  const now = new Date().toISOString();
-  const record: DatasetRecord = {
-    id,
-    filename: source.filename ?? "upload.csv",
-    state: "PROFILING",
-    error: null,
-    bytes,
-    created_at: now,
-    updated_at: now,
-    task_id: null,
-    profile: null,
-    features: null,
-    table_prefix: null,
-    source_key: keys.source,
-    profile_key: null,
-    sample_key: null,
-  };
+  const record = newDatasetRecord(id, source.filename, bytes, "PROFILING");
   await putDataset(kv, record);
 
   try {
