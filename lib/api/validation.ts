@@ -86,6 +86,24 @@ export function parseValue<S extends z.ZodType>(
   throw new RequestValidationError(result.error.issues.map((issue) => toIssue(issue, loc, value)));
 }
 
+/**
+ * Validate a URL's query parameters with an object schema: each key of the schema is read from
+ * the query, an empty or absent parameter as `undefined` (so defaults apply); issues are located
+ * under `["query", key]`.
+ *
+ * @example
+ * ```ts
+ * const { after, limit } = parseQuery(PacketsQuerySchema, ctx.url);
+ * ```
+ */
+export function parseQuery<S extends z.ZodObject>(schema: S, url: URL): z.output<S> {
+  const params: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) {
+    params[key] = url.searchParams.get(key) || undefined;
+  }
+  return parseValue(schema, params, ["query"]);
+}
+
 async function readLimited(req: Request, maxBytes: number): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) {

@@ -10,7 +10,7 @@
  * @module
  */
 import { define } from "../../../utils.ts";
-import { parseValue } from "../../../lib/api/validation.ts";
+import { parseQuery } from "../../../lib/api/validation.ts";
 import { FailuresQuerySchema } from "../../../lib/api/requests.ts";
 import { requireTask } from "../../../lib/api/task_routes.ts";
 import {
@@ -24,12 +24,7 @@ export const handler = define.handlers({
   async GET(ctx) {
     const id = ctx.params.task_id;
     const { services } = ctx.state;
-    const q = ctx.url.searchParams;
-    const query = parseValue(FailuresQuerySchema, {
-      before: q.get("before") || undefined,
-      limit: q.get("limit") || undefined,
-      format: q.get("format") || undefined,
-    }, ["query"]);
+    const query = parseQuery(FailuresQuerySchema, ctx.url);
     const rec = await requireTask(services.tasks, id, SIMULATE_KIND, "simulation");
     if (query.format === "csv") {
       const name = `simulation_${id.replace(/[^A-Za-z0-9_-]/g, "_")}_failures.csv`;

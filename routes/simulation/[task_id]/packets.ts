@@ -8,7 +8,7 @@
  * @module
  */
 import { define } from "../../../utils.ts";
-import { parseValue } from "../../../lib/api/validation.ts";
+import { parseQuery } from "../../../lib/api/validation.ts";
 import { PacketsQuerySchema } from "../../../lib/api/requests.ts";
 import { requireTask } from "../../../lib/api/task_routes.ts";
 import { readPackets, SIMULATE_KIND } from "../../../lib/pipeline/simulation/mod.ts";
@@ -17,11 +17,7 @@ export const handler = define.handlers({
   async GET(ctx) {
     const id = ctx.params.task_id;
     const { services } = ctx.state;
-    const q = ctx.url.searchParams;
-    const query = parseValue(PacketsQuerySchema, {
-      after: q.get("after") || undefined,
-      limit: q.get("limit") || undefined,
-    }, ["query"]);
+    const query = parseQuery(PacketsQuerySchema, ctx.url);
     const rec = await requireTask(services.tasks, id, SIMULATE_KIND, "simulation");
     const { packets, nextAfter } = await readPackets(services.kv, id, query);
     return Response.json(
