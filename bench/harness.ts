@@ -37,3 +37,16 @@ export async function runPhase(module: string | URL, name: string, path: string)
   if (!out.success) throw new Error(`phase ${name} failed: ${text}`);
   return JSON.parse(text.slice(text.indexOf("{")));
 }
+
+/**
+ * The split as the .NET backend sends it for a 7-day fixture starting 2025-01-01: 4 days train,
+ * 1 day test, 2 days simulation (.NET's 7 fraction digits).
+ */
+export const DOTNET_SPLIT_BODY = JSON.stringify({
+  train_start_date: "2025-01-01T00:00:00Z",
+  train_end_date: "2025-01-04T23:59:59.9999999Z",
+  test_start_date: "2025-01-05T00:00:00Z",
+  test_end_date: "2025-01-05T23:59:59.9999999Z",
+  simulation_start_date: "2025-01-06T00:00:00Z",
+  simulation_end_date: "2025-01-07T23:59:59.9999999Z",
+});

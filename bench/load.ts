@@ -20,6 +20,7 @@ import { createLogger } from "../lib/api/logging.ts";
 import { withTestServices } from "../lib/testing.ts";
 import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
 import { boschCsv, boschFixture } from "../tests/bosch_fixture.ts";
+import { DOTNET_SPLIT_BODY } from "./harness.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -80,14 +81,7 @@ await withTestServices(async (services) => {
     const split = await fetch(`${base}/process/split-data`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        train_start_date: "2025-01-01T00:00:00Z",
-        train_end_date: "2025-01-04T23:59:59.9999999Z",
-        test_start_date: "2025-01-05T00:00:00Z",
-        test_end_date: "2025-01-05T23:59:59.9999999Z",
-        simulation_start_date: "2025-01-06T00:00:00Z",
-        simulation_end_date: "2025-01-07T23:59:59.9999999Z",
-      }),
+      body: DOTNET_SPLIT_BODY,
     });
     if (split.status !== 200) throw new Error(`split ${split.status}: ${await split.text()}`);
 

@@ -25,6 +25,7 @@ import { openServices } from "../lib/bootstrap.ts";
 import { testConfig } from "../lib/testing.ts";
 import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
 import { installSyntheticDataset } from "../lib/pipeline/train/testdata/synthetic_dataset.ts";
+import { DOTNET_SPLIT_BODY } from "./harness.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -129,14 +130,7 @@ try {
   const splitRes = await fetch(`${base}/process/split-data`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      train_start_date: "2025-01-01T00:00:00Z",
-      train_end_date: "2025-01-04T23:59:59.9999999Z",
-      test_start_date: "2025-01-05T00:00:00Z",
-      test_end_date: "2025-01-05T23:59:59.9999999Z",
-      simulation_start_date: "2025-01-06T00:00:00Z",
-      simulation_end_date: "2025-01-07T23:59:59.9999999Z",
-    }),
+    body: DOTNET_SPLIT_BODY,
   });
   const split = await splitRes.json();
   const splitMs = performance.now() - t;
