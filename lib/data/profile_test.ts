@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { CsvValidationError } from "./csv_header.ts";
 import { profileCsv } from "./profile.ts";
+import { sampleColumn, sampleColumns } from "./row_sample.ts";
 import { profileInWorker } from "./profile_worker.ts";
 
 const NUMERIC = new URL("../../../shared/data/bosch_numeric_700_ts.csv", import.meta.url).pathname;
@@ -23,12 +24,14 @@ Deno.test("profile of the real 700-row Bosch file", async () => {
   assert.equal(profile.missingShare["L0_S0_F0"], 0.402857); // 282 of 700 empty
   // Everything fits the default budget: the sample is the whole file, in file order.
   assert.equal(sample.nRows, 700);
-  assert.equal(sample.columns.length, 968);
+  const columns = sampleColumns(sample);
+  assert.equal(columns.length, 968);
   assert.equal(sample.labels.reduce((a, b) => a + b, 0), 3);
   assert.deepEqual([...sample.ids.slice(0, 3)], [4, 6, 7]);
-  assert.equal(sample.columns[0][0], Math.fround(0.03));
-  assert.ok(Number.isNaN(sample.columns[0][1]));
-  assert.equal(new Set(sample.columns.map((c) => c.buffer)).size, 1);
+  assert.equal(columns[0][0], Math.fround(0.03));
+  assert.ok(Number.isNaN(columns[0][1]));
+  assert.equal(new Set(columns.map((c) => c.buffer)).size, 1);
+  assert.deepEqual(sampleColumn(sample, 0), columns[0]);
 });
 
 Deno.test("wide file: text columns detected and excluded, no crash", async () => {
@@ -68,12 +71,13 @@ Deno.test("sample: all positives + seeded random share of negatives within the c
   assert.deepEqual(a.sample.ids, b.sample.ids);
   assert.notDeepEqual(a.sample.ids, c.sample.ids);
   for (let r = 1; r < a.sample.nRows; r++) assert.ok(a.sample.ids[r] > a.sample.ids[r - 1]); // file order
+  const [c0, c1] = sampleColumns(a.sample);
   for (let r = 0; r < a.sample.nRows; r++) {
     const id = a.sample.ids[r];
-    assert.equal(a.sample.columns[0][r], id);
+    assert.equal(c0[r], id);
     assert.equal(a.sample.labels[r], id % 50 === 0 ? 1 : 0);
-    if (id % 7) assert.ok(Number.isNaN(a.sample.columns[1][r]));
-    else assert.equal(a.sample.columns[1][r], -id || 0);
+    if (id % 7) assert.ok(Number.isNaN(c1[r]));
+    else assert.equal(c1[r], -id || 0);
     assert.equal(a.sample.timestamps[r], Date.UTC(2025, 0, 1) + id * 60_000);
   }
   assert.equal(a.profile.missingShare.f1, Math.round((1 - 715 / 5000) * 1e6) / 1e6);
@@ -100,10 +104,11 @@ Deno.test("sample: positives beyond half the budget are sampled, negatives alway
   assert.equal(a.sample.negativeFraction, neg / 400);
   assert.deepEqual(a.sample.ids, b.sample.ids); // seeded
   assert.notDeepEqual(a.sample.ids, c.sample.ids);
+  const first = sampleColumn(a.sample, 0);
   for (let r = 0; r < a.sample.nRows; r++) {
     const id = a.sample.ids[r];
     assert.equal(a.sample.labels[r], id % 10 === 0 ? 0 : 1);
-    assert.equal(a.sample.columns[0][r], id);
+    assert.equal(first[r], id);
     if (r > 0) assert.ok(id > a.sample.ids[r - 1]); // file order
   }
   // Positives spread over the whole file (uniform choice, not the first ones only).
@@ -177,8 +182,8 @@ Deno.test("profileInWorker: same result, progress, errors as CsvValidationError"
   const { profile, sample } = await profileInWorker(NUMERIC, { onProgress: () => progress++ });
   assert.equal(profile.rows, 700);
   assert.ok(progress >= 1);
-  assert.ok(sample.columns[5] instanceof Float32Array);
-  assert.equal(sample.columns[5].length, 700);
+  assert.ok(sample.values instanceof Float32Array); // transferred back intact
+  assert.equal(sampleColumn(sample, 5).length, 700);
   const bad = await Deno.makeTempFile({ suffix: ".csv" });
   try {
     await Deno.writeTextFile(bad, "Id,f,Response,Timestamp\n1,2,3,2025-01-01 00:00:00\n");

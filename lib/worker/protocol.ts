@@ -68,8 +68,11 @@ export function errorInfo(err: unknown): WorkerErrorInfo {
 
 /** What a worker handler can use while it works on one call. */
 export interface WorkerIO<P, In = never> {
-  /** Send a progress object to the owner (also counts as a heartbeat). */
-  progress(progress: P): void;
+  /**
+   * Send a progress object to the owner (also counts as a heartbeat); `transfer` moves buffers
+   * instead of copying them (e.g. handing a consumed input buffer back for reuse).
+   */
+  progress(progress: P, transfer?: Transferable[]): void;
   /** Prove liveness without progress (resets the owner's hang timer). */
   heartbeat(): void;
   /** The inputs the owner streams to this call (`WorkerClient.stream`), until it ends them. */
@@ -150,7 +153,7 @@ export function serveWorker<Req, Res, P = unknown, In = never>(
     }
     const id = msg.id;
     const io: WorkerIO<P, In> = {
-      progress: (progress) => post({ type: "progress", id, progress }),
+      progress: (progress, transfer) => post({ type: "progress", id, progress }, transfer),
       heartbeat: () => post({ type: "heartbeat" }),
       input: () => inbox(id).read(),
       cancelFlag,

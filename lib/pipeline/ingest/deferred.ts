@@ -29,7 +29,7 @@ import {
   putDataset,
   updateDataset,
 } from "./datasets.ts";
-import { encodeSample } from "./sample_blob.ts";
+import { sampleBlobStream } from "./sample_blob.ts";
 import {
   checkProfile,
   type CsvSource,
@@ -89,7 +89,7 @@ export async function profileDeferredUpload(
     const { profile, sample } = await profileStored(services, rec.source_key);
     checkProfile(profile);
     await storage.put(keys.profile, new TextEncoder().encode(JSON.stringify(profile)));
-    await storage.put(keys.sample, encodeSample(sample));
+    await storage.put(keys.sample, sampleBlobStream(sample));
   } catch (err) {
     const reason = err instanceof CsvValidationError || err instanceof IngestError
       ? err.message

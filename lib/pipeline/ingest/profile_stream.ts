@@ -4,9 +4,12 @@
  * the disk write instead of re-reading the stored file afterwards. On two cores this turns
  * `upload + profile` into about `max(upload, profile)`.
  *
- * Backpressure: at most `MAX_INFLIGHT_BYTES` are handed to the worker and not yet consumed by
- * its scanner; beyond that the upload stream waits, so memory stays flat whatever the file size
- * (a plain `ReadableStream.tee()` would buffer the faster branch without bound).
+ * Backpressure and memory: the bytes travel in a ring of `RING_BUFFERS` buffers of
+ * `BATCH_BYTES`, moved (transferred) to the worker when full and moved back once its scanner has
+ * copied them, so at most `MAX_INFLIGHT_BYTES` wait in the worker and nothing is allocated per
+ * batch; when no buffer is free the upload stream waits. Memory stays flat whatever the file
+ * size (a plain `ReadableStream.tee()` would buffer the faster branch without bound, and fresh
+ * buffers per batch would leave the worker's collector megabytes of garbage to catch up with).
  *
  * A validation error found mid-upload does not cut the upload short (the client keeps sending
  * and gets its 422 once the body is read, which HTTP clients handle far better than a reset);
@@ -27,11 +30,17 @@ import type { ProfileOptions, ProfileResult } from "../../data/profile.ts";
 import { reviveDataError } from "../../data/worker_client.ts";
 import { type StreamCall, WorkerClient } from "../../worker/mod.ts";
 
-/** Bytes handed to the worker and not yet taken by its scanner before the upload waits. */
-export const MAX_INFLIGHT_BYTES = 32 * 1024 * 1024;
-
 /** Size of the batches posted to the worker. */
-const BATCH_BYTES = 4 << 20;
+const BATCH_BYTES = 2 << 20;
+
+/**
+ * Buffers in the ring: one being filled, one being scanned, two queued — enough to keep the
+ * scanner (which reads one batch at a time here, `chunkSize = BATCH_BYTES`) fed.
+ */
+const RING_BUFFERS = 4;
+
+/** Bytes handed to the worker and not yet taken by its scanner, at most, before the upload waits. */
+export const MAX_INFLIGHT_BYTES = (RING_BUFFERS - 1) * BATCH_BYTES;
 
 /** The worker ended for a reason other than the CSV content (crash, startup failure). */
 export class ProfilerFailure extends Error {
@@ -48,17 +57,27 @@ export type StreamProfileRequest = Omit<ProfileOptions, "onProgress" | "signal">
 export class StreamingProfiler {
   #client: WorkerClient | null = null;
   #call: StreamCall<Uint8Array, ProfileResult> | null = null;
-  #inflight = 0;
+  /** Ring buffers back from the worker, ready to be filled. */
+  #free: Uint8Array[] = [];
+  /** Ring buffers allocated so far (at most `RING_BUFFERS`). */
+  #allocated = 1;
   #waiters: (() => void)[] = [];
   #done = false;
   #result: Promise<ProfileResult>;
   #resolve!: (r: ProfileResult) => void;
   #reject!: (e: unknown) => void;
   #fed = 0;
-  #stage = new Uint8Array(BATCH_BYTES);
+  readonly #batchBytes: number;
+  #stage: Uint8Array | null;
   #stageLen = 0;
 
-  constructor(readonly opts: StreamProfileRequest = {}) {
+  /**
+   * @param opts what the profile pass is run with
+   * @param batchBytes size of the ring's buffers (tests make it small to cycle the ring)
+   */
+  constructor(readonly opts: StreamProfileRequest = {}, batchBytes = BATCH_BYTES) {
+    this.#batchBytes = batchBytes;
+    this.#stage = new Uint8Array(batchBytes);
     this.#result = new Promise<ProfileResult>((res, rej) => {
       this.#resolve = res;
       this.#reject = rej;
@@ -79,12 +98,13 @@ export class StreamingProfiler {
       reviveError: (info) =>
         reviveDataError(info) ?? new ProfilerFailure(`Profile worker failed: ${info.message}`),
     });
-    this.#call = this.#client.stream<StreamProfileRequest, Uint8Array, ProfileResult, number>(
-      this.opts,
+    this.#call = this.#client.stream<StreamProfileRequest, Uint8Array, ProfileResult, Uint8Array>(
+      // The scanner's buffer at the batch size (not its 8 MiB default): less memory held.
+      { chunkSize: Math.max(this.#batchBytes, 1 << 20), ...this.opts },
       {
-        // Progress = bytes the scanner has taken: the sender's backpressure.
-        onProgress: (taken) => {
-          this.#inflight -= taken;
+        // Progress = a buffer the scanner has copied, moved back for reuse.
+        onProgress: (consumed) => {
+          this.#free.push(new Uint8Array(consumed.buffer));
           this.#release();
         },
       },
@@ -104,7 +124,6 @@ export class StreamingProfiler {
   }
 
   #release(): void {
-    if (this.#inflight > MAX_INFLIGHT_BYTES && !this.#done) return;
     const ws = this.#waiters;
     this.#waiters = [];
     for (const r of ws) r();
@@ -119,33 +138,47 @@ export class StreamingProfiler {
   }
 
   /**
-   * Feed a chunk. It is copied into a staging buffer (the caller keeps using the chunk) that is
-   * posted — transferred — once `BATCH_BYTES` are collected: network chunks are small, and one
-   * message per megabyte keeps the per-message cost negligible. Waits while the worker is behind.
+   * Feed a chunk. It is copied into the current ring buffer (the caller keeps using the chunk),
+   * which is moved to the worker once full: network chunks are small, and one message per batch
+   * keeps the per-message cost negligible. Waits while every ring buffer is with the worker.
    */
   async push(chunk: Uint8Array): Promise<void> {
     if (this.#done || chunk.byteLength === 0) return;
     this.#fed += chunk.byteLength;
     let off = 0;
     while (off < chunk.byteLength) {
-      const n = Math.min(BATCH_BYTES - this.#stageLen, chunk.byteLength - off);
+      if (!this.#stage) {
+        this.#stage = await this.#nextBuffer();
+        if (this.#done) return;
+      }
+      const n = Math.min(this.#batchBytes - this.#stageLen, chunk.byteLength - off);
       this.#stage.set(chunk.subarray(off, off + n), this.#stageLen);
       this.#stageLen += n;
       off += n;
-      if (this.#stageLen === BATCH_BYTES) this.#flush();
+      if (this.#stageLen === this.#batchBytes) this.#flush();
     }
-    while (this.#inflight > MAX_INFLIGHT_BYTES && !this.#done) {
+  }
+
+  /** A free ring buffer: one handed back, a new one while fewer than the ring exist, or wait. */
+  async #nextBuffer(): Promise<Uint8Array> {
+    for (;;) {
+      const b = this.#free.pop();
+      if (b) return b;
+      if (this.#allocated < RING_BUFFERS || this.#done) {
+        this.#allocated++;
+        return new Uint8Array(this.#batchBytes);
+      }
       await new Promise<void>((r) => this.#waiters.push(r));
     }
   }
 
   #flush(): void {
-    if (this.#stageLen === 0 || this.#done) return;
+    const stage = this.#stage;
+    if (!stage || this.#stageLen === 0 || this.#done) return;
     const call = this.#start();
-    const out = this.#stageLen === BATCH_BYTES ? this.#stage : this.#stage.slice(0, this.#stageLen);
-    this.#inflight += out.byteLength;
-    call.send(out, [out.buffer]);
-    this.#stage = new Uint8Array(BATCH_BYTES);
+    // A partial last batch travels as a view: the whole buffer moves, the view says how much.
+    call.send(stage.subarray(0, this.#stageLen), [stage.buffer]);
+    this.#stage = null;
     this.#stageLen = 0;
   }
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { profileCsv } from "../../data/profile.ts";
+import { sampleColumns } from "../../data/row_sample.ts";
 import { CsvValidationError } from "../../data/csv_header.ts";
 import { withTestServices } from "../../testing.ts";
 import { generateCsv } from "../../../tests/ingest_fixtures.ts";
@@ -16,23 +17,27 @@ function chunked(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
   });
 }
 
-Deno.test("StreamingProfiler: same profile as a pass over the stored file, blob intact", () =>
-  withTestServices(async ({ storage }) => {
-    const bytes = new TextEncoder().encode(generateCsv({ days: 3, rowsPerDay: 200 }).csv);
-    const profiler = new StreamingProfiler({ seed: 1 });
-    const n = await profiler.wrapStore(storage).put("x/source.csv", chunked(bytes, 997));
-    assert.equal(n, bytes.length);
-    assert.deepEqual(await storage.getBytes("x/source.csv"), bytes);
-    const streamed = await profiler.finish();
-    const direct = await profileCsv(bytes, { seed: 1 });
-    assert.deepEqual(
-      { ...streamed.profile, scanMs: 0 },
-      { ...direct.profile, scanMs: 0 },
-    );
-    assert.deepEqual(streamed.sample.labels, direct.sample.labels);
-    assert.deepEqual(streamed.sample.columns, direct.sample.columns);
-    assert.equal(profiler.bytesFed, bytes.length);
-  }));
+for (const batchBytes of [undefined, 512]) {
+  Deno.test(`StreamingProfiler: same profile as a pass over the stored file, blob intact (batch ${batchBytes ?? "default"})`, () =>
+    withTestServices(async ({ storage }) => {
+      const bytes = new TextEncoder().encode(generateCsv({ days: 3, rowsPerDay: 200 }).csv);
+      // 512-byte batches: the ring's buffers go to the worker and come back dozens of times.
+      if (batchBytes) assert.ok(bytes.length > 20 * batchBytes);
+      const profiler = new StreamingProfiler({ seed: 1 }, batchBytes);
+      const n = await profiler.wrapStore(storage).put("x/source.csv", chunked(bytes, 997));
+      assert.equal(n, bytes.length);
+      assert.deepEqual(await storage.getBytes("x/source.csv"), bytes);
+      const streamed = await profiler.finish();
+      const direct = await profileCsv(bytes, { seed: 1 });
+      assert.deepEqual(
+        { ...streamed.profile, scanMs: 0 },
+        { ...direct.profile, scanMs: 0 },
+      );
+      assert.deepEqual(streamed.sample.labels, direct.sample.labels);
+      assert.deepEqual(sampleColumns(streamed.sample), sampleColumns(direct.sample));
+      assert.equal(profiler.bytesFed, bytes.length);
+    }));
+}
 
 Deno.test("StreamingProfiler: a bad row is reported after the upload completes", () =>
   withTestServices(async ({ storage }) => {

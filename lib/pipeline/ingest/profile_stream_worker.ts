@@ -1,8 +1,9 @@
 /**
  * Web Worker entry of `StreamingProfiler` (profile_stream.ts): runs `profileCsv` over bytes
- * that arrive as the call's streamed inputs while the upload is still being received. Each time
- * the scanner takes a chunk it reports the chunk's size as progress (the sender's backpressure);
- * the result's sample buffers are transferred.
+ * that arrive as the call's streamed inputs while the upload is still being received. Once the
+ * scanner has copied a batch (it asks for the next one), the batch's buffer is moved back as
+ * progress — the sender's ring and backpressure (profile_stream.ts); the result's sample buffers
+ * are transferred.
  *
  * @module
  */
@@ -12,14 +13,18 @@ import { transferablesOf } from "../../data/worker_client.ts";
 import { serveWorker } from "../../worker/protocol.ts";
 import type { StreamProfileRequest } from "./profile_stream.ts";
 
-serveWorker<StreamProfileRequest, ProfileResult, number, Uint8Array>((opts, io) => {
+serveWorker<StreamProfileRequest, ProfileResult, Uint8Array, Uint8Array>((opts, io) => {
   const chunks = io.input();
+  let taken: Uint8Array | null = null;
   const source = new ReadableStream<Uint8Array>({
     async pull(c) {
+      // A pull means the scanner's reader has copied all of the previous batch.
+      if (taken) io.progress(taken, [taken.buffer]);
+      taken = null;
       const next = await chunks.next();
       if (next.done) return c.close();
+      taken = next.value;
       c.enqueue(next.value);
-      io.progress(next.value.byteLength);
     },
   }, { highWaterMark: 0 });
   return profileCsv(source, opts);

@@ -8,24 +8,40 @@
  * (u8 × n, padded to 8), and the feature columns (f32 × n each, in `featureNames` order).
  * Decoding makes views on one buffer: no per-value work.
  *
+ * Encoding gathers the values from the profile's reservoirs column by column
+ * (`sampleBlobStream` hands them to storage a few MiB at a time, so no dense copy of the whole
+ * sample is ever held); decoding makes views on one buffer: no per-value work.
+ *
  * @example
  * ```ts
- * const bytes = encodeSample(sample);
- * const back = decodeSample(bytes); // same arrays
+ * await storage.put(key, sampleBlobStream(sample)); // from the profile pass
+ * const back = decodeSample(await storage.getBytes(key)); // dense columns
  * ```
  *
  * @module
  */
-import type { ProfileSample } from "../../data/profile.ts";
+import { type ProfileSample, sampleColumn } from "../../data/row_sample.ts";
 
-/** A row sample, column-major: the profile pass's sample as stored for feature selection. */
-export type RowSample = ProfileSample;
+/** A decoded row sample, column-major (`Float32Array` per feature, NaN = missing). */
+export interface RowSample {
+  nRows: number;
+  featureNames: string[];
+  columns: Float32Array[];
+  labels: Uint8Array;
+  ids: Float64Array;
+  timestamps: Float64Array;
+  positiveFraction: number;
+  negativeFraction: number;
+}
 
 const MAGIC = 0x31534351; // "QCS1" little-endian
 const pad8 = (n: number) => (n + 7) & ~7;
 
-/** Encode a sample into one byte array. */
-export function encodeSample(s: RowSample): Uint8Array {
+/** Size of the pieces `sampleBlobStream` yields (whole columns, at least one per piece). */
+const PIECE_BYTES = 4 << 20;
+
+/** The blob's pieces: the header with ids, timestamps and labels, then batches of columns. */
+function* samplePieces(s: ProfileSample, pieceBytes = PIECE_BYTES): Generator<Uint8Array> {
   const n = s.nRows;
   const json = new TextEncoder().encode(JSON.stringify({
     nRows: n,
@@ -34,23 +50,54 @@ export function encodeSample(s: RowSample): Uint8Array {
     negativeFraction: s.negativeFraction,
   }));
   const head = pad8(8 + json.length);
-  const total = head + 16 * n + pad8(n) + 4 * n * s.columns.length;
-  const out = new Uint8Array(total);
-  const dv = new DataView(out.buffer);
+  const first = new Uint8Array(head + 16 * n + pad8(n));
+  const dv = new DataView(first.buffer);
   dv.setUint32(0, MAGIC, true);
   dv.setUint32(4, json.length, true);
-  out.set(json, 8);
-  let off = head;
-  const put = (a: ArrayBufferView) => {
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), off);
-    off += a.byteLength;
-  };
-  put(s.ids.subarray(0, n));
-  put(s.timestamps.subarray(0, n));
-  put(s.labels.subarray(0, n));
-  off = head + 16 * n + pad8(n);
-  for (const c of s.columns) put(c.subarray(0, n));
+  first.set(json, 8);
+  new Float64Array(first.buffer, head, n).set(s.ids.subarray(0, n));
+  new Float64Array(first.buffer, head + 8 * n, n).set(s.timestamps.subarray(0, n));
+  first.set(s.labels.subarray(0, n), head + 16 * n);
+  yield first;
+  const perPiece = Math.max(1, Math.floor(pieceBytes / Math.max(1, 4 * n)));
+  for (let j0 = 0; j0 < s.featureNames.length; j0 += perPiece) {
+    const j1 = Math.min(s.featureNames.length, j0 + perPiece);
+    const piece = new Float32Array(n * (j1 - j0));
+    for (let j = j0; j < j1; j++) {
+      sampleColumn(s, j, piece.subarray((j - j0) * n, (j - j0 + 1) * n));
+    }
+    yield new Uint8Array(piece.buffer);
+  }
+}
+
+/** Encode a sample into one byte array (small samples, tests). */
+export function encodeSample(s: ProfileSample): Uint8Array {
+  const pieces = [...samplePieces(s)];
+  const out = new Uint8Array(pieces.reduce((t, p) => t + p.byteLength, 0));
+  let off = 0;
+  for (const p of pieces) {
+    out.set(p, off);
+    off += p.byteLength;
+  }
   return out;
+}
+
+/**
+ * The encoded sample as a stream of ~4 MiB pieces, each built when storage asks for it: memory
+ * stays at one piece, and the event loop is free between pieces.
+ */
+export function sampleBlobStream(
+  s: ProfileSample,
+  pieceBytes = PIECE_BYTES,
+): ReadableStream<Uint8Array> {
+  const pieces = samplePieces(s, pieceBytes);
+  return new ReadableStream<Uint8Array>({
+    pull(c) {
+      const next = pieces.next();
+      if (next.done) c.close();
+      else c.enqueue(next.value);
+    },
+  }, { highWaterMark: 0 });
 }
 
 /** Decode `encodeSample` output. Throws on a truncated or foreign blob. */
