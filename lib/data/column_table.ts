@@ -124,8 +124,22 @@ const WRITE_CONCURRENCY = 4;
 
 type Pick = (d: ColumnTableData) => ColumnArray;
 
+/** Bits of a Float32 quiet NaN. */
+const NAN_BITS = 0x7fc00000;
+
+/**
+ * A feature column of `cap` rows, all missing: rows then only write their present values.
+ * Filled through a Uint32 view: V8's `Float32Array.fill(NaN)` runs ~50× slower than an
+ * integer fill (316 vs 6.6 ms for 100 columns of 117k rows, same run).
+ */
+function missingColumn(cap: number): Float32Array<ArrayBuffer> {
+  const col = new Float32Array(cap);
+  new Uint32Array(col.buffer).fill(NAN_BITS);
+  return col;
+}
+
 function growF32(a: Float32Array, cap: number): Float32Array<ArrayBuffer> {
-  const b = new Float32Array(cap);
+  const b = missingColumn(cap);
   b.set(a);
   return b;
 }
@@ -151,7 +165,7 @@ export async function scanColumnTable(
   let ids: Float64Array = new Float64Array(cap);
   let labels: Uint8Array = new Uint8Array(cap);
   let timestamps: Float64Array = new Float64Array(cap);
-  let features: Float32Array[] = selectedColumns.map(() => new Float32Array(cap));
+  let features: Float32Array[] = selectedColumns.map(() => missingColumn(cap));
   const nonNumeric = new Float64Array(nF);
   let rows = 0;
   let inOrder = true;
@@ -204,11 +218,12 @@ export async function scanColumnTable(
       ids[rows] = id;
       labels[rows] = label;
       timestamps[rows] = ts;
+      // Columns start all-missing: only present cells are written (~20 % of a Bosch row), which
+      // took this loop from 27 to ~8 ns per cell (stores spread over 100 columns miss the cache).
       const buf = row.buf, fs = row.fieldStart, fe = row.fieldEnd;
       for (let f = 0; f < nF; f++) {
-        const s = fs[f + 3], e = fe[f + 3];
-        if (s >= e) features[f][rows] = NaN;
-        else {
+        const s = fs[f + 3];
+        if (s < fe[f + 3]) {
           const v = row.number(f + 3);
           if (v !== v && !(buf[s] === 78 || buf[s] === 110)) nonNumeric[f]++; // NaN/nan literal
           features[f][rows] = v;
