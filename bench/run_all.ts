@@ -23,6 +23,7 @@ const BENCHMARKS = [
   "multipart",
   "ingest",
   "ingest_select",
+  "ingest_http",
   "table_format",
   "split_train",
   "simulation_pacing",
