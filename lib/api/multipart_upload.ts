@@ -466,32 +466,44 @@ export function idleLimited(
     error: null,
   };
   const reader = body.getReader();
+  // One watchdog per upload, not a timer per chunk (a 2.7 GB upload is 41,000 chunks): it
+  // fires only while a read is pending — time our own consumer spends is not the client's.
+  let waitingSince = -1;
+  let watchdog: ReturnType<typeof setInterval> | undefined;
+  const stop = () => {
+    clearInterval(watchdog);
+    watchdog = undefined;
+  };
   state.body = new ReadableStream<Uint8Array>({
+    start() {
+      watchdog = setInterval(() => {
+        if (waitingSince < 0 || performance.now() - waitingSince < idleMs) return;
+        stop();
+        state.error = new UploadError(
+          408,
+          `No upload data received for ${Math.round(idleMs / 1000)} s: the upload timed out`,
+        );
+        reader.cancel(state.error).catch(() => {}); // ends the pending read
+      }, Math.max(10, Math.min(1000, idleMs / 4)));
+    },
     async pull(controller) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const expired = new Promise<"idle">((resolve) => {
-        timer = setTimeout(() => resolve("idle"), idleMs);
-      });
+      waitingSince = performance.now();
       try {
-        const r = await Promise.race([reader.read(), expired]);
-        if (r === "idle") {
-          state.error = new UploadError(
-            408,
-            `No upload data received for ${Math.round(idleMs / 1000)} s: the upload timed out`,
-          );
+        const r = await reader.read();
+        waitingSince = -1;
+        if (state.error) {
           controller.error(state.error);
-          await reader.cancel(state.error).catch(() => {});
-          return;
-        }
-        if (r.done) controller.close();
-        else controller.enqueue(r.value);
+        } else if (r.done) {
+          stop();
+          controller.close();
+        } else controller.enqueue(r.value);
       } catch (err) {
-        controller.error(err);
-      } finally {
-        clearTimeout(timer);
+        stop();
+        controller.error(state.error ?? err);
       }
     },
     async cancel(reason) {
+      stop();
       await reader.cancel(reason).catch(() => {});
     },
   }, { highWaterMark: 0 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { LocalBlobStore } from "../storage/local_store.ts";
-import { boundaryOf, receiveCsvUpload, UploadError } from "./multipart_upload.ts";
+import { boundaryOf, openCsvUpload, receiveCsvUpload, UploadError } from "./multipart_upload.ts";
 
 const enc = new TextEncoder();
 const BOUNDARY = "8d4e5a0c-1f2b-4c3d-9e8f-7a6b5c4d3e2f";
@@ -324,4 +324,33 @@ Deno.test("multipart: a second file part or a field before the file → 400", as
     );
     assert.deepEqual(await filesUnder(dir), []);
   });
+});
+
+Deno.test("idle limit: a stalled body → 408; a slow consumer is not the client's idleness", async () => {
+  const csv = "Timestamp,Id,F1,Response\n2025-01-01 00:00:00,1,0.5,0\n";
+  const bytes = multipartBody(csv);
+  // The client sends the head, then stalls for good.
+  let sent = false;
+  const stalled = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (!sent) {
+        sent = true;
+        c.enqueue(bytes.subarray(0, bytes.length - 10));
+      }
+      return new Promise(() => {}); // never more
+    },
+  });
+  const up = await openCsvUpload(request(stalled, MP), { maxBytes: 1e6, idleTimeoutMs: 150 });
+  await expectError(Array.fromAsync(up.body), 408, /No upload data received/);
+  // A consumer that pauses longer than the limit between reads does not trip it.
+  const slow = await openCsvUpload(request(chunked(bytes, 16), MP, bytes.length), {
+    maxBytes: 1e6,
+    idleTimeoutMs: 100,
+  });
+  const out: Uint8Array[] = [];
+  for await (const c of slow.body) {
+    out.push(c);
+    if (out.length === 2) await new Promise((r) => setTimeout(r, 300));
+  }
+  assert.equal(out.map((c) => new TextDecoder().decode(c)).join(""), csv);
 });
