@@ -23,6 +23,7 @@
  */
 import { generateBoschCsv } from "./gen_bosch.ts";
 import { arg } from "./harness.ts";
+import { startTaskArgs } from "./start_task.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const DATA = `${ROOT}bench/.data/`;
@@ -123,17 +124,6 @@ async function storeOnly(path: string): Promise<{ s: number; rssMb: number }> {
 
 function pct(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
-}
-
-/**
- * The arguments `deno task start` runs `deno` with (its V8 flags matter for memory), so the
- * server measured here is the one the README starts.
- */
-async function startTaskArgs(): Promise<string[]> {
-  const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
-  const words = String(config.tasks.start).split(/\s+/);
-  if (words[0] !== "deno") throw new Error(`unexpected start task: ${config.tasks.start}`);
-  return words.slice(1).map((w) => w === "main.ts" ? `${ROOT}main.ts` : w);
 }
 
 async function ingestThroughService(path: string) {

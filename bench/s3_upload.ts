@@ -7,7 +7,7 @@
  *
  * Prints `{ mb, seconds, mbPerSecond, peakRssMb, partMb, queue }`. With `--http` the bytes go
  * the whole way instead: a multipart `POST /dataset/store` (a CSV body, as .NET sends it) to a
- * `ROLE=api` server process (`main.ts`, `STORAGE_URL` on the s3rver); `seconds` is the time to
+ * `ROLE=api` server process (`deno task start`'s command, `STORAGE_URL` on the s3rver); `seconds` is the time to
  * the 202 and `peakRssMb` the api process's peak (its `VmHWM`).
  *
  * @module
@@ -15,6 +15,7 @@
 import { S3BlobStore } from "../lib/storage/s3_store.ts";
 import { startS3rver } from "../lib/storage/s3_testing.ts";
 import { arg, peakRssMb } from "./harness.ts";
+import { startTaskArgs } from "./start_task.ts";
 
 if (Deno.args.includes("--server")) {
   // Child: run s3rver until killed.
@@ -109,7 +110,7 @@ async function overHttp(endpoint: string) {
   const port = (l.addr as Deno.NetAddr).port;
   l.close();
   const api = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("../main.ts", import.meta.url).pathname],
+    args: await startTaskArgs(),
     env: {
       ROLE: "api",
       PORT: String(port),

@@ -16,8 +16,9 @@ export const handler = define.handlers({
     const { services } = ctx.state;
     try {
       const upload = await openCsvUpload(ctx.req, {
+        // No `ctx.req.signal`: a client that goes away errors the body stream, which fails the
+        // upload; the request signal (legacy Deno.serve semantics) would add only a warning.
         maxBytes: services.config.maxUploadBytes,
-        signal: ctx.req.signal,
         timestampColumn: services.config.timestampColumn,
         idleTimeoutMs: services.config.uploadIdleTimeoutSeconds * 1000,
       });

@@ -18,7 +18,8 @@ export const handler = define.handlers({
       event: "task",
       map: taskView,
       id: (rec) => rec.updatedAt,
-      signal: ctx.req.signal,
+      // No `ctx.req.signal`: a client that goes away cancels the body stream, which ends the
+      // watch (as in the simulation's events route).
     });
   },
 });
