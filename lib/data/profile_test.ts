@@ -182,7 +182,7 @@ Deno.test("profileInWorker: same result, progress, errors as CsvValidationError"
   const { profile, sample } = await profileInWorker(NUMERIC, { onProgress: () => progress++ });
   assert.equal(profile.rows, 700);
   assert.ok(progress >= 1);
-  assert.ok(sample.values instanceof Float32Array); // transferred back intact
+  assert.ok(sample.negVals instanceof Float32Array); // transferred back intact
   assert.equal(sampleColumn(sample, 5).length, 700);
   const bad = await Deno.makeTempFile({ suffix: ".csv" });
   try {

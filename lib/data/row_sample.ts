@@ -1,29 +1,33 @@
 /**
  * The row sample the profile pass draws for feature selection: every positive row up to half
  * the budget and a seeded uniform sample of the negatives filling the rest (`RowStore`, one per
- * class), handed out in file order as a sparse column-major matrix (`ProfileSample`).
+ * class), handed out in file order without copying the values (`ProfileSample`).
  *
  * Sparse because production data is: a Bosch row has values for ~20 % of its ~970 features.
  * A row keeps only its present values (feature index + value, 6 B each), so the sample of a
  * Bosch-shaped upload holds ~1/3 of what the dense `rows × features` Float32 layout would
  * (which is what the upload's memory was made of); a fully dense file costs 1.5× that layout.
- * Dense columns are gathered on demand (`sampleColumn`) or streamed to storage a few MiB at a
- * time (`sampleBlobStream` in lib/pipeline/ingest/sample_blob.ts).
+ * Dense columns are gathered on demand (`sampleColumnRange`) — by `sampleBlobStream`
+ * (lib/pipeline/ingest/sample_blob.ts) a few MiB at a time on their way to storage — so no dense
+ * or transposed copy of the whole sample is ever held.
  *
  * @example
  * ```ts
  * const { sample } = await profileCsv(path, { seed: 7 });
- * const firstFeature = sampleColumn(sample, 0); // Float32Array, NaN = missing
+ * const firstFeature = sampleColumn(sample, 0); // Float32Array of sample.nRows, NaN = missing
  * ```
  *
  * @module
  */
 
 /**
- * Sampled rows in file order, features column-major and sparse (compressed sparse columns):
- * column j's present values are `values[colStart[j] .. colStart[j + 1])`, at sample rows
- * `rowIndex[…]` (ascending); every other cell is missing. All typed arrays are top-level
- * fields, so a worker transfers them without a copy.
+ * Sampled rows in file order. The values stay where the pass collected them — the two stores'
+ * sparse rows — so nothing is copied when the sample is handed over: row r is slot
+ * `rowSlot[r]` of the negative store, or slot `-rowSlot[r] - 1` of the positive one. A store's
+ * slot i holds its present values `vals[start[i] .. start[i + 1])` with their store feature
+ * indices `feat[…]`, ascending; output column j is store feature `columnFeature[j]` (text
+ * columns are dropped). All typed arrays are top-level fields, so a worker transfers them
+ * without a copy. Read it with `sampleColumn` / `sampleColumnRange`.
  */
 export interface ProfileSample {
   nRows: number;
@@ -34,34 +38,74 @@ export interface ProfileSample {
   /** Share of the file's positive / negative rows that made it into the sample (0..1). */
   positiveFraction: number;
   negativeFraction: number;
-  colStart: Int32Array;
-  rowIndex: Int32Array;
-  values: Float32Array;
+  rowSlot: Int32Array;
+  columnFeature: Int32Array;
+  negStart: Int32Array;
+  negFeat: Uint16Array | Uint32Array;
+  negVals: Float32Array;
+  posStart: Int32Array;
+  posFeat: Uint16Array | Uint32Array;
+  posVals: Float32Array;
 }
 
+/** Bits of a Float32 quiet NaN (an integer fill is ~50× faster than `fill(NaN)` in V8). */
+const NAN_BITS = 0x7fc00000;
+
 /**
- * Column `j` of a sample, dense (NaN = missing), into `out`.
+ * Columns `j0 … j1 - 1` of a sample, dense and column-major (NaN = missing) into `out`
+ * (`(j1 - j0) × nRows` values: column j at `(j - j0) * nRows`).
  *
  * @example
  * ```ts
- * const col = sampleColumn(sample, 3); // sample.nRows values
+ * const block = sampleColumnRange(sample, 0, 64); // 64 columns of sample.nRows values
  * ```
  */
-export function sampleColumn(
+export function sampleColumnRange(
   s: ProfileSample,
-  j: number,
-  out: Float32Array = new Float32Array(s.nRows),
+  j0: number,
+  j1: number,
+  out: Float32Array = new Float32Array(s.nRows * (j1 - j0)),
 ): Float32Array {
-  out.fill(NaN);
-  for (let k = s.colStart[j]; k < s.colStart[j + 1]; k++) out[s.rowIndex[k]] = s.values[k];
+  const n = s.nRows;
+  new Uint32Array(out.buffer, out.byteOffset, n * (j1 - j0)).fill(NAN_BITS);
+  if (j1 <= j0) return out;
+  // Output columns follow store feature order, so a block is one feature range per row.
+  const f0 = s.columnFeature[j0], fLast = s.columnFeature[j1 - 1];
+  const colOf = new Int32Array(fLast - f0 + 1).fill(-1);
+  for (let j = j0; j < j1; j++) colOf[s.columnFeature[j] - f0] = j - j0;
+  for (let r = 0; r < n; r++) {
+    const k = s.rowSlot[r];
+    const neg = k >= 0, slot = neg ? k : -k - 1;
+    const start = neg ? s.negStart : s.posStart;
+    const feat = neg ? s.negFeat : s.posFeat, vals = neg ? s.negVals : s.posVals;
+    const end = start[slot + 1];
+    // First entry with feature ≥ f0 (binary search: a row holds ~200 of ~970 features).
+    let lo = start[slot], hi = end;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (feat[mid] < f0) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let e = lo; e < end; e++) {
+      const d = feat[e] - f0;
+      if (d > fLast - f0) break;
+      const c = colOf[d];
+      if (c >= 0) out[c * n + r] = vals[e];
+    }
+  }
   return out;
+}
+
+/** Column `j` of a sample, dense (NaN = missing). */
+export function sampleColumn(s: ProfileSample, j: number): Float32Array {
+  return sampleColumnRange(s, j, j + 1);
 }
 
 /** Every column of a sample, dense (views on one buffer, in `featureNames` order). */
 export function sampleColumns(s: ProfileSample): Float32Array[] {
   const n = s.nRows;
-  const buf = new ArrayBuffer(4 * n * s.featureNames.length);
-  return s.featureNames.map((_, j) => sampleColumn(s, j, new Float32Array(buf, 4 * n * j, n)));
+  const all = sampleColumnRange(s, 0, s.featureNames.length);
+  return s.featureNames.map((_, j) => all.subarray(j * n, (j + 1) * n));
 }
 
 /** Feature indices of the stored values: 2 bytes each while the file has < 65,536 features. */
@@ -260,60 +304,38 @@ export function assembleSample(
   const labels = new Uint8Array(n);
   const ids = new Float64Array(n);
   const timestamps = new Float64Array(n);
-  const rowStore: RowStore[] = new Array(n);
   const rowSlot = new Int32Array(n);
   for (let r = 0; r < n; r++) {
     const e = order[r];
-    const store = e < nP ? pos : neg;
-    const slot = e < nP ? e : negSlots[e - nP];
-    if (e < nP) labels[r] = 1;
-    rowStore[r] = store;
-    rowSlot[r] = slot;
-    ids[r] = store.ids[slot];
-    timestamps[r] = store.ts[slot];
-  }
-
-  // Output column of each store feature (-1: dropped), then a counting sort into columns.
-  const colOf = new Int32Array(keep.length).fill(-1);
-  const names: string[] = [];
-  for (let f = 0; f < keep.length; f++) {
-    if (keep[f]) {
-      colOf[f] = names.length;
-      names.push(featureNames[f]);
+    if (e < nP) {
+      labels[r] = 1;
+      rowSlot[r] = -e - 1;
+      ids[r] = pos.ids[e];
+      timestamps[r] = pos.ts[e];
+    } else {
+      const slot = negSlots[e - nP];
+      rowSlot[r] = slot;
+      ids[r] = neg.ids[slot];
+      timestamps[r] = neg.ts[slot];
     }
   }
-  const colStart = new Int32Array(names.length + 1);
-  for (let r = 0; r < n; r++) {
-    const { start, feat } = rowStore[r], slot = rowSlot[r];
-    for (let k = start[slot]; k < start[slot + 1]; k++) {
-      const j = colOf[feat[k]];
-      if (j >= 0) colStart[j + 1]++;
-    }
-  }
-  for (let j = 0; j < names.length; j++) colStart[j + 1] += colStart[j];
-  const next = colStart.slice(0, names.length);
-  const rowIndex = new Int32Array(colStart[names.length]);
-  const values = new Float32Array(colStart[names.length]);
-  for (let r = 0; r < n; r++) {
-    const { start, feat, vals } = rowStore[r], slot = rowSlot[r];
-    for (let k = start[slot]; k < start[slot + 1]; k++) {
-      const j = colOf[feat[k]];
-      if (j < 0) continue;
-      const at = next[j]++;
-      rowIndex[at] = r;
-      values[at] = vals[k];
-    }
-  }
+  const columnFeature: number[] = [];
+  for (let f = 0; f < keep.length; f++) if (keep[f]) columnFeature.push(f);
   return {
     nRows: n,
-    featureNames: names,
+    featureNames: columnFeature.map((f) => featureNames[f]),
     labels,
     ids,
     timestamps,
     positiveFraction: seen.positives ? nP / seen.positives : 0,
     negativeFraction: seen.negatives ? keepNeg / seen.negatives : 0,
-    colStart,
-    rowIndex,
-    values,
+    rowSlot,
+    columnFeature: Int32Array.from(columnFeature),
+    negStart: neg.start,
+    negFeat: neg.feat,
+    negVals: neg.vals,
+    posStart: pos.start,
+    posFeat: pos.feat,
+    posVals: pos.vals,
   };
 }

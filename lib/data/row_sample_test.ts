@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Rng } from "../random/mod.ts";
-import { assembleSample, RowStore, sampleColumns } from "./row_sample.ts";
+import { assembleSample, RowStore, sampleColumnRange, sampleColumns } from "./row_sample.ts";
 
 /** Row r of a 6-feature file: feature f present when (r + f) % 3 === 0, value r * 10 + f. */
 function rowValues(r: number): Float32Array {
@@ -56,5 +56,10 @@ Deno.test("assembleSample: file order, labels, dropped columns, dense view equal
     assert.equal(s.labels[r], row % 25 === 0 ? 1 : 0);
     const expected = rowValues(row);
     [0, 1, 3, 4, 5].forEach((f, j) => assert.deepEqual(cols[j][r], expected[f]));
+  }
+  // A block starting past column 0 and spanning the dropped feature gives the same columns.
+  const block = sampleColumnRange(s, 1, 4);
+  for (let j = 1; j < 4; j++) {
+    assert.deepEqual(block.subarray((j - 1) * s.nRows, j * s.nRows), cols[j]);
   }
 });

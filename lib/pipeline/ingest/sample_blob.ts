@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { type ProfileSample, sampleColumn } from "../../data/row_sample.ts";
+import { type ProfileSample, sampleColumnRange } from "../../data/row_sample.ts";
 
 /** A decoded row sample, column-major (`Float32Array` per feature, NaN = missing). */
 export interface RowSample {
@@ -62,11 +62,7 @@ function* samplePieces(s: ProfileSample, pieceBytes = PIECE_BYTES): Generator<Ui
   const perPiece = Math.max(1, Math.floor(pieceBytes / Math.max(1, 4 * n)));
   for (let j0 = 0; j0 < s.featureNames.length; j0 += perPiece) {
     const j1 = Math.min(s.featureNames.length, j0 + perPiece);
-    const piece = new Float32Array(n * (j1 - j0));
-    for (let j = j0; j < j1; j++) {
-      sampleColumn(s, j, piece.subarray((j - j0) * n, (j - j0 + 1) * n));
-    }
-    yield new Uint8Array(piece.buffer);
+    yield new Uint8Array(sampleColumnRange(s, j0, j1).buffer);
   }
 }
 
