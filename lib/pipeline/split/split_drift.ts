@@ -9,8 +9,11 @@
  * {@link DRIFT_MAX_ROWS} rows in {@link DRIFT_BLOCKS} evenly spaced contiguous blocks of the
  * Float32 column (range reads of the column table, ~0.8 MB a feature and window), the deciles
  * from a ≤ 50 000-value sample of them; counting is a binary search over ≤ 9 edges a value. The
- * event loop gets a turn between features. Drift describes the windows' rows; the split's sampling
- * fraction (when < 1) does not apply to it.
+ * reads are async I/O on the calling thread; the binning and counting (~28 ms a feature at 200 000
+ * rows, 2.8 s for 100 features) run in a worker (`drift_worker.ts`) that the values are moved
+ * to, at most {@link DRIFT_IN_FLIGHT} features ahead of it, so the event loop never waits on
+ * them. Drift describes the windows' rows; the split's sampling fraction (when < 1) does not apply
+ * to it.
  *
  * @example
  * ```ts
@@ -23,12 +26,16 @@
 import type { Services } from "../../services.ts";
 import { openColumnTable } from "../../data/column_table.ts";
 import { BlobNotFoundError } from "../../storage/keys.ts";
-import { binEdges, countBins, type DriftReport, driftReport, type FeatureBins } from "./drift.ts";
+import { type DriftReport, driftReport, type FeatureBins } from "./drift.ts";
+import { WorkerClient } from "../../worker/client.ts";
+import type { DriftCounts, DriftInput } from "./drift_worker.ts";
 
 /** Rows read per window and feature at most. */
 export const DRIFT_MAX_ROWS = 200_000;
 /** Contiguous blocks a capped window is read in (spread over its whole time span). */
 export const DRIFT_BLOCKS = 8;
+/** Features read ahead of the worker at most (bounds the memory in flight to ~6 MB). */
+export const DRIFT_IN_FLIGHT = 4;
 
 /** What drift needs of a split record (`split.ts` `SplitRecord`). */
 export interface DriftSplit {
@@ -94,14 +101,14 @@ export async function computeSplitDrift(
     }
     return out;
   };
-  const bins: FeatureBins[] = [];
-  const compared: number[][] = [];
-  for (const feature of split.feature_names) {
-    const train = await read(feature, trainBlocks);
-    const edges = binEdges(train);
-    bins.push({ feature, edges, reference: countBins(train, edges) });
-    compared.push(countBins(await read(feature, simBlocks), edges));
-  }
+  const { bins, compared } = await countInWorker(
+    split.feature_names,
+    async (feature) => ({
+      feature,
+      train: await read(feature, trainBlocks),
+      simulation: await read(feature, simBlocks),
+    }),
+  );
   const rows = (blocks: [number, number][]) => blocks.reduce((a, [s, e]) => a + e - s, 0);
   return {
     split_id: split.id,
@@ -111,6 +118,44 @@ export async function computeSplitDrift(
     bins,
     simulation: driftReport(bins, compared),
   };
+}
+
+/**
+ * Bins and counts of each feature in a worker, fed one feature at a time by `read`, at most
+ * {@link DRIFT_IN_FLIGHT} features ahead of the worker's acknowledgements.
+ */
+async function countInWorker(
+  features: string[],
+  read: (feature: string) => Promise<DriftInput>,
+): Promise<{ bins: FeatureBins[]; compared: number[][] }> {
+  const client = WorkerClient.spawn(new URL("./drift_worker.ts", import.meta.url), {
+    name: "split-drift",
+    hangTimeoutMs: 60_000,
+  });
+  let done = 0;
+  let wake: (() => void) | null = null;
+  try {
+    const call = client.stream<Record<never, never>, DriftInput, DriftCounts, number>({}, {
+      onProgress: (n) => {
+        done = n;
+        wake?.();
+      },
+    });
+    // A failed call must end the feeding loop below instead of leaving it waiting.
+    const failed = call.result.then(() => false, () => true);
+    for (let i = 0; i < features.length; i++) {
+      while (i - done >= DRIFT_IN_FLIGHT) {
+        const turn = new Promise<void>((r) => (wake = r));
+        if (await Promise.race([turn.then(() => false), failed])) return await call.result;
+      }
+      const input = await read(features[i]);
+      call.send(input, [input.train.buffer, input.simulation.buffer]);
+    }
+    call.end();
+    return await call.result;
+  } finally {
+    client.terminate();
+  }
 }
 
 const pending = new Map<string, Promise<SplitDrift>>();
