@@ -10,6 +10,11 @@
  * `WorkerClient.spawn` uses the host when one is running in this thread (`startWorkerHost`), and
  * creates the worker itself otherwise (inside workers, in tests, in scripts).
  *
+ * The host keeps two started workers ready (`host_worker.ts`, `shell_worker.ts`): a started
+ * worker adopts the requested module in 6–16 ms, while a worker started by a worker needs about a
+ * second (Deno 2.9). A burst that empties the pool waits for that second, still off this thread.
+ * Pooled workers are all named "worker-pool" (a Worker's name is fixed when it starts).
+ *
  * @example
  * ```ts
  * startWorkerHost(); // at boot, before serving requests

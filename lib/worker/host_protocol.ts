@@ -12,6 +12,7 @@ export type HostRequest =
     id: number;
     /** Module URL (href) of the worker to start. */
     module: string;
+    /** Not applied: pooled workers are started before their name is known. */
     name?: string;
     /** The cancel flag handed to the worker in its init message. */
     cancel: SharedArrayBuffer;
