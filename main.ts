@@ -41,9 +41,10 @@ export async function main(env: Record<string, string | undefined> = Deno.env.to
   }
   setLogLevel(config.logLevel);
   const log = createLogger(config.logLevel);
-  // Workers are started by the host from now on: `new Worker` blocks its caller 50–160 ms
+  // Workers are started by the host from now on: `new Worker` blocks its caller 20–440 ms
   // (bench/worker_spawn.ts), which must not happen on this thread while it serves requests.
-  startWorkerHost();
+  // ROLE=api runs no Worker (Deno Deploy), so it needs no host.
+  if (config.role !== "api") startWorkerHost();
   const services = await openServices(config);
   registerPipelineTasks(services);
   // With several processes, uploads in flight elsewhere are not interrupted: stale ones are

@@ -64,6 +64,8 @@ export interface StageLag {
 /**
  * Event-loop lag probe of this thread (issue 16: no stall over 50 ms in any stage): a timer every
  * `intervalMs` (default 5) records how late it fires, under the stage last named by `stage()`.
+ * A late tick counts for the stage current when it fires: do a client's own synchronous work
+ * (building a request body, `new Worker`) before the probe starts, not right before `stage()`.
  *
  * @example
  * ```ts
