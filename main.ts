@@ -20,6 +20,7 @@ import { createLogger } from "./lib/api/logging.ts";
 import { serveWorkerHealth } from "./lib/worker_role.ts";
 import { exposureWarning } from "./lib/api/operator_auth.ts";
 import { getLogger, setLogLevel } from "./lib/log.ts";
+import { startWorkerHost, stopWorkerHost } from "./lib/worker/host.ts";
 
 /** Grace period for in-flight requests (SSE streams never end by themselves). */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -40,6 +41,10 @@ export async function main(env: Record<string, string | undefined> = Deno.env.to
   }
   setLogLevel(config.logLevel);
   const log = createLogger(config.logLevel);
+  // Workers are started by the host from now on: `new Worker` blocks its caller 20–440 ms
+  // (bench/worker_spawn.ts), which must not happen on this thread while it serves requests.
+  // ROLE=api runs no Worker (Deno Deploy), so it needs no host.
+  if (config.role !== "api") startWorkerHost();
   const services = await openServices(config);
   registerPipelineTasks(services);
   // With several processes, uploads in flight elsewhere are not interrupted: stale ones are
@@ -103,6 +108,7 @@ export async function main(env: Record<string, string | undefined> = Deno.env.to
   ]);
   clearTimeout(timer);
   await services.close();
+  stopWorkerHost();
   for (const [s, fn] of listeners) Deno.removeSignalListener(s, fn);
   log.info("stopped");
 }

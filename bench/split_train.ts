@@ -26,6 +26,7 @@ import { testConfig } from "../lib/testing.ts";
 import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
 import { installSyntheticDataset } from "../lib/pipeline/train/testdata/synthetic_dataset.ts";
 import { DOTNET_SPLIT_BODY } from "./harness.ts";
+import { startWorkerHost, stopWorkerHost } from "../lib/worker/host.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -37,6 +38,8 @@ const { values: args } = parseArgs({
     kv: { type: "string", default: "file" },
     // Train again with these start bodies (JSON) after the default run: time ratios side by side.
     "also-train": { type: "string", multiple: true, default: [] },
+    // "off": workers started on the server thread instead of by the worker host (as main.ts).
+    "worker-host": { type: "string", default: "on" },
   },
 });
 const ROWS = Number(args.rows), FEATURES = Number(args.features), THREADS = Number(args.threads);
@@ -73,6 +76,7 @@ const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rssMb = () => Math.round(Deno.memoryUsage().rss / 1e6);
 
+if (args["worker-host"] !== "off") startWorkerHost();
 const dir = await Deno.makeTempDir({ prefix: "bench-split-train-" });
 const config = testConfig({
   dataDir: dir,
@@ -246,4 +250,5 @@ try {
   await server.shutdown();
   await services.close();
   await Deno.remove(dir, { recursive: true }).catch(() => {});
+  stopWorkerHost();
 }

@@ -9,7 +9,10 @@
  *   class through `reviveError`), an uncaught `error` event, an unreadable message, an aborted
  *   `signal`, and a pending call that hears nothing for `hangTimeoutMs`;
  * - `terminate()` also stops the workers this worker started: it sets the shared cancel flag
- *   (`cancelFlag`, passed down by the worker to its own workers) before terminating.
+ *   (`cancelFlag`, passed down by the worker to its own workers) before terminating;
+ * - when this thread runs a worker host (`host.ts`, started at boot on the main thread), the
+ *   worker is created by the host and this client talks to it over a MessageChannel, so `spawn`
+ *   never blocks the caller on `new Worker`.
  *
  * @example
  * ```ts
@@ -24,6 +27,7 @@
  * @module
  */
 import type { ClientMessage, ServerMessage, WorkerErrorInfo } from "./protocol.ts";
+import { activeWorkerHost } from "./host.ts";
 
 export type { WorkerErrorInfo };
 
@@ -93,6 +97,12 @@ export interface StreamCall<In, Res> {
   readonly result: Promise<Res>;
 }
 
+/** Where messages to the worker go, and how it is stopped (a direct Worker or a hosted one). */
+interface Channel {
+  post(msg: ClientMessage, transfer: Transferable[]): void;
+  terminate(): void;
+}
+
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
@@ -102,7 +112,7 @@ interface Pending {
 
 /** One module worker and its pending calls (see the module doc). */
 export class WorkerClient {
-  readonly #worker: Worker;
+  readonly #channel: Channel;
   readonly #pending = new Map<number, Pending>();
   readonly #opts: WorkerClientOptions;
   readonly #ownsFlag: boolean;
@@ -116,17 +126,38 @@ export class WorkerClient {
     this.#opts = opts;
     this.#ownsFlag = !opts.cancelFlag;
     this.cancelFlag = opts.cancelFlag ?? new Int32Array(new SharedArrayBuffer(4));
-    this.#worker = new Worker(module, { type: "module", name: opts.name });
-    this.#worker.onmessage = (e: MessageEvent<ServerMessage>) => this.#onMessage(e.data);
-    this.#worker.onerror = (e: ErrorEvent) => {
-      // Without preventDefault an uncaught worker error would also crash this process.
-      e.preventDefault();
-      this.#fail(new WorkerError(e.message || "The worker failed."));
-    };
-    this.#worker.onmessageerror = () =>
+    const onMessage = (e: MessageEvent<ServerMessage>) => this.#onMessage(e.data);
+    const onMessageError = () =>
       this.#fail(new WorkerError("Could not read a message from the worker."));
+    const host = activeWorkerHost();
+    if (host) {
+      const hosted = host.spawn(module, {
+        name: opts.name,
+        cancel: this.cancelFlag.buffer as SharedArrayBuffer,
+        onError: (message) => this.#fail(new WorkerError(message)),
+      });
+      hosted.port.onmessage = onMessage;
+      hosted.port.onmessageerror = onMessageError;
+      this.#channel = {
+        post: (msg, transfer) => hosted.port.postMessage(msg, transfer),
+        terminate: () => hosted.terminate(),
+      };
+    } else {
+      const worker = new Worker(module, { type: "module", name: opts.name });
+      worker.onmessage = onMessage;
+      worker.onerror = (e: ErrorEvent) => {
+        // Without preventDefault an uncaught worker error would also crash this process.
+        e.preventDefault();
+        this.#fail(new WorkerError(e.message || "The worker failed."));
+      };
+      worker.onmessageerror = onMessageError;
+      this.#channel = {
+        post: (msg, transfer) => worker.postMessage(msg, transfer),
+        terminate: () => worker.terminate(),
+      };
+      this.#post({ type: "init", cancel: this.cancelFlag.buffer as SharedArrayBuffer });
+    }
     opts.signal?.addEventListener("abort", this.#onAbort, { once: true });
-    this.#post({ type: "init", cancel: this.cancelFlag.buffer as SharedArrayBuffer });
   }
 
   /** Start a module worker. Throws the signal's reason when it is already aborted. */
@@ -188,7 +219,7 @@ export class WorkerClient {
 
   #post(msg: ClientMessage, transfer: Transferable[] = []): void {
     try {
-      this.#worker.postMessage(msg, transfer);
+      this.#channel.post(msg, transfer);
     } catch (err) {
       this.#fail(err);
     }
@@ -251,7 +282,7 @@ export class WorkerClient {
     clearTimeout(this.#hangTimer);
     this.#opts.signal?.removeEventListener("abort", this.#onAbort);
     if (this.#ownsFlag) Atomics.store(this.cancelFlag, 0, 1);
-    this.#worker.terminate();
+    this.#channel.terminate();
     const calls = [...this.#pending.values()];
     this.#pending.clear();
     for (const c of calls) c.reject(reason);

@@ -26,9 +26,12 @@
  * @module
  */
 
-/** Owner → worker. `init` comes first, once. */
+/**
+ * Owner → worker. `init` comes first, once; from a worker host (`host.ts`) it carries the port
+ * that every later message comes on and every reply goes to.
+ */
 export type ClientMessage<Req = unknown, In = unknown> =
-  | { type: "init"; cancel: SharedArrayBuffer }
+  | { type: "init"; cancel: SharedArrayBuffer; port?: MessagePort }
   | { type: "call"; id: number; request: Req }
   | { type: "input"; id: number; data: In }
   | { type: "end"; id: number };
@@ -125,8 +128,10 @@ export function serveWorker<Req, Res, P = unknown, In = never>(
   opts: { transfer?: (result: Res) => Transferable[] } = {},
 ): void {
   const scope = globalThis as unknown as WorkerScope;
+  /** The worker's own scope, or the port a worker host's init handed over. */
+  let channel: Pick<WorkerScope, "postMessage"> = scope;
   const post = (msg: ServerMessage<Res, P>, transfer?: Transferable[]) =>
-    scope.postMessage(msg, transfer ?? []);
+    channel.postMessage(msg, transfer ?? []);
   let cancelFlag: Int32Array = new Int32Array(1);
   const inboxes = new Map<number, Inbox<In>>();
   const inbox = (id: number) => {
@@ -134,11 +139,15 @@ export function serveWorker<Req, Res, P = unknown, In = never>(
     if (!box) inboxes.set(id, box = new Inbox<In>());
     return box;
   };
-  scope.onmessage = async (e: MessageEvent) => {
+  const onMessage = async (e: MessageEvent) => {
     const msg = e.data as ClientMessage<Req, In>;
     switch (msg?.type) {
       case "init":
         cancelFlag = new Int32Array(msg.cancel);
+        if (msg.port) {
+          channel = msg.port;
+          msg.port.onmessage = onMessage;
+        }
         return;
       case "input":
         inbox(msg.id).push(msg.data);
@@ -167,4 +176,5 @@ export function serveWorker<Req, Res, P = unknown, In = never>(
       inboxes.delete(id);
     }
   };
+  scope.onmessage = onMessage;
 }

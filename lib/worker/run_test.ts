@@ -1,11 +1,28 @@
 import assert from "node:assert/strict";
 import { runInWorker } from "./run.ts";
 import { WorkerClient, WorkerError, WorkerTimeoutError } from "./client.ts";
+import { startWorkerHost, stopWorkerHost } from "./host.ts";
 import { FieldError, type TestRequest } from "./testdata/test_worker.ts";
 
 const WORKER = new URL("./testdata/test_worker.ts", import.meta.url);
 
-Deno.test("runInWorker: result and progress", async () => {
+/**
+ * Each test runs twice: workers created by this thread, and through a worker host (`host.ts`,
+ * as the server does on its main thread): the guarantees must not depend on who creates them.
+ */
+function test(name: string, fn: () => Promise<void>): void {
+  Deno.test(name, fn);
+  Deno.test(`${name} (worker host)`, async () => {
+    startWorkerHost();
+    try {
+      await fn();
+    } finally {
+      stopWorkerHost();
+    }
+  });
+}
+
+test("runInWorker: result and progress", async () => {
   const progress: number[] = [];
   const res = await runInWorker<TestRequest, { spins: number }, { elapsed: number }>(
     WORKER,
@@ -19,21 +36,21 @@ Deno.test("runInWorker: result and progress", async () => {
   assert.equal(bytes[999], 7);
 });
 
-Deno.test("runInWorker: a thrown error becomes a rejected promise with the message", async () => {
+test("runInWorker: a thrown error becomes a rejected promise with the message", async () => {
   await assert.rejects(
     () => runInWorker(WORKER, { mode: "throw", message: "bad column" } satisfies TestRequest),
     (err) => err instanceof WorkerError && err.message === "bad column",
   );
 });
 
-Deno.test("runInWorker: an uncaught worker error event becomes a rejection", async () => {
+test("runInWorker: an uncaught worker error event becomes a rejection", async () => {
   await assert.rejects(
     () => runInWorker(WORKER, { mode: "uncaught", message: "boom later" } satisfies TestRequest),
     (err) => err instanceof WorkerError && /boom later/.test(err.message),
   );
 });
 
-Deno.test("runInWorker: a silent worker is terminated after hangTimeoutMs", async () => {
+test("runInWorker: a silent worker is terminated after hangTimeoutMs", async () => {
   const t0 = performance.now();
   await assert.rejects(
     () => runInWorker(WORKER, { mode: "hang" } satisfies TestRequest, { hangTimeoutMs: 300 }),
@@ -42,7 +59,7 @@ Deno.test("runInWorker: a silent worker is terminated after hangTimeoutMs", asyn
   assert.ok(performance.now() - t0 >= 290);
 });
 
-Deno.test("runInWorker: abort terminates a busy worker and rejects with the reason", async () => {
+test("runInWorker: abort terminates a busy worker and rejects with the reason", async () => {
   const ctl = new AbortController();
   const t0 = performance.now();
   setTimeout(() => ctl.abort(new Error("stop please")), 100);
@@ -61,7 +78,7 @@ Deno.test("runInWorker: abort terminates a busy worker and rejects with the reas
   );
 });
 
-Deno.test("runInWorker: an error's name and plain fields cross; reviveError rebuilds it", async () => {
+test("runInWorker: an error's name and plain fields cross; reviveError rebuilds it", async () => {
   const req: TestRequest = { mode: "typed", line: 31 };
   await assert.rejects(
     () => runInWorker(WORKER, req),
@@ -88,7 +105,7 @@ Deno.test("runInWorker: an error's name and plain fields cross; reviveError rebu
   );
 });
 
-Deno.test("WorkerClient: one worker serves several calls; a late call after terminate rejects", async () => {
+test("WorkerClient: one worker serves several calls; a late call after terminate rejects", async () => {
   const client = WorkerClient.spawn(WORKER, { name: "session" });
   const values = await Promise.all(
     [1, 2, 3].map((value) => client.call<TestRequest, number>({ mode: "echo", value })),
@@ -99,7 +116,7 @@ Deno.test("WorkerClient: one worker serves several calls; a late call after term
   assert.equal(Atomics.load(client.cancelFlag, 0), 1);
 });
 
-Deno.test("WorkerClient: a streamed call gets its inputs in order and acknowledges them", async () => {
+test("WorkerClient: a streamed call gets its inputs in order and acknowledges them", async () => {
   const client = WorkerClient.spawn(WORKER);
   try {
     const acks: number[] = [];
@@ -115,7 +132,7 @@ Deno.test("WorkerClient: a streamed call gets its inputs in order and acknowledg
   }
 });
 
-Deno.test("WorkerClient: terminate reaches a nested worker through the shared cancel flag", async () => {
+test("WorkerClient: terminate reaches a nested worker through the shared cancel flag", async () => {
   const seen = new Int32Array(new SharedArrayBuffer(8));
   const client = WorkerClient.spawn(WORKER);
   const call = client.call({ mode: "nested", seen: seen.buffer as SharedArrayBuffer });
@@ -133,7 +150,7 @@ Deno.test("WorkerClient: terminate reaches a nested worker through the shared ca
   }
 });
 
-Deno.test("WorkerClient: a throwing onProgress rejects that call only", async () => {
+test("WorkerClient: a throwing onProgress rejects that call only", async () => {
   const client = WorkerClient.spawn(WORKER);
   try {
     await assert.rejects(
@@ -148,5 +165,30 @@ Deno.test("WorkerClient: a throwing onProgress rejects that call only", async ()
     assert.equal(await client.call<TestRequest, number>({ mode: "echo", value: 9 }), 9);
   } finally {
     client.terminate();
+  }
+});
+
+test("runInWorker: a worker module that cannot be loaded rejects the call", async () => {
+  await assert.rejects(
+    () => runInWorker(new URL("./testdata/no_such_worker.ts", import.meta.url), {}),
+    WorkerError,
+  );
+});
+
+Deno.test("WorkerClient: stopping the worker host rejects the calls of the workers it started", async () => {
+  startWorkerHost();
+  try {
+    const client = WorkerClient.spawn(WORKER);
+    const call = client.call({ mode: "hang" } satisfies TestRequest);
+    call.catch(() => {});
+    assert.equal(await client.call<TestRequest, number>({ mode: "echo", value: 5 }), 5);
+    stopWorkerHost();
+    await assert.rejects(
+      () => call,
+      (err) => err instanceof WorkerError && /closed/.test(err.message),
+    );
+    assert.notEqual(client.failure, null);
+  } finally {
+    stopWorkerHost();
   }
 });

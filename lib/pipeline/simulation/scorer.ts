@@ -35,8 +35,11 @@ export interface WorkerScorerOptions {
   warmupMaxMs?: number;
   /** Aborting while the session is being created terminates the worker and rejects. */
   signal?: AbortSignal;
-  /** The same model as XGBoost JSON text: explain every row (TreeSHAP) in the worker. */
-  explainModel?: string;
+  /**
+   * The same model as XGBoost JSON (text, or its UTF-8 bytes: then the worker decodes them, off
+   * the caller's thread): explain every row (TreeSHAP) in the worker.
+   */
+  explainModel?: string | Uint8Array;
   /** Contributions per explanation; default 5. */
   explainTop?: number;
 }

@@ -25,8 +25,11 @@ export type ScorerRequest =
     warmupRuns: number;
     /** Stop the warmup runs after this long (ms), even if fewer than `warmupRuns` ran. */
     warmupMaxMs: number;
-    /** The same model as XGBoost JSON text, to explain each row (TreeSHAP); omit to not explain. */
-    explainModel?: string;
+    /**
+     * The same model as XGBoost JSON (text or UTF-8 bytes), to explain each row (TreeSHAP); omit
+     * to not explain.
+     */
+    explainModel?: string | Uint8Array;
     /** Contributions per explanation (largest |value| first). */
     explainTop?: number;
   }
@@ -73,7 +76,10 @@ serveWorker<ScorerRequest, ScorerReady | ScoredRow>(async (req) => {
   const t1 = performance.now();
   const nF = scorer.nFeatures;
   if (req.explainModel !== undefined) {
-    explainer = new TreeExplainer(fromXgboostJson(req.explainModel));
+    const json = typeof req.explainModel === "string"
+      ? req.explainModel
+      : new TextDecoder().decode(req.explainModel);
+    explainer = new TreeExplainer(fromXgboostJson(json));
     if (explainer.nFeatures !== nF) {
       throw new Error(
         `the XGBoost JSON model has ${explainer.nFeatures} features, the ONNX model ${nF}`,

@@ -251,12 +251,10 @@ async function prepare(
   } catch {
     throw new Error(`The model's ONNX artifact is missing: ${onnxKey(model)}.`);
   }
-  // The trees for the explanations; a model without this artifact replays unexplained.
+  // The trees for the explanations; a model without this artifact replays unexplained. Its
+  // bytes are decoded in the scorer worker (tens of MB for hundreds of deep trees).
   const explainModel = model.artifacts?.xgboost_json
-    ? await services.storage.getBytes(model.artifacts.xgboost_json).then(
-      (b) => new TextDecoder().decode(b),
-      () => undefined,
-    )
+    ? await services.storage.getBytes(model.artifacts.xgboost_json).catch(() => undefined)
     : undefined;
   const set = await loadSplitSet(services, split, "simulation", model.feature_names);
   const columns = model.feature_names.map((name) => {

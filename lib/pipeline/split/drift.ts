@@ -101,15 +101,80 @@ export function binEdges(
     if (Number.isNaN(v)) continue;
     if (seen++ % stride === 0) sorted[m++] = v;
   }
-  const s = sorted.subarray(0, m).sort();
+  // Only nBins − 1 order statistics and the maximum are needed: select them (a partial
+  // quicksort, ~3× cheaper than sorting the sample) instead of sorting everything.
+  const s = sorted.subarray(0, m);
+  const ranks: number[] = [];
+  for (let k = 1; k < nBins; k++) ranks.push(Math.max(0, Math.ceil((k * m) / nBins) - 1));
+  ranks.push(m - 1);
+  selectRanks(s, 0, m, ranks, 0, ranks.length);
   const edges: number[] = [];
-  for (let k = 1; k < nBins; k++) {
-    const q = s[Math.max(0, Math.ceil((k * m) / nBins) - 1)];
+  for (let k = 0; k < nBins - 1; k++) {
+    const q = s[ranks[k]];
     if (edges.length === 0 || q > edges[edges.length - 1]) edges.push(q);
   }
   // The top decile edge equal to the maximum would leave the open bin always empty: drop it.
   if (edges.length > 0 && edges[edges.length - 1] >= s[m - 1]) edges.pop();
   return edges;
+}
+
+/**
+ * Rearrange `a[lo, hi)` so that `a[r]` holds the value a full sort would put there, for each of
+ * the ascending ranks `ranks[rLo, rHi)` (multi-quickselect with a three-way partition, so runs
+ * of equal values — common in sensor data — finish at once).
+ */
+export function selectRanks(
+  a: Float64Array,
+  lo: number,
+  hi: number,
+  ranks: readonly number[],
+  rLo: number,
+  rHi: number,
+): void {
+  while (rLo < rHi && hi - lo > 1) {
+    if (hi - lo <= 16) {
+      // Insertion sort of a short range.
+      for (let i = lo + 1; i < hi; i++) {
+        const v = a[i];
+        let j = i - 1;
+        while (j >= lo && a[j] > v) {
+          a[j + 1] = a[j];
+          j--;
+        }
+        a[j + 1] = v;
+      }
+      return;
+    }
+    // Pivot: median of the first, middle and last values.
+    const x = a[lo], y = a[(lo + hi) >>> 1], z = a[hi - 1];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+    // [lo, lt) < pivot, [lt, i) == pivot, [gt, hi) > pivot.
+    let lt = lo, i = lo, gt = hi;
+    while (i < gt) {
+      const v = a[i];
+      if (v < pivot) {
+        a[i++] = a[lt];
+        a[lt++] = v;
+      } else if (v > pivot) {
+        a[i] = a[--gt];
+        a[gt] = v;
+      } else i++;
+    }
+    // Ranks in [lt, gt) are settled; recurse into the smaller side, loop on the other.
+    let mLo = rLo;
+    while (mLo < rHi && ranks[mLo] < lt) mLo++;
+    let mHi = mLo;
+    while (mHi < rHi && ranks[mHi] < gt) mHi++;
+    if (lt - lo < hi - gt) {
+      selectRanks(a, lo, lt, ranks, rLo, mLo);
+      lo = gt;
+      rLo = mHi;
+    } else {
+      selectRanks(a, gt, hi, ranks, mHi, rHi);
+      hi = lt;
+      rHi = mLo;
+    }
+  }
 }
 
 /** Bin of one value: the first edge ≥ v, `edges.length` above all, `edges.length + 1` missing. */

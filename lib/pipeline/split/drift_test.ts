@@ -8,6 +8,7 @@ import {
   driftReport,
   psi,
   PSI_EPSILON,
+  selectRanks,
 } from "./drift.ts";
 import { sampleBlocks } from "./split_drift.ts";
 
@@ -99,4 +100,37 @@ Deno.test("drift: a capped window is read as evenly spaced blocks over its whole
   assert.equal(blocks[0][0], 0);
   assert.equal(blocks[7][1], 1_000_000);
   for (let i = 1; i < blocks.length; i++) assert.ok(blocks[i][0] >= blocks[i - 1][1]);
+});
+
+Deno.test("drift: selectRanks puts each asked rank's sorted value in place (ties, sorted input)", () => {
+  let seed = 7;
+  const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const inputs = [
+    Float64Array.from({ length: 5000 }, rand),
+    Float64Array.from({ length: 5000 }, () => Math.floor(rand() * 4)), // heavy ties
+    Float64Array.from({ length: 3000 }, (_, i) => i), // sorted
+    Float64Array.from({ length: 3000 }, (_, i) => -i), // reversed
+    Float64Array.from({ length: 7 }, rand),
+    new Float64Array(2000).fill(1.5),
+  ];
+  for (const input of inputs) {
+    const m = input.length;
+    const sorted = input.slice().sort();
+    const ranks = [0, 1, Math.floor(m / 3), Math.floor(m / 2), m - 2, m - 1]
+      .filter((r, i, all) => r >= 0 && all.indexOf(r) === i).sort((a, b) => a - b);
+    const a = input.slice();
+    selectRanks(a, 0, m, ranks, 0, ranks.length);
+    for (const r of ranks) assert.equal(a[r], sorted[r], `rank ${r} of ${m}`);
+    assert.deepEqual(a.slice().sort(), sorted); // a permutation
+  }
+  // binEdges agrees with the deciles of a full sort.
+  const values = Float64Array.from({ length: 20_000 }, () => Math.round(rand() * 50) / 10);
+  const s = values.slice().sort();
+  const expected: number[] = [];
+  for (let k = 1; k < 10; k++) {
+    const q = s[Math.ceil((k * s.length) / 10) - 1];
+    if (expected.length === 0 || q > expected[expected.length - 1]) expected.push(q);
+  }
+  if (expected[expected.length - 1] >= s[s.length - 1]) expected.pop();
+  assert.deepEqual(binEdges(values), expected);
 });

@@ -380,7 +380,18 @@ export async function loadSplitSet(
       for (let k = lo; k < hi; k++) out[k - lo] = a[kept[k] - start];
       return out;
     };
-    cols = cols.map((c) => pick(c, new Float32Array(nRows)));
+    // Rows × features copies (34 M for a Bosch-scale simulation set): the event loop gets a turn
+    // every ~10 ms of them.
+    const picked: Float32Array[] = [];
+    let slice = performance.now();
+    for (const c of cols) {
+      picked.push(pick(c, new Float32Array(nRows)));
+      if (performance.now() - slice > 10) {
+        await new Promise((r) => setTimeout(r, 0));
+        slice = performance.now();
+      }
+    }
+    cols = picked;
     ids = pick(ids, new Float64Array(nRows));
     labels = pick(labels, new Uint8Array(nRows));
     timestamps = pick(timestamps, new Float64Array(nRows));

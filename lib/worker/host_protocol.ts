@@ -1,0 +1,35 @@
+/**
+ * Messages between the main thread's `WorkerHost` (`host.ts`), its worker (`host_worker.ts`) and
+ * the host's pooled workers (`shell_worker.ts`).
+ *
+ * @module
+ */
+
+/** Main thread → host. */
+export type HostRequest =
+  | {
+    type: "spawn";
+    id: number;
+    /** Module URL (href) of the worker to start. */
+    module: string;
+    /** Not applied: pooled workers are started before their name is known. */
+    name?: string;
+    /** The cancel flag handed to the worker in its init message. */
+    cancel: SharedArrayBuffer;
+    /** The worker's end of the channel its owner talks on (transferred). */
+    port: MessagePort;
+  }
+  | { type: "terminate"; id: number };
+
+/** Host → main thread: a worker had an uncaught error, or could not be started. */
+export type HostReply = { type: "error"; id: number; message: string };
+
+/** Host → pooled worker, over its control port: become `module`. */
+export interface AdoptRequest {
+  module: string;
+  cancel: SharedArrayBuffer;
+  port: MessagePort;
+}
+
+/** Pooled worker → host: the module could not be loaded. */
+export type ShellReply = { type: "error"; message: string };
