@@ -1,9 +1,15 @@
 /**
- * Response compression middleware: gzip or Brotli through `CompressionStream` (streamed, no
- * buffering) for text bodies — HTML, JSON, JavaScript, CSS, SVG, CSV, plain text — when the
- * request's `Accept-Encoding` allows it. Never for Server-Sent Events (each event must reach the
- * client when written), already-encoded bodies, ranges, `no-transform`, or small known-length
- * bodies where the header costs more than it saves.
+ * Response compression middleware: gzip (or Brotli for a client without gzip) through
+ * `CompressionStream` (streamed, no buffering) for text bodies — HTML, JSON, JavaScript, CSS,
+ * SVG, CSV, plain text — when the request's `Accept-Encoding` allows it. Never for Server-Sent
+ * Events (each event must reach the client when written), already-encoded bodies, ranges,
+ * `no-transform`, or small bodies where the header costs more than it saves — a body without a
+ * `Content-Length` (what `Response.json` gives) is read up to `MIN_COMPRESS_BYTES` to find out.
+ *
+ * Why gzip first: the server thread's CPU is what status polls compete for. Under 200 pollers
+ * during a training (`bench/load.ts`), Brotli on every status answer took 37 % of the main
+ * thread (`op_compression_write` in a CPU profile) — Deno's Brotli runs at a fixed high quality
+ * with a 4 MiB window; gzip costs half as much per body for ~10 % more bytes.
  *
  * @example
  * ```ts
@@ -21,7 +27,7 @@ export const MIN_COMPRESS_BYTES = 1024;
 const TEXT_TYPES =
   /^(text\/(html|css|plain|csv|javascript)|application\/(json|javascript|xml|[\w.+-]+\+json)|image\/svg\+xml)\b/i;
 
-/** `br` (as Deno names it, `brotli`) before `gzip`; `identity` when neither is accepted. */
+/** `gzip`, else `br` (as Deno names it, `brotli`); null when neither is accepted. */
 export function chooseEncoding(acceptEncoding: string | null): "br" | "gzip" | null {
   if (!acceptEncoding) return null;
   const q = new Map<string, number>();
@@ -35,8 +41,8 @@ export function chooseEncoding(acceptEncoding: string | null): "br" | "gzip" | n
     if (name) q.set(name, weight);
   }
   const weightOf = (name: string) => q.get(name) ?? (q.has("*") ? q.get("*")! : 0);
-  if (weightOf("br") > 0 && weightOf("br") >= weightOf("gzip")) return "br";
   if (weightOf("gzip") > 0) return "gzip";
+  if (weightOf("br") > 0) return "br";
   return null;
 }
 
@@ -59,15 +65,19 @@ export function compression() {
     const res = await ctx.next();
     if (ctx.req.method === "HEAD") return res;
     const encoding = chooseEncoding(ctx.req.headers.get("accept-encoding"));
-    if (!encoding || !isCompressible(res)) {
-      if (isTextType(res)) {
-        try {
-          addVary(res.headers);
-        } catch {
-          // immutable headers (Response.redirect / error): nothing to vary on
-        }
+    if (!encoding || !isCompressible(res)) return varied(res);
+    let body: ReadableStream<Uint8Array<ArrayBuffer>> = res.body!;
+    if (!res.headers.has("content-length")) {
+      const head = await readHead(body, MIN_COMPRESS_BYTES);
+      if (head.complete) {
+        // Small after all: answer the bytes as they are.
+        const headers = new Headers(res.headers);
+        headers.set("content-length", String(head.bytes.byteLength));
+        return varied(
+          new Response(head.bytes, { status: res.status, statusText: res.statusText, headers }),
+        );
       }
-      return res;
+      body = head.stream;
     }
     const headers = new Headers(res.headers);
     headers.delete("content-length");
@@ -77,11 +87,66 @@ export function compression() {
     const etag = headers.get("etag");
     if (etag && !etag.startsWith("W/")) headers.set("etag", `W/${etag}`);
     const stream = new CompressionStream(encoding === "br" ? "brotli" as "gzip" : "gzip");
-    return new Response(res.body!.pipeThrough(stream), {
+    return new Response(body.pipeThrough(stream), {
       status: res.status,
       statusText: res.statusText,
       headers,
     });
+  };
+}
+
+/** `res` with `Vary: Accept-Encoding` when its type could have been compressed. */
+function varied(res: Response): Response {
+  if (isTextType(res)) {
+    try {
+      addVary(res.headers);
+    } catch {
+      // immutable headers (Response.redirect / error): nothing to vary on
+    }
+  }
+  return res;
+}
+
+/**
+ * The first `limit` bytes of `body`: all of it (`complete`) when it ends sooner, else a stream
+ * giving back what was read followed by the rest.
+ */
+async function readHead(
+  body: ReadableStream<Uint8Array<ArrayBuffer>>,
+  limit: number,
+): Promise<
+  | { complete: true; bytes: Uint8Array<ArrayBuffer> }
+  | { complete: false; stream: ReadableStream<Uint8Array<ArrayBuffer>> }
+> {
+  const reader = body.getReader();
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  let size = 0;
+  while (size < limit) {
+    const r = await reader.read();
+    if (r.done) {
+      const bytes = new Uint8Array(size);
+      let off = 0;
+      for (const c of chunks) {
+        bytes.set(c, off);
+        off += c.length;
+      }
+      return { complete: true, bytes };
+    }
+    chunks.push(r.value);
+    size += r.value.length;
+  }
+  return {
+    complete: false,
+    stream: new ReadableStream<Uint8Array<ArrayBuffer>>({
+      async pull(c) {
+        const next = chunks.shift();
+        if (next) return c.enqueue(next);
+        const r = await reader.read();
+        if (r.done) c.close();
+        else c.enqueue(r.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    }),
   };
 }
 
