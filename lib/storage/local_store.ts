@@ -107,6 +107,10 @@ export class LocalBlobStore implements BlobStore {
     return join(this.root, key);
   }
 
+  /**
+   * Store `body` under `key` (staged, synced, renamed). A stream's chunk is written before the
+   * next one is read, so a producer may refill the buffer of a chunk once it is asked for more.
+   */
   async put(
     key: string,
     body: ReadableStream<Uint8Array> | Uint8Array,

@@ -30,6 +30,7 @@ import {
   updateDataset,
 } from "./datasets.ts";
 import { sampleBlobStream } from "./sample_blob.ts";
+import { LocalBlobStore } from "../../storage/local_store.ts";
 import {
   checkProfile,
   type CsvSource,
@@ -89,7 +90,10 @@ export async function profileDeferredUpload(
     const { profile, sample } = await profileStored(services, rec.source_key);
     checkProfile(profile);
     await storage.put(keys.profile, new TextEncoder().encode(JSON.stringify(profile)));
-    await storage.put(keys.sample, sampleBlobStream(sample));
+    await storage.put(
+      keys.sample,
+      sampleBlobStream(sample, { reuseBuffer: storage instanceof LocalBlobStore }),
+    );
   } catch (err) {
     const reason = err instanceof CsvValidationError || err instanceof IngestError
       ? err.message

@@ -35,6 +35,7 @@ import {
   updateDataset,
 } from "./datasets.ts";
 import { sampleBlobStream } from "./sample_blob.ts";
+import { LocalBlobStore } from "../../storage/local_store.ts";
 import { ProfilerFailure, StreamingProfiler } from "./profile_stream.ts";
 
 /** Task kind of feature selection (implemented in feature_selection.ts). */
@@ -124,7 +125,10 @@ export async function ingestCsv(
     const { profile, sample } = await profileOf(services, profiler, keys.source, bytes);
     checkProfile(profile);
     await storage.put(keys.profile, new TextEncoder().encode(JSON.stringify(profile)));
-    await storage.put(keys.sample, sampleBlobStream(sample));
+    await storage.put(
+      keys.sample,
+      sampleBlobStream(sample, { reuseBuffer: storage instanceof LocalBlobStore }),
+    );
     await updateDataset(kv, id, () => ({
       state: "SELECTING_FEATURES",
       profile: summarize(profile),

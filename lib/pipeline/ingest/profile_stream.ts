@@ -31,7 +31,7 @@ import { reviveDataError } from "../../data/worker_client.ts";
 import { type StreamCall, WorkerClient } from "../../worker/mod.ts";
 
 /** Size of the batches posted to the worker. */
-const BATCH_BYTES = 2 << 20;
+const BATCH_BYTES = 1 << 20;
 
 /**
  * Buffers in the ring: one being filled, one being scanned, two queued — enough to keep the

@@ -41,7 +41,11 @@ const pad8 = (n: number) => (n + 7) & ~7;
 const PIECE_BYTES = 4 << 20;
 
 /** The blob's pieces: the header with ids, timestamps and labels, then batches of columns. */
-function* samplePieces(s: ProfileSample, pieceBytes = PIECE_BYTES): Generator<Uint8Array> {
+function* samplePieces(
+  s: ProfileSample,
+  pieceBytes = PIECE_BYTES,
+  reuse = false,
+): Generator<Uint8Array> {
   const n = s.nRows;
   const json = new TextEncoder().encode(JSON.stringify({
     nRows: n,
@@ -60,9 +64,12 @@ function* samplePieces(s: ProfileSample, pieceBytes = PIECE_BYTES): Generator<Ui
   first.set(s.labels.subarray(0, n), head + 16 * n);
   yield first;
   const perPiece = Math.max(1, Math.floor(pieceBytes / Math.max(1, 4 * n)));
+  const shared = reuse ? new Float32Array(perPiece * n) : null;
   for (let j0 = 0; j0 < s.featureNames.length; j0 += perPiece) {
     const j1 = Math.min(s.featureNames.length, j0 + perPiece);
-    yield new Uint8Array(sampleColumnRange(s, j0, j1).buffer);
+    const out = shared ? shared.subarray(0, (j1 - j0) * n) : undefined;
+    const piece = sampleColumnRange(s, j0, j1, out);
+    yield new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength);
   }
 }
 
@@ -78,15 +85,27 @@ export function encodeSample(s: ProfileSample): Uint8Array {
   return out;
 }
 
+/** Options of `sampleBlobStream`. */
+export interface SampleStreamOptions {
+  /** Piece size in bytes (default 4 MiB; whole columns, at least one per piece). */
+  pieceBytes?: number;
+  /**
+   * Build every piece in one buffer. Only for a consumer that is done with a chunk before it
+   * pulls the next (`LocalBlobStore.put` writes it first); it spares ~60 MB of short-lived
+   * buffers per upload, which the collector would otherwise let pile up for a while.
+   */
+  reuseBuffer?: boolean;
+}
+
 /**
  * The encoded sample as a stream of ~4 MiB pieces, each built when storage asks for it: memory
  * stays at one piece, and the event loop is free between pieces.
  */
 export function sampleBlobStream(
   s: ProfileSample,
-  pieceBytes = PIECE_BYTES,
+  opts: SampleStreamOptions = {},
 ): ReadableStream<Uint8Array> {
-  const pieces = samplePieces(s, pieceBytes);
+  const pieces = samplePieces(s, opts.pieceBytes, opts.reuseBuffer);
   return new ReadableStream<Uint8Array>({
     pull(c) {
       const next = pieces.next();

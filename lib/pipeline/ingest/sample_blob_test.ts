@@ -54,16 +54,20 @@ Deno.test("sample blob round-trips (odd row count, NaN kept, dense columns from 
   assert.throws(() => decodeSample(new Uint8Array(16)), /magic/);
 });
 
-Deno.test("sampleBlobStream yields the same bytes in pieces of whole columns", async () => {
-  const { sample } = fixture();
-  const pieces: Uint8Array[] = [];
-  for await (const p of sampleBlobStream(sample, 1)) pieces.push(p);
-  assert.equal(pieces.length, 3); // header + one column per piece
-  const joined = new Uint8Array(pieces.reduce((t, p) => t + p.length, 0));
-  let off = 0;
-  for (const p of pieces) {
-    joined.set(p, off);
-    off += p.length;
-  }
-  assert.deepEqual(joined, encodeSample(sample));
-});
+for (const reuseBuffer of [false, true]) {
+  Deno.test(`sampleBlobStream yields the same bytes in pieces of whole columns (reuse ${reuseBuffer})`, async () => {
+    const { sample } = fixture();
+    const pieces: Uint8Array[] = [];
+    for await (const p of sampleBlobStream(sample, { pieceBytes: 1, reuseBuffer })) {
+      pieces.push(p.slice());
+    }
+    assert.equal(pieces.length, 3); // header + one column per piece
+    const joined = new Uint8Array(pieces.reduce((t, p) => t + p.length, 0));
+    let off = 0;
+    for (const p of pieces) {
+      joined.set(p, off);
+      off += p.length;
+    }
+    assert.deepEqual(joined, encodeSample(sample));
+  });
+}
