@@ -72,6 +72,17 @@ const f1 = (x: number) => x.toFixed(1);
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rssMb = () => Math.round(Deno.memoryUsage().rss / 1e6);
+/** Peak resident set since the last {@link resetPeakRss}, MB (Linux VmHWM). */
+const peakRssMb = () => {
+  const m = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+};
+/** Restart the peak count (Linux clear_refs 5), so a phase's peak is its own. */
+const resetPeakRss = () => {
+  try {
+    Deno.writeTextFileSync("/proc/self/clear_refs", "5");
+  } catch { /* not Linux: the peak includes earlier phases */ }
+};
 
 const dir = await Deno.makeTempDir({ prefix: "bench-split-train-" });
 const config = testConfig({
@@ -142,7 +153,10 @@ try {
       `train ${split.train_set_rows}, test ${split.test_set_rows}, sim ${split.simulation_set_rows}`,
   );
 
-  // Training, polled over HTTP by the worker.
+  // Training, polled over HTTP by the worker. The synthesized table is only in the store now,
+  // so the peak below is the training task's (plus the idle server's).
+  const rssBeforeTrain = rssMb();
+  resetPeakRss();
   a = now();
   t = performance.now();
   const start = await (await fetch(`${base}/process/train/start`, { method: "POST" })).json();
@@ -164,7 +178,10 @@ try {
     worker.onmessage = (e) => resolve(e.data);
   });
 
-  console.log(`training: ${f1(trainMs / 1000)} s, ${done.state}, RSS ${rssMb()} MB`);
+  console.log(
+    `training: ${f1(trainMs / 1000)} s, ${done.state}, RSS before ${rssBeforeTrain} MB, ` +
+      `peak during training ${peakRssMb()} MB (VmHWM of the whole process), after ${rssMb()} MB`,
+  );
   for (const m of marks) console.log(`  ${m}`);
   if (done.state !== "SUCCESS") throw new Error(`training failed: ${done.error}`);
   // deno-lint-ignore no-explicit-any

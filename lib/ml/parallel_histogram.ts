@@ -21,8 +21,13 @@
 
 import { WorkerClient } from "../worker/mod.ts";
 import type { BinMapper } from "./binning.ts";
-import type { TrainData } from "./model.ts";
-import { type BinnedMatrix, buildBinnedMatrix } from "./binned_matrix.ts";
+import type { BinnedTrainData, TrainData } from "./model.ts";
+import {
+  type BinnedCodes,
+  type BinnedMatrix,
+  binnedMatrixFromCodes,
+  buildBinnedMatrix,
+} from "./binned_matrix.ts";
 import { logisticGradients } from "./gradients.ts";
 import { mergeSlices, partitionCodes, partitionSlice } from "./partition.ts";
 import {
@@ -263,12 +268,30 @@ function assignBlocks(weights: number[], n: number): number[][] {
 }
 
 /**
+ * The codes as helpers address them (feature f at byte f × nRows of one SharedArrayBuffer):
+ * as given when they already are, else copied once.
+ */
+function sharedCodes(b: BinnedCodes, nRows: number): BinnedCodes {
+  const buf = b.codes[0]?.buffer;
+  const ok = buf instanceof SharedArrayBuffer &&
+    b.codes.every((c, f) => c.buffer === buf && c.byteOffset === f * nRows && c.length === nRows);
+  if (ok) return b;
+  const all = new Uint8Array(new SharedArrayBuffer(Math.max(1, b.codes.length * nRows)));
+  const codes = b.codes.map((c, f) => {
+    const v = all.subarray(f * nRows, (f + 1) * nRows);
+    v.set(c.subarray(0, nRows));
+    return v;
+  });
+  return { codes, nnz: b.nnz };
+}
+
+/**
  * Creates a builder using `nThreads` threads (the caller + helpers); falls back to the serial
  * builder when the shared histogram pool would be unreasonably large (very deep trees).
  */
 export async function createParallelBuilder(
   mapper: BinMapper,
-  data: TrainData,
+  data: TrainData | BinnedTrainData,
   nThreads: number,
   maxDepth: number,
   options: { maxBlockBins?: number; cancelFlag?: Int32Array; keepCodes?: boolean } = {},
@@ -287,11 +310,16 @@ export async function createParallelBuilder(
   }
   let matrix: BinnedMatrix;
   try {
-    matrix = buildBinnedMatrix(mapper, data.columns, data.nRows, {
-      shared: true,
-      maxBlockBins: options.maxBlockBins,
-      keepCodes: options.keepCodes,
-    });
+    matrix = "codes" in data
+      ? binnedMatrixFromCodes(mapper, sharedCodes(data, data.nRows), data.nRows, {
+        shared: true,
+        maxBlockBins: options.maxBlockBins,
+      })
+      : buildBinnedMatrix(mapper, data.columns, data.nRows, {
+        shared: true,
+        maxBlockBins: options.maxBlockBins,
+        keepCodes: options.keepCodes,
+      });
   } catch (err) {
     for (const w of workers) w.terminate();
     throw err;
