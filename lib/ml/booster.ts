@@ -134,6 +134,17 @@ export function validateTrainData(
       );
     }
   }
+  validateLabels(labels, weights, nRows, role, needBothClasses);
+}
+
+/** Checks labels (0/1; both classes if asked) and optional weights (finite ≥ 0) of nRows rows. */
+export function validateLabels(
+  labels: Uint8Array,
+  weights: Float32Array | undefined,
+  nRows: number,
+  role: string,
+  needBothClasses: boolean,
+): void {
   if (!labels || labels.length !== nRows) {
     throw new RangeError(`${role}: ${labels?.length ?? 0} labels for ${nRows} rows`);
   }
@@ -287,12 +298,7 @@ function validateBinnedData(data: BinnedTrainData): void {
       throw new RangeError(`training: code column ${f} must be a Uint8Array of ${nRows} values`);
     }
   }
-  // Labels and weights: the float checks with an empty column list stand in.
-  validateTrainData(
-    { ...data, columns: codes.map(() => new Float32Array(nRows)) },
-    "training",
-    true,
-  );
+  validateLabels(data.labels, data.weights, nRows, "training", true);
 }
 
 /** Checks eval sets and metrics; returns the default metric list. */

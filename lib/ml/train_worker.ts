@@ -1,19 +1,54 @@
 /**
- * Module-worker entry of {@link trainInWorker}: receives a packed dataset, runs `train` and
- * reports every round's metrics as progress, then the result (tree arrays moved, not copied).
- * The owner's cancel flag goes to the trainer, which hands it to its histogram helper workers.
+ * Module-worker entry of {@link trainInWorker} and {@link trainColumnsInWorker}.
+ *
+ * - packed request: a packed dataset in shared memory; runs `train`.
+ * - columns request: the feature columns arrive one at a time as call inputs; each is binned
+ *   on arrival (its cuts fitted on the training rows, its codes kept as uint8, its holdout rows
+ *   copied) and dropped, so no float copy of the training matrix ever exists here; then
+ *   `trainBinned`. Every binned column is acknowledged as progress (the owner's flow control).
+ *
+ * Every round's metrics are reported as progress, then the result (tree arrays moved, not
+ * copied). The owner's cancel flag goes to the trainer, which hands it to its histogram helpers.
  *
  * @module
  */
 
 /// <reference lib="deno.worker" />
 
-import { serveWorker } from "../worker/protocol.ts";
-import { train } from "./booster.ts";
-import type { TrainResult } from "./model.ts";
-import { type RoundProgress, type TrainRequest, unpackData } from "./packed_data.ts";
+import { serveWorker, type WorkerIO } from "../worker/protocol.ts";
+import { resolveParams, train, trainBinned } from "./booster.ts";
+import { binColumnCounted, type BinMapper, CutFitter } from "./binning.ts";
+import type { TrainData, TrainResult } from "./model.ts";
+import {
+  type BinningProgress,
+  type ColumnInput,
+  type ColumnsTrainRequest,
+  type ColumnsTrainResult,
+  type RoundProgress,
+  type TrainRequest,
+  unpackData,
+} from "./packed_data.ts";
 
-serveWorker<TrainRequest, TrainResult, RoundProgress>(async (req, io) => {
+type Progress = RoundProgress | BinningProgress;
+
+serveWorker<TrainRequest | ColumnsTrainRequest, TrainResult, Progress, ColumnInput>(
+  (
+    req,
+    io,
+  ) => ("kind" in req && req.kind === "columns"
+    ? trainColumns(req, io)
+    : trainPacked(req as TrainRequest, io)),
+  {
+    transfer: (result) => [
+      ...result.model.trees.flatMap((t) =>
+        Object.values(t).map((a) => (a as ArrayBufferView).buffer as ArrayBuffer)
+      ),
+      ...((result as ColumnsTrainResult).holdout ?? []).map((c) => c.buffer as ArrayBuffer),
+    ],
+  },
+);
+
+async function trainPacked(req: TrainRequest, io: WorkerIO<Progress, ColumnInput>) {
   const data = unpackData(req.data);
   const evalSets = req.evalSets.map((s) => ({
     name: s.name,
@@ -27,9 +62,78 @@ serveWorker<TrainRequest, TrainResult, RoundProgress>(async (req, io) => {
     cancelFlag: io.cancelFlag,
     onRound: (round, metrics) => io.progress({ round, metrics }),
   });
-}, {
-  transfer: (result) =>
-    result.model.trees.flatMap((t) =>
-      Object.values(t).map((a) => (a as ArrayBufferView).buffer as ArrayBuffer)
-    ),
-});
+}
+
+async function trainColumns(
+  req: ColumnsTrainRequest,
+  io: WorkerIO<Progress, ColumnInput>,
+): Promise<ColumnsTrainResult> {
+  const p = resolveParams(req.params);
+  const n = req.nRows, nt = req.trainRows, nF = req.featureNames.length;
+  if (!Number.isInteger(nt) || nt <= 0 || nt > n) {
+    throw new RangeError(`trainRows must be an integer in [1, ${n}], got ${nt}`);
+  }
+  const fitter = new CutFitter(nt, { maxBin: p.max_bin, seed: p.seed });
+  // Helpers read the codes in place when they are shared (feature f at byte f × nt).
+  const size = Math.max(1, nF * nt);
+  const all = new Uint8Array(p.n_threads > 1 ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
+  const mapper: BinMapper = { cuts: [], minValues: new Float32Array(nF) };
+  const codes: Uint8Array[] = [];
+  const nnz = new Float64Array(nF);
+  const holdout: Float32Array[] = [];
+  const table = new Uint8Array(65536);
+  for await (const { values } of io.input()) {
+    const f = codes.length;
+    if (f >= nF) throw new RangeError(`more than the ${nF} announced columns`);
+    if (!(values instanceof Float32Array) || values.length !== n) {
+      throw new RangeError(
+        `column ${f} (${req.featureNames[f]}) must be a Float32Array of ${n} values`,
+      );
+    }
+    const { cuts, min } = fitter.fit(values, f);
+    mapper.cuts.push(cuts);
+    mapper.minValues[f] = min;
+    const c = all.subarray(f * nt, (f + 1) * nt);
+    nnz[f] = binColumnCounted(mapper, f, values, nt, c, table);
+    codes.push(c);
+    holdout.push(values.slice(nt));
+    io.progress({ binned: f + 1, total: nF });
+  }
+  if (codes.length !== nF) throw new RangeError(`got ${codes.length} of ${nF} columns`);
+  const labels = req.labels, weights = req.weights;
+  const hold: TrainData | null = n > nt
+    ? {
+      nRows: n - nt,
+      featureNames: req.featureNames,
+      columns: holdout,
+      labels: labels.subarray(nt),
+      weights: weights?.subarray(nt),
+    }
+    : null;
+  if (!hold && req.evalSets.some((s) => s.rows === "holdout")) {
+    throw new RangeError("a holdout eval set needs trainRows < nRows");
+  }
+  const result = await trainBinned(
+    {
+      nRows: nt,
+      featureNames: req.featureNames,
+      mapper,
+      codes,
+      nnz,
+      labels: labels.subarray(0, nt),
+      weights: weights?.subarray(0, nt),
+    },
+    req.params,
+    {
+      evalSets: req.evalSets.map((s) => ({
+        name: s.name,
+        metrics: s.metrics,
+        data: s.rows === "train" ? null : hold,
+      })),
+      evalMetrics: req.evalMetrics,
+      cancelFlag: io.cancelFlag,
+      onRound: (round, metrics) => io.progress({ round, metrics }),
+    },
+  );
+  return { ...result, holdout: hold ? holdout : [] };
+}
