@@ -143,16 +143,16 @@ Deno.test("trainColumnsInWorker: bad columns and labels reject clearly; a failin
     /only class 0/,
   );
   await assert.rejects(
-    () => trainColumnsInWorker({ ...source, column: async () => new Float32Array(5) }),
+    () => trainColumnsInWorker({ ...source, column: () => Promise.resolve(new Float32Array(5)) }),
     (e: Error) =>
       e instanceof RangeError && /must be a Float32Array of 3000 values/.test(e.message),
   );
   const inf = {
     ...source,
-    column: async (f: number) => {
+    column: (f: number) => {
       const c = tr.columns[f].slice();
       if (f === 2) c[7] = -Infinity;
-      return c;
+      return Promise.resolve(c);
     },
   };
   await assert.rejects(() => trainColumnsInWorker(inf), /feature 2 contains -Infinity/);
