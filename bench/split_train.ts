@@ -163,11 +163,18 @@ try {
   worker.postMessage({ url: `${base}/process/train/status/${start.task_id}` });
   const marks: string[] = [];
   let lastStatus = "";
+  let firstRound = false;
   for await (const rec of services.tasks.watch(start.task_id)) {
     const s = String(rec.progress?.status ?? rec.state);
     if (s !== lastStatus) {
       marks.push(`${f1((performance.now() - t) / 1000)} s ${s}`);
       lastStatus = s;
+    }
+    // The first finished round: the gap to "Training XGBoost model..." is binning + set-up.
+    const round = rec.progress?.round;
+    if (!firstRound && typeof round === "number" && round > 0) {
+      firstRound = true;
+      marks.push(`${f1((performance.now() - t) / 1000)} s   first round reported (${round})`);
     }
   }
   const done = await services.tasks.waitFor(start.task_id);
