@@ -34,6 +34,7 @@ import { type HistogramBuilder, SerialHistogramBuilder } from "./histogram.ts";
 import { MISSING_CODE } from "./binning.ts";
 import { type GrowParams, growTree } from "./grower.ts";
 import { createParallelBuilder } from "./parallel_histogram.ts";
+import type { WorkerClient } from "../worker/mod.ts";
 import { logit, treeValueColumns } from "./predictor.ts";
 import { logisticGradients } from "./gradients.ts";
 import { aucRoc } from "./metrics.ts";
@@ -179,12 +180,15 @@ async function createBuilder(
   data: BinnedTrainData,
   p: BoosterParams,
   cancelFlag?: Int32Array,
+  helpers?: WorkerClient[],
 ): Promise<HistogramBuilder> {
   if (p.n_threads > 1) {
     return await createParallelBuilder(data.mapper, data, p.n_threads, p.max_depth, {
       cancelFlag,
+      helpers,
     });
   }
+  for (const w of helpers ?? []) w.terminate();
   return new SerialHistogramBuilder(
     binnedMatrixFromCodes(data.mapper, data, data.nRows),
     p.max_depth,
@@ -261,7 +265,11 @@ export interface BinnedEvalSet {
 }
 
 /** Options of {@link trainBinned}: those of `train`, eval sets as {@link BinnedEvalSet}. */
-export type BinnedTrainOptions = Omit<TrainOptions, "evalSets"> & { evalSets?: BinnedEvalSet[] };
+export type BinnedTrainOptions = Omit<TrainOptions, "evalSets"> & {
+  evalSets?: BinnedEvalSet[];
+  /** Histogram helpers started ahead (`spawnHistogramHelpers`); taken over, always ended. */
+  helpers?: WorkerClient[];
+};
 
 /**
  * `train` on rows that are already binned (`data.mapper` fitted with `max_bin` and `seed` of
@@ -273,11 +281,17 @@ export async function trainBinned(
   params: Partial<BoosterParams> = {},
   opts: BinnedTrainOptions = {},
 ): Promise<TrainResult> {
-  const p = resolveParams(params);
-  validateBinnedData(data);
+  let p: BoosterParams, metrics: readonly Metric[];
   const evalSets = opts.evalSets ?? [];
-  const metrics = checkEvalOptions(evalSets, opts, p, data.codes.length, (s) => s === null);
-  opts.signal?.throwIfAborted();
+  try {
+    p = resolveParams(params);
+    validateBinnedData(data);
+    metrics = checkEvalOptions(evalSets, opts, p, data.codes.length, (s) => s === null);
+    opts.signal?.throwIfAborted();
+  } catch (err) {
+    for (const w of opts.helpers ?? []) w.terminate();
+    throw err;
+  }
   return await trainPrepared(data, p, opts, evalSets, metrics);
 }
 
@@ -340,7 +354,7 @@ async function trainPrepared(
   evalSets: BinnedEvalSet[],
   metrics: readonly Metric[],
 ): Promise<TrainResult> {
-  const builder = await createBuilder(data, p, opts.cancelFlag);
+  const builder = await createBuilder(data, p, opts.cancelFlag, opts.helpers);
   try {
     return await boost(data, p, opts, evalSets, metrics, builder);
   } finally {

@@ -268,6 +268,23 @@ function assignBlocks(weights: number[], n: number): number[][] {
 }
 
 /**
+ * The `nThreads − 1` helper workers of a parallel builder, started ahead of it (a worker takes
+ * a while to load its module; a caller that bins data first can start them before).
+ */
+export function spawnHistogramHelpers(nThreads: number, cancelFlag?: Int32Array): WorkerClient[] {
+  const workers: WorkerClient[] = [];
+  for (let k = 1; k < nThreads; k++) {
+    workers.push(
+      WorkerClient.spawn(new URL("./hist_worker.ts", import.meta.url), {
+        name: `hist-${k}`,
+        cancelFlag,
+      }),
+    );
+  }
+  return workers;
+}
+
+/**
  * The codes as helpers address them (feature f at byte f × nRows of one SharedArrayBuffer):
  * as given when they already are, else copied once.
  */
@@ -294,20 +311,21 @@ export async function createParallelBuilder(
   data: TrainData | BinnedTrainData,
   nThreads: number,
   maxDepth: number,
-  options: { maxBlockBins?: number; cancelFlag?: Int32Array; keepCodes?: boolean } = {},
+  options: {
+    maxBlockBins?: number;
+    cancelFlag?: Int32Array;
+    keepCodes?: boolean;
+    /** Helpers from {@link spawnHistogramHelpers} (taken over: terminated with the builder). */
+    helpers?: WorkerClient[];
+  } = {},
 ): Promise<HistogramBuilder> {
   // Helpers are spawned first: they load their module while this thread bins the data.
   // The owner's cancel flag (when training runs in a worker) reaches the helpers: they exit
   // when it is set even though nobody can terminate them any more.
-  const workers: WorkerClient[] = [];
-  for (let k = 1; k < nThreads; k++) {
-    workers.push(
-      WorkerClient.spawn(new URL("./hist_worker.ts", import.meta.url), {
-        name: `hist-${k}`,
-        cancelFlag: options.cancelFlag,
-      }),
-    );
-  }
+  const workers = options.helpers?.length === nThreads - 1
+    ? options.helpers
+    : spawnHistogramHelpers(nThreads, options.cancelFlag);
+  if (workers !== options.helpers) { for (const w of options.helpers ?? []) w.terminate(); }
   let matrix: BinnedMatrix;
   try {
     matrix = "codes" in data

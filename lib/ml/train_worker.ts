@@ -18,6 +18,7 @@
 import { serveWorker, type WorkerIO } from "../worker/protocol.ts";
 import { resolveParams, train, trainBinned } from "./booster.ts";
 import { binColumnCounted, type BinMapper, CutFitter } from "./binning.ts";
+import { spawnHistogramHelpers } from "./parallel_histogram.ts";
 import type { TrainData, TrainResult } from "./model.ts";
 import {
   type BinningProgress,
@@ -82,58 +83,66 @@ async function trainColumns(
   const nnz = new Float64Array(nF);
   const holdout: Float32Array[] = [];
   const table = new Uint8Array(65536);
-  for await (const { values } of io.input()) {
-    const f = codes.length;
-    if (f >= nF) throw new RangeError(`more than the ${nF} announced columns`);
-    if (!(values instanceof Float32Array) || values.length !== n) {
-      throw new RangeError(
-        `column ${f} (${req.featureNames[f]}) must be a Float32Array of ${n} values`,
-      );
+  // Histogram helpers load their module while the columns arrive (trainBinned takes them over).
+  const helpers = p.n_threads > 1 ? spawnHistogramHelpers(p.n_threads, io.cancelFlag) : [];
+  try {
+    for await (const { values } of io.input()) {
+      const f = codes.length;
+      if (f >= nF) throw new RangeError(`more than the ${nF} announced columns`);
+      if (!(values instanceof Float32Array) || values.length !== n) {
+        throw new RangeError(
+          `column ${f} (${req.featureNames[f]}) must be a Float32Array of ${n} values`,
+        );
+      }
+      const { cuts, min } = fitter.fit(values, f);
+      mapper.cuts.push(cuts);
+      mapper.minValues[f] = min;
+      const c = all.subarray(f * nt, (f + 1) * nt);
+      nnz[f] = binColumnCounted(mapper, f, values, nt, c, table);
+      codes.push(c);
+      holdout.push(values.slice(nt));
+      io.progress({ binned: f + 1, total: nF });
     }
-    const { cuts, min } = fitter.fit(values, f);
-    mapper.cuts.push(cuts);
-    mapper.minValues[f] = min;
-    const c = all.subarray(f * nt, (f + 1) * nt);
-    nnz[f] = binColumnCounted(mapper, f, values, nt, c, table);
-    codes.push(c);
-    holdout.push(values.slice(nt));
-    io.progress({ binned: f + 1, total: nF });
-  }
-  if (codes.length !== nF) throw new RangeError(`got ${codes.length} of ${nF} columns`);
-  const labels = req.labels, weights = req.weights;
-  const hold: TrainData | null = n > nt
-    ? {
-      nRows: n - nt,
-      featureNames: req.featureNames,
-      columns: holdout,
-      labels: labels.subarray(nt),
-      weights: weights?.subarray(nt),
+    if (codes.length !== nF) throw new RangeError(`got ${codes.length} of ${nF} columns`);
+    const labels = req.labels, weights = req.weights;
+    const hold: TrainData | null = n > nt
+      ? {
+        nRows: n - nt,
+        featureNames: req.featureNames,
+        columns: holdout,
+        labels: labels.subarray(nt),
+        weights: weights?.subarray(nt),
+      }
+      : null;
+    if (!hold && req.evalSets.some((s) => s.rows === "holdout")) {
+      throw new RangeError("a holdout eval set needs trainRows < nRows");
     }
-    : null;
-  if (!hold && req.evalSets.some((s) => s.rows === "holdout")) {
-    throw new RangeError("a holdout eval set needs trainRows < nRows");
+    const result = await trainBinned(
+      {
+        nRows: nt,
+        featureNames: req.featureNames,
+        mapper,
+        codes,
+        nnz,
+        labels: labels.subarray(0, nt),
+        weights: weights?.subarray(0, nt),
+      },
+      req.params,
+      {
+        evalSets: req.evalSets.map((s) => ({
+          name: s.name,
+          metrics: s.metrics,
+          data: s.rows === "train" ? null : hold,
+        })),
+        evalMetrics: req.evalMetrics,
+        cancelFlag: io.cancelFlag,
+        helpers,
+        onRound: (round, metrics) => io.progress({ round, metrics }),
+      },
+    );
+    return { ...result, holdout: hold ? holdout : [] };
+  } catch (err) {
+    for (const w of helpers) w.terminate();
+    throw err;
   }
-  const result = await trainBinned(
-    {
-      nRows: nt,
-      featureNames: req.featureNames,
-      mapper,
-      codes,
-      nnz,
-      labels: labels.subarray(0, nt),
-      weights: weights?.subarray(0, nt),
-    },
-    req.params,
-    {
-      evalSets: req.evalSets.map((s) => ({
-        name: s.name,
-        metrics: s.metrics,
-        data: s.rows === "train" ? null : hold,
-      })),
-      evalMetrics: req.evalMetrics,
-      cancelFlag: io.cancelFlag,
-      onRound: (round, metrics) => io.progress({ round, metrics }),
-    },
-  );
-  return { ...result, holdout: hold ? holdout : [] };
 }
