@@ -28,10 +28,9 @@ import type {
   TrainResult,
   Tree,
 } from "./model.ts";
-import { type BinMapper, fitBinMapper } from "./binning.ts";
+import { type BinMapper, fitBinMapper, MISSING_CODE } from "./binning.ts";
 import { binColumns, binnedMatrixFromCodes } from "./binned_matrix.ts";
 import { type HistogramBuilder, SerialHistogramBuilder } from "./histogram.ts";
-import { MISSING_CODE } from "./binning.ts";
 import { type GrowParams, growTree } from "./grower.ts";
 import { createParallelBuilder } from "./parallel_histogram.ts";
 import type { WorkerClient } from "../worker/mod.ts";
