@@ -278,6 +278,9 @@ export function spawnHistogramHelpers(nThreads: number, cancelFlag?: Int32Array)
       WorkerClient.spawn(new URL("./hist_worker.ts", import.meta.url), {
         name: `hist-${k}`,
         cancelFlag,
+        // A binning call's input errors (e.g. ±Infinity) keep their class.
+        reviveError: (info) =>
+          info.name === "RangeError" ? new RangeError(info.message) : undefined,
       }),
     );
   }

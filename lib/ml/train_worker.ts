@@ -17,8 +17,9 @@
 
 import { serveWorker, type WorkerIO } from "../worker/protocol.ts";
 import { resolveParams, train, trainBinned } from "./booster.ts";
-import { binColumnCounted, type BinMapper, CutFitter } from "./binning.ts";
+import type { BinMapper } from "./binning.ts";
 import { spawnHistogramHelpers } from "./parallel_histogram.ts";
+import { ColumnBinner, type ColumnBinRequest, type ColumnBinResult } from "./column_binning.ts";
 import type { TrainData, TrainResult } from "./model.ts";
 import {
   type BinningProgress,
@@ -74,36 +75,67 @@ async function trainColumns(
   if (!Number.isInteger(nt) || nt <= 0 || nt > n) {
     throw new RangeError(`trainRows must be an integer in [1, ${n}], got ${nt}`);
   }
-  const fitter = new CutFitter(nt, { maxBin: p.max_bin, seed: p.seed });
+  const binner = new ColumnBinner(nt, { maxBin: p.max_bin, seed: p.seed });
   // Helpers read the codes in place when they are shared (feature f at byte f × nt).
   const size = Math.max(1, nF * nt);
   const all = new Uint8Array(p.n_threads > 1 ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
-  const mapper: BinMapper = { cuts: [], minValues: new Float32Array(nF) };
-  const codes: Uint8Array[] = [];
-  const nnz = new Float64Array(nF);
-  const holdout: Float32Array[] = [];
-  const table = new Uint8Array(65536);
-  // Histogram helpers load their module while the columns arrive (trainBinned takes them over).
+  const results: ColumnBinResult[] = [];
+  // Histogram helpers load their module while the columns arrive, bin every n_threads-th column
+  // meanwhile (the rest is binned here), then build histograms (trainBinned takes them over).
   const helpers = p.n_threads > 1 ? spawnHistogramHelpers(p.n_threads, io.cancelFlag) : [];
   try {
+    let received = 0, binned = 0;
+    let helperError: unknown = null;
+    const pending: Promise<void>[] = [];
+    // Every binned column is acknowledged (the owner sends at most a few ahead).
+    const done = (r: ColumnBinResult) => {
+      results[r.f] = r;
+      io.progress({ binned: ++binned, total: nF });
+    };
     for await (const { values } of io.input()) {
-      const f = codes.length;
+      if (helperError) throw helperError;
+      const f = received++;
       if (f >= nF) throw new RangeError(`more than the ${nF} announced columns`);
       if (!(values instanceof Float32Array) || values.length !== n) {
         throw new RangeError(
           `column ${f} (${req.featureNames[f]}) must be a Float32Array of ${n} values`,
         );
       }
-      const { cuts, min } = fitter.fit(values, f);
-      mapper.cuts.push(cuts);
-      mapper.minValues[f] = min;
-      const c = all.subarray(f * nt, (f + 1) * nt);
-      nnz[f] = binColumnCounted(mapper, f, values, nt, c, table);
-      codes.push(c);
-      holdout.push(values.slice(nt));
-      io.progress({ binned: f + 1, total: nF });
+      const helper = helpers.length > 0 ? f % (helpers.length + 1) : 0;
+      if (helper === 0) {
+        done(binner.bin(f, values, all.subarray(f * nt, (f + 1) * nt)));
+        continue;
+      }
+      const call: ColumnBinRequest = {
+        kind: "bin",
+        f,
+        values,
+        trainRows: nt,
+        maxBin: p.max_bin,
+        seed: p.seed,
+        codes: all.buffer as SharedArrayBuffer,
+      };
+      const transfer = values.buffer instanceof ArrayBuffer ? [values.buffer] : [];
+      pending.push(
+        helpers[helper - 1].call<ColumnBinRequest, ColumnBinResult>(call, { transfer }).then(
+          done,
+          (err) => {
+            helperError ??= err;
+            io.progress({ binned: ++binned, total: nF }); // keep the owner sending; fail below
+          },
+        ),
+      );
     }
-    if (codes.length !== nF) throw new RangeError(`got ${codes.length} of ${nF} columns`);
+    await Promise.all(pending);
+    if (helperError) throw helperError;
+    if (received !== nF) throw new RangeError(`got ${received} of ${nF} columns`);
+    const mapper: BinMapper = {
+      cuts: results.map((r) => r.cuts),
+      minValues: Float32Array.from(results, (r) => r.min),
+    };
+    const codes = results.map((_, f) => all.subarray(f * nt, (f + 1) * nt));
+    const nnz = results.map((r) => r.nnz);
+    const holdout = results.map((r) => r.holdout);
     const labels = req.labels, weights = req.weights;
     const hold: TrainData | null = n > nt
       ? {

@@ -156,6 +156,19 @@ Deno.test("trainColumnsInWorker: bad columns and labels reject clearly; a failin
     },
   };
   await assert.rejects(() => trainColumnsInWorker(inf), /feature 2 contains -Infinity/);
+  // With 2 threads, column 3 is binned by the histogram helper: the error keeps its class.
+  const inf3 = {
+    ...source,
+    column: (f: number) => {
+      const c = tr.columns[f].slice();
+      if (f === 3) c[9] = Infinity;
+      return Promise.resolve(c);
+    },
+  };
+  await assert.rejects(
+    () => trainColumnsInWorker(inf3, { n_threads: 2 }),
+    (e: Error) => e instanceof RangeError && /feature 3 contains Infinity/.test(e.message),
+  );
   await assert.rejects(
     () =>
       trainColumnsInWorker({
