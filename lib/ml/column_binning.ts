@@ -27,6 +27,11 @@ export interface ColumnBinResult {
   holdout: Float32Array;
 }
 
+/** A histogram helper's "loaded and listening" probe (answered with "ready"). */
+export interface HelperPing {
+  kind: "ping";
+}
+
 /** A histogram helper's binning call: column `f` into `codes` (feature f at f × trainRows). */
 export interface ColumnBinRequest {
   kind: "bin";

@@ -18,10 +18,18 @@ import { BlockSet } from "./histogram.ts";
 import { logisticGradients } from "./gradients.ts";
 import { partitionSlice } from "./partition.ts";
 import { CMD, CTRL, type HelperInit, rowSlice } from "./parallel_histogram.ts";
-import { type ColumnBinRequest, type ColumnBinResult, serveColumnBin } from "./column_binning.ts";
+import {
+  type ColumnBinRequest,
+  type ColumnBinResult,
+  type HelperPing,
+  serveColumnBin,
+} from "./column_binning.ts";
 
-serveWorker<HelperInit | ColumnBinRequest, "ready" | ColumnBinResult>(
-  (m, io) => ("kind" in m && m.kind === "bin" ? serveColumnBin(m) : init(m as HelperInit, io)),
+serveWorker<HelperInit | ColumnBinRequest | HelperPing, "ready" | ColumnBinResult>(
+  (m, io) => {
+    if ("kind" in m) return m.kind === "bin" ? serveColumnBin(m) : "ready";
+    return init(m, io);
+  },
   {
     transfer: (r) =>
       typeof r === "string" ? [] : [r.holdout.buffer as ArrayBuffer, r.cuts.buffer as ArrayBuffer],

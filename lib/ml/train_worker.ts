@@ -19,7 +19,12 @@ import { serveWorker, type WorkerIO } from "../worker/protocol.ts";
 import { resolveParams, train, trainBinned } from "./booster.ts";
 import type { BinMapper } from "./binning.ts";
 import { spawnHistogramHelpers } from "./parallel_histogram.ts";
-import { ColumnBinner, type ColumnBinRequest, type ColumnBinResult } from "./column_binning.ts";
+import {
+  ColumnBinner,
+  type ColumnBinRequest,
+  type ColumnBinResult,
+  type HelperPing,
+} from "./column_binning.ts";
 import type { TrainData, TrainResult } from "./model.ts";
 import {
   type BinningProgress,
@@ -80,9 +85,14 @@ async function trainColumns(
   const size = Math.max(1, nF * nt);
   const all = new Uint8Array(p.n_threads > 1 ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
   const results: ColumnBinResult[] = [];
-  // Histogram helpers load their module while the columns arrive, bin every n_threads-th column
-  // meanwhile (the rest is binned here), then build histograms (trainBinned takes them over).
+  // Histogram helpers load their module while the columns arrive, take a share of the binning
+  // once they answer (never waited for: a column goes to an idle ready helper, else is binned
+  // here), then build histograms (trainBinned takes them over).
   const helpers = p.n_threads > 1 ? spawnHistogramHelpers(p.n_threads, io.cancelFlag) : [];
+  const ready = helpers.map(() => false), busy = helpers.map(() => 0);
+  helpers.forEach((w, k) => {
+    w.call<HelperPing, "ready">({ kind: "ping" }).then(() => (ready[k] = true), () => {});
+  });
   try {
     let received = 0, binned = 0;
     let helperError: unknown = null;
@@ -101,11 +111,13 @@ async function trainColumns(
           `column ${f} (${req.featureNames[f]}) must be a Float32Array of ${n} values`,
         );
       }
-      const helper = helpers.length > 0 ? f % (helpers.length + 1) : 0;
-      if (helper === 0) {
+      // Alternate with the ready helpers that have nothing queued.
+      const k = f % (helpers.length + 1) - 1;
+      if (k < 0 || !ready[k] || busy[k] > 0) {
         done(binner.bin(f, values, all.subarray(f * nt, (f + 1) * nt)));
         continue;
       }
+      busy[k]++;
       const call: ColumnBinRequest = {
         kind: "bin",
         f,
@@ -117,8 +129,11 @@ async function trainColumns(
       };
       const transfer = values.buffer instanceof ArrayBuffer ? [values.buffer] : [];
       pending.push(
-        helpers[helper - 1].call<ColumnBinRequest, ColumnBinResult>(call, { transfer }).then(
-          done,
+        helpers[k].call<ColumnBinRequest, ColumnBinResult>(call, { transfer }).then(
+          (r) => {
+            busy[k]--;
+            done(r);
+          },
           (err) => {
             helperError ??= err;
             io.progress({ binned: ++binned, total: nF }); // keep the owner sending; fail below
