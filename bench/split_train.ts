@@ -75,6 +75,17 @@ const f1 = (x: number) => x.toFixed(1);
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rssMb = () => Math.round(Deno.memoryUsage().rss / 1e6);
+/** Peak resident set since the last {@link resetPeakRss}, MB (Linux VmHWM). */
+const peakRssMb = () => {
+  const m = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+};
+/** Restart the peak count (Linux clear_refs 5), so a phase's peak is its own. */
+const resetPeakRss = () => {
+  try {
+    Deno.writeTextFileSync("/proc/self/clear_refs", "5");
+  } catch { /* not Linux: the peak includes earlier phases */ }
+};
 
 if (args["worker-host"] !== "off") startWorkerHost();
 const dir = await Deno.makeTempDir({ prefix: "bench-split-train-" });
@@ -146,18 +157,28 @@ try {
       `train ${split.train_set_rows}, test ${split.test_set_rows}, sim ${split.simulation_set_rows}`,
   );
 
-  // Training, polled over HTTP by the worker.
+  // Training, polled over HTTP by the worker. The synthesized table is only in the store now,
+  // so the peak below is the training task's (plus the idle server's).
+  const rssBeforeTrain = rssMb();
+  resetPeakRss();
   a = now();
   t = performance.now();
   const start = await (await fetch(`${base}/process/train/start`, { method: "POST" })).json();
   worker.postMessage({ url: `${base}/process/train/status/${start.task_id}` });
   const marks: string[] = [];
   let lastStatus = "";
+  let firstRound = false;
   for await (const rec of services.tasks.watch(start.task_id)) {
     const s = String(rec.progress?.status ?? rec.state);
     if (s !== lastStatus) {
       marks.push(`${f1((performance.now() - t) / 1000)} s ${s}`);
       lastStatus = s;
+    }
+    // The first finished round: the gap to "Training XGBoost model..." is binning + set-up.
+    const round = rec.progress?.round;
+    if (!firstRound && typeof round === "number" && round > 0) {
+      firstRound = true;
+      marks.push(`${f1((performance.now() - t) / 1000)} s   first round reported (${round})`);
     }
   }
   const done = await services.tasks.waitFor(start.task_id);
@@ -168,7 +189,10 @@ try {
     worker.onmessage = (e) => resolve(e.data);
   });
 
-  console.log(`training: ${f1(trainMs / 1000)} s, ${done.state}, RSS ${rssMb()} MB`);
+  console.log(
+    `training: ${f1(trainMs / 1000)} s, ${done.state}, RSS before ${rssBeforeTrain} MB, ` +
+      `peak during training ${peakRssMb()} MB (VmHWM of the whole process), after ${rssMb()} MB`,
+  );
   for (const m of marks) console.log(`  ${m}`);
   if (done.state !== "SUCCESS") throw new Error(`training failed: ${done.error}`);
   // deno-lint-ignore no-explicit-any

@@ -74,6 +74,39 @@ const TRANSPOSE_CHUNK_ROWS = 4096;
 /** Up to this many value bins in all, the default is a single block. */
 const ONE_BLOCK_MAX_BINS = 32768;
 
+/**
+ * Training rows already binned (e.g. column by column as they were loaded, the float columns
+ * dropped): per feature, every row's code (0 = missing, k + 1 = value bin k), and the number
+ * of non-missing codes per feature.
+ */
+export interface BinnedCodes {
+  /** Per feature; with `shared`, views of one SharedArrayBuffer (feature f at f × nRows). */
+  codes: Uint8Array[];
+  nnz: ArrayLike<number>;
+}
+
+/**
+ * Codes of every column with `mapper` into one buffer (feature f at bytes f × nRows), shared
+ * for helper workers when asked.
+ */
+export function binColumns(
+  mapper: BinMapper,
+  columns: Float32Array[],
+  nRows: number,
+  shared = false,
+): BinnedCodes {
+  const all = alloc(Uint8Array, columns.length * nRows, shared);
+  const table = new Uint8Array(65536);
+  const codes: Uint8Array[] = [];
+  const nnz = new Float64Array(columns.length);
+  for (let f = 0; f < columns.length; f++) {
+    const c = all.subarray(f * nRows, (f + 1) * nRows);
+    nnz[f] = binColumnCounted(mapper, f, columns[f], nRows, c, table);
+    codes.push(c);
+  }
+  return { codes, nnz };
+}
+
 /** Bins the (training) columns with `mapper` into feature blocks. */
 export function buildBinnedMatrix(
   mapper: BinMapper,
@@ -81,25 +114,52 @@ export function buildBinnedMatrix(
   nRows: number,
   options: BinnedMatrixOptions = {},
 ): BinnedMatrix {
-  const nFeatures = columns.length;
+  // With keepCodes every feature is binned up front (1 byte per cell, counted from the codes);
+  // otherwise one block's features at a time into a reused buffer (wide data stays small).
+  if (options.keepCodes) {
+    return binnedMatrixFromCodes(
+      mapper,
+      binColumns(mapper, columns, nRows, options.shared ?? false),
+      nRows,
+      options,
+    );
+  }
+  return assemble(mapper, columns, null, nRows, options);
+}
+
+/**
+ * The block matrix of rows that are already binned (`binned.codes` are kept as the matrix's
+ * `codes`; with `shared` they must be on SharedArrayBuffers). Same result as
+ * {@link buildBinnedMatrix} with `keepCodes` on the columns the codes came from.
+ */
+export function binnedMatrixFromCodes(
+  mapper: BinMapper,
+  binned: BinnedCodes,
+  nRows: number,
+  options: BinnedMatrixOptions = {},
+): BinnedMatrix {
+  return assemble(mapper, null, binned, nRows, options);
+}
+
+function assemble(
+  mapper: BinMapper,
+  columns: Float32Array[] | null,
+  binned: BinnedCodes | null,
+  nRows: number,
+  options: BinnedMatrixOptions,
+): BinnedMatrix {
+  const nFeatures = binned ? binned.codes.length : columns!.length;
   const shared = options.shared ?? false;
   const featBinStart = new Int32Array(nFeatures + 1);
   const nnz = new Float64Array(nFeatures);
-  const keep = options.keepCodes ?? false;
-  // With keepCodes every feature is binned up front (1 byte per cell, counted from the codes);
-  // otherwise one block's features at a time into a reused buffer (wide data stays small).
-  const allCodes = keep ? alloc(Uint8Array, nFeatures * nRows, shared) : null;
-  const codes: Uint8Array[] = [];
+  const codes = binned?.codes ?? [];
   const table = new Uint8Array(65536);
   for (let f = 0; f < nFeatures; f++) {
     featBinStart[f + 1] = featBinStart[f] + mapper.cuts[f].length;
     let k = 0;
-    if (allCodes) {
-      const c = allCodes.subarray(f * nRows, (f + 1) * nRows);
-      k = binColumnCounted(mapper, f, columns[f], nRows, c, table);
-      codes.push(c);
-    } else if (mapper.cuts[f].length > 0) {
-      const col = columns[f];
+    if (binned) k = binned.nnz[f];
+    else if (mapper.cuts[f].length > 0) {
+      const col = columns![f];
       for (let i = 0; i < nRows; i++) k += (col[i] === col[i]) as unknown as number;
     }
     nnz[f] = k;
@@ -137,7 +197,7 @@ export function buildBinnedMatrix(
   const blocks: BinnedBlock[] = [];
   const pos = new Int32Array(nRows);
   const maxFeats = Math.max(1, ...ranges.map(([a, b]) => b - a));
-  const scratch = allCodes ? null : new Uint8Array(maxFeats * nRows);
+  const scratch = binned ? null : new Uint8Array(maxFeats * nRows);
   for (const [fs, fe] of ranges) {
     const ptr = alloc(Int32Array, nRows + 1, shared);
     for (let f = fs; f < fe; f++) {
@@ -145,7 +205,7 @@ export function buildBinnedMatrix(
       let c: Uint8Array;
       if (scratch) {
         c = scratch.subarray((f - fs) * nRows, (f - fs + 1) * nRows);
-        binColumn(mapper, f, columns[f], nRows, c, table);
+        binColumn(mapper, f, columns![f], nRows, c, table);
       } else c = codes[f];
       for (let i = 0; i < nRows; i++) ptr[i + 1] += (c[i] !== 0) as unknown as number;
     }
@@ -186,6 +246,6 @@ export function buildBinnedMatrix(
     featBinStart,
     totalBins,
     blocks,
-    codes: keep ? codes : undefined,
+    codes: binned ? codes : undefined,
   };
 }

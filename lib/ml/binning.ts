@@ -47,33 +47,62 @@ export function fitBinMapper(
   nRows: number,
   options: BinningOptions = {},
 ): BinMapper {
-  const maxBin = options.maxBin ?? 256;
-  if (!Number.isInteger(maxBin) || maxBin < 2 || maxBin > 256) {
-    throw new RangeError(`max_bin must be an integer in 2..256, got ${maxBin}`);
-  }
-  const sampleRows = options.sampleRows ?? 200_000;
-  let sample: Uint32Array | null = null;
-  if (nRows > sampleRows) {
-    const rng = new Rng((options.seed ?? 0) ^ 0x5bd1e995);
-    const all = new Uint32Array(nRows);
-    for (let i = 0; i < nRows; i++) all[i] = i;
-    // Partial Fisher–Yates: the first sampleRows entries become a uniform sample.
-    for (let i = 0; i < sampleRows; i++) {
-      const j = i + rng.int(nRows - i);
-      const t = all[i];
-      all[i] = all[j];
-      all[j] = t;
-    }
-    sample = all.slice(0, sampleRows).sort();
-  }
-  const nValueBins = maxBin - 1;
+  const fitter = new CutFitter(nRows, options);
   const cuts: Float32Array[] = [];
   const minValues = new Float32Array(columns.length);
-  const cap = sample ? sample.length : nRows;
-  const buf = new Float32Array(cap);
-  const keys = new Uint32Array(cap), tmpKeys = new Uint32Array(cap);
   for (let f = 0; f < columns.length; f++) {
-    const col = columns[f];
+    const c = fitter.fit(columns[f], f);
+    cuts.push(c.cuts);
+    minValues[f] = c.min;
+  }
+  return { cuts, minValues };
+}
+
+/**
+ * One feature's cuts at a time, with the row sample and sort buffers shared by all features:
+ * `fitBinMapper` column by column, for data that arrives (and is dropped) one column at a time.
+ * `fit(column, f)` on every column in turn gives exactly `fitBinMapper`'s mapper.
+ */
+export class CutFitter {
+  readonly nValueBins: number;
+  /** Sorted row sample when nRows > sampleRows, else null (all rows). */
+  readonly sample: Uint32Array | null;
+  readonly #buf: Float32Array;
+  readonly #keys: Uint32Array;
+  readonly #tmpKeys: Uint32Array;
+
+  constructor(readonly nRows: number, options: BinningOptions = {}) {
+    const maxBin = options.maxBin ?? 256;
+    if (!Number.isInteger(maxBin) || maxBin < 2 || maxBin > 256) {
+      throw new RangeError(`max_bin must be an integer in 2..256, got ${maxBin}`);
+    }
+    this.nValueBins = maxBin - 1;
+    const sampleRows = options.sampleRows ?? 200_000;
+    let sample: Uint32Array | null = null;
+    if (nRows > sampleRows) {
+      const rng = new Rng((options.seed ?? 0) ^ 0x5bd1e995);
+      const all = new Uint32Array(nRows);
+      for (let i = 0; i < nRows; i++) all[i] = i;
+      // Partial Fisher–Yates: the first sampleRows entries become a uniform sample.
+      for (let i = 0; i < sampleRows; i++) {
+        const j = i + rng.int(nRows - i);
+        const t = all[i];
+        all[i] = all[j];
+        all[j] = t;
+      }
+      sample = all.slice(0, sampleRows).sort();
+    }
+    this.sample = sample;
+    const cap = sample ? sample.length : nRows;
+    this.#buf = new Float32Array(cap);
+    this.#keys = new Uint32Array(cap);
+    this.#tmpKeys = new Uint32Array(cap);
+  }
+
+  /** Cuts and minimum of feature `f` from its first `nRows` values. */
+  fit(col: Float32Array, f: number): { cuts: Float32Array; min: number } {
+    const { sample, nRows } = this;
+    const buf = this.#buf;
     // Min/max over ALL rows (not the sample) keep thresholds consistent with every row's bin.
     const [lo, hi] = finiteRange(col, nRows, f);
     let m = 0;
@@ -88,11 +117,9 @@ export function fitBinMapper(
         if (v === v) buf[m++] = v;
       }
     }
-    const sorted = radixSortFloat32(buf.subarray(0, m), keys, tmpKeys);
-    cuts.push(cutsFromSorted(sorted, nValueBins, hi));
-    minValues[f] = lo;
+    const sorted = radixSortFloat32(buf.subarray(0, m), this.#keys, this.#tmpKeys);
+    return { cuts: cutsFromSorted(sorted, this.nValueBins, hi), min: lo };
   }
-  return { cuts, minValues };
 }
 
 /**

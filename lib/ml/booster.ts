@@ -19,6 +19,7 @@
  */
 
 import type {
+  BinnedTrainData,
   BoosterParams,
   EvalHistory,
   GbdtModel,
@@ -27,11 +28,12 @@ import type {
   TrainResult,
   Tree,
 } from "./model.ts";
-import { type BinMapper, fitBinMapper } from "./binning.ts";
-import { buildBinnedMatrix } from "./binned_matrix.ts";
+import { type BinMapper, fitBinMapper, MISSING_CODE } from "./binning.ts";
+import { binColumns, binnedMatrixFromCodes } from "./binned_matrix.ts";
 import { type HistogramBuilder, SerialHistogramBuilder } from "./histogram.ts";
 import { type GrowParams, growTree } from "./grower.ts";
 import { createParallelBuilder } from "./parallel_histogram.ts";
+import type { WorkerClient } from "../worker/mod.ts";
 import { logit, treeValueColumns } from "./predictor.ts";
 import { logisticGradients } from "./gradients.ts";
 import { aucRoc } from "./metrics.ts";
@@ -132,6 +134,17 @@ export function validateTrainData(
       );
     }
   }
+  validateLabels(labels, weights, nRows, role, needBothClasses);
+}
+
+/** Checks labels (0/1; both classes if asked) and optional weights (finite ≥ 0) of nRows rows. */
+export function validateLabels(
+  labels: Uint8Array,
+  weights: Float32Array | undefined,
+  nRows: number,
+  role: string,
+  needBothClasses: boolean,
+): void {
   if (!labels || labels.length !== nRows) {
     throw new RangeError(`${role}: ${labels?.length ?? 0} labels for ${nRows} rows`);
   }
@@ -163,19 +176,20 @@ export function validateTrainData(
 }
 
 async function createBuilder(
-  data: TrainData,
+  data: BinnedTrainData,
   p: BoosterParams,
-  mapper: BinMapper,
   cancelFlag?: Int32Array,
+  helpers?: WorkerClient[],
 ): Promise<HistogramBuilder> {
   if (p.n_threads > 1) {
-    return await createParallelBuilder(mapper, data, p.n_threads, p.max_depth, {
+    return await createParallelBuilder(data.mapper, data, p.n_threads, p.max_depth, {
       cancelFlag,
-      keepCodes: true,
+      helpers,
     });
   }
+  for (const w of helpers ?? []) w.terminate();
   return new SerialHistogramBuilder(
-    buildBinnedMatrix(mapper, data.columns, data.nRows, { keepCodes: true }),
+    binnedMatrixFromCodes(data.mapper, data, data.nRows),
     p.max_depth,
   );
 }
@@ -225,10 +239,93 @@ export async function train(
   const p = resolveParams(params);
   validateTrainData(data, "training", true);
   const evalSets = opts.evalSets ?? [];
+  const metrics = checkEvalOptions(evalSets, opts, p, data.columns.length, (s) => s === data);
+  opts.signal?.throwIfAborted();
+
+  const mapper = fitBinMapper(data.columns, data.nRows, { maxBin: p.max_bin, seed: p.seed });
+  const binned: BinnedTrainData = {
+    nRows: data.nRows,
+    featureNames: data.featureNames,
+    mapper,
+    // Shared when helpers will read them (the parallel builder would copy them otherwise).
+    ...binColumns(mapper, data.columns, data.nRows, p.n_threads > 1),
+    labels: data.labels,
+    weights: data.weights,
+  };
+  const sets = evalSets.map((s) => ({ ...s, data: s.data === data ? null : s.data }));
+  return await trainPrepared(binned, p, opts, sets, metrics);
+}
+
+/** An eval set of {@link trainBinned}: `data: null` = the training rows (margins reused). */
+export interface BinnedEvalSet {
+  name: string;
+  data: TrainData | null;
+  metrics?: Metric[];
+}
+
+/** Options of {@link trainBinned}: those of `train`, eval sets as {@link BinnedEvalSet}. */
+export type BinnedTrainOptions = Omit<TrainOptions, "evalSets"> & {
+  evalSets?: BinnedEvalSet[];
+  /** Histogram helpers started ahead (`spawnHistogramHelpers`); taken over, always ended. */
+  helpers?: WorkerClient[];
+};
+
+/**
+ * `train` on rows that are already binned (`data.mapper` fitted with `max_bin` and `seed` of
+ * `params` on the same rows gives exactly `train`'s model). Eval sets other than the training
+ * rows are float columns, scored with the trees' thresholds.
+ */
+export async function trainBinned(
+  data: BinnedTrainData,
+  params: Partial<BoosterParams> = {},
+  opts: BinnedTrainOptions = {},
+): Promise<TrainResult> {
+  let p: BoosterParams, metrics: readonly Metric[];
+  const evalSets = opts.evalSets ?? [];
+  try {
+    p = resolveParams(params);
+    validateBinnedData(data);
+    metrics = checkEvalOptions(evalSets, opts, p, data.codes.length, (s) => s === null);
+    opts.signal?.throwIfAborted();
+  } catch (err) {
+    for (const w of opts.helpers ?? []) w.terminate();
+    throw err;
+  }
+  return await trainPrepared(data, p, opts, evalSets, metrics);
+}
+
+/** Shapes and labels of binned training rows (as {@link validateTrainData}). */
+function validateBinnedData(data: BinnedTrainData): void {
+  const { nRows, codes, mapper } = data;
+  if (!Array.isArray(codes) || codes.length === 0) {
+    throw new RangeError("training data has no feature columns");
+  }
+  if (mapper.cuts.length !== codes.length || data.featureNames.length !== codes.length) {
+    throw new RangeError(
+      `training: ${codes.length} code columns, ${mapper.cuts.length} cut lists and ` +
+        `${data.featureNames.length} feature names`,
+    );
+  }
+  for (let f = 0; f < codes.length; f++) {
+    if (!(codes[f] instanceof Uint8Array) || codes[f].length !== nRows) {
+      throw new RangeError(`training: code column ${f} must be a Uint8Array of ${nRows} values`);
+    }
+  }
+  validateLabels(data.labels, data.weights, nRows, "training", true);
+}
+
+/** Checks eval sets and metrics; returns the default metric list. */
+function checkEvalOptions<D>(
+  evalSets: { name: string; data: D; metrics?: Metric[] }[],
+  opts: { evalMetrics?: Metric[] },
+  p: BoosterParams,
+  nFeatures: number,
+  isTraining: (d: D) => boolean,
+): readonly Metric[] {
   evalSets.forEach((s, i) => {
     if (!s || typeof s.name !== "string") throw new TypeError(`eval set ${i} needs a name`);
-    if (s.data !== data) {
-      validateTrainData(s.data, `eval set "${s.name}"`, false, data.columns.length);
+    if (!isTraining(s.data)) {
+      validateTrainData(s.data as TrainData, `eval set "${s.name}"`, false, nFeatures);
     }
   });
   if (new Set(evalSets.map((s) => s.name)).size !== evalSets.length) {
@@ -246,28 +343,65 @@ export async function train(
   if (p.early_stopping_rounds > 0 && evalSets.length === 0) {
     throw new RangeError("early_stopping_rounds needs at least one eval set");
   }
-  opts.signal?.throwIfAborted();
+  return metrics;
+}
 
-  const mapper = fitBinMapper(data.columns, data.nRows, { maxBin: p.max_bin, seed: p.seed });
-  const builder = await createBuilder(data, p, mapper, opts.cancelFlag);
+async function trainPrepared(
+  data: BinnedTrainData,
+  p: BoosterParams,
+  opts: BinnedTrainOptions,
+  evalSets: BinnedEvalSet[],
+  metrics: readonly Metric[],
+): Promise<TrainResult> {
+  const builder = await createBuilder(data, p, opts.cancelFlag, opts.helpers);
   try {
-    return await boost(data, p, opts, evalSets, metrics, builder, mapper);
+    return await boost(data, p, opts, evalSets, metrics, builder);
   } finally {
     builder.close();
   }
 }
 
+/**
+ * Value bin of each split node's threshold (the training rows' codes then decide the side
+ * exactly: a threshold is a cut, or the minimum for "only missing go left", bin −1).
+ */
+function splitBins(tree: Tree, mapper: BinMapper): Int32Array {
+  const out = new Int32Array(tree.left.length).fill(-1);
+  for (let k = 0; k < out.length; k++) {
+    if (tree.left[k] < 0) continue;
+    const cuts = mapper.cuts[tree.feature[k]], thr = tree.threshold[k];
+    let lo = 0, hi = cuts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cuts[mid] < thr) lo = mid + 1;
+      else hi = mid;
+    }
+    out[k] = lo < cuts.length && cuts[lo] === thr ? lo : -1;
+  }
+  return out;
+}
+
+/** A tree's output for training row r, walked on its codes with {@link splitBins}. */
+function treeValueCodes(tree: Tree, bins: Int32Array, codes: Uint8Array[], r: number): number {
+  let k = 0;
+  while (tree.left[k] >= 0) {
+    const c = codes[tree.feature[k]][r];
+    const left = c === MISSING_CODE ? tree.defaultLeft[k] === 1 : c - 1 <= bins[k];
+    k = left ? tree.left[k] : tree.right[k];
+  }
+  return tree.value[k];
+}
+
 async function boost(
-  data: TrainData,
+  data: BinnedTrainData,
   p: BoosterParams,
-  opts: TrainOptions,
-  evalSets: NonNullable<TrainOptions["evalSets"]>,
+  opts: BinnedTrainOptions,
+  evalSets: BinnedEvalSet[],
   metrics: readonly Metric[],
   builder: HistogramBuilder,
-  mapper: BinMapper,
 ): Promise<TrainResult> {
   const n = data.nRows;
-  const { columns, labels, weights } = data;
+  const { mapper, labels, weights } = data;
   const baseMargin = logit(p.base_score);
   // A parallel builder owns shared margin/gradient arrays so its helpers compute gradients.
   const shared = builder.gradientState;
@@ -277,8 +411,7 @@ async function boost(
   const ctx = {
     builder,
     mapper,
-    columns,
-    codes: builder.matrix.codes,
+    codes: builder.matrix.codes ?? data.codes,
     gh,
     tmp: new Int32Array(n),
     tmpGh: new Float32Array(2 * n),
@@ -292,7 +425,7 @@ async function boost(
     minChildWeight: p.min_child_weight,
     gamma: p.gamma,
   };
-  const nF = columns.length;
+  const nF = data.codes.length;
   const nColSample = Math.max(1, Math.floor(nF * p.colsample_bytree));
   const featureMask = nColSample < nF ? new Uint8Array(nF) : null;
   const featOrder = new Uint32Array(nF).map((_, i) => i);
@@ -301,10 +434,10 @@ async function boost(
   const evalState = evalSets.map((s) => ({
     name: s.name,
     metrics: s.metrics ?? metrics,
-    data: s.data,
-    isTrain: s.data === data,
-    margin: s.data === data ? margin : new Float32Array(s.data.nRows).fill(baseMargin),
-    probs: new Float64Array(s.data.nRows),
+    data: s.data ?? { nRows: n, columns: [], labels, weights },
+    isTrain: s.data === null,
+    margin: s.data === null ? margin : new Float32Array(s.data.nRows).fill(baseMargin),
+    probs: new Float64Array(s.data?.nRows ?? n),
   }));
   const history: EvalHistory = {};
   for (const s of evalState) {
@@ -342,7 +475,10 @@ async function boost(
     const tree = growTree(ctx, nSample, gp, featureMask, margin);
     trees.push(tree);
     if (inSample) {
-      for (let i = 0; i < n; i++) if (!inSample[i]) margin[i] += treeValueColumns(tree, columns, i);
+      const bins = splitBins(tree, mapper), codes = ctx.codes;
+      for (let i = 0; i < n; i++) {
+        if (!inSample[i]) margin[i] += treeValueCodes(tree, bins, codes, i);
+      }
     }
 
     const roundMetrics: Record<string, Record<string, number>> = {};

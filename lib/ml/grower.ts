@@ -2,8 +2,8 @@
  * Depth-wise growth of one regression tree (XGBoost's default `grow_policy=depthwise`).
  *
  * Rows of the tree's sample live in `builder.rows`; each node owns a contiguous range, split in
- * place (stable) by the raw float test `x < threshold` (NaN → learned default side), which
- * reproduces the bins exactly. Histograms use the subtraction trick: only the smaller child is
+ * place (stable) by the rows' bin codes, which is the float test `x < threshold` (NaN → learned
+ * default side) exactly. Histograms use the subtraction trick: only the smaller child is
  * built from rows, the larger is parent − smaller, written over the parent's buffer. Node ids
  * are assigned in expansion order (children of a node get the next two ids), as XGBoost does.
  *
@@ -27,10 +27,11 @@ export interface GrowParams extends SplitParams {
 export interface GrowerContext {
   builder: HistogramBuilder;
   mapper: BinMapper;
-  /** Raw training columns (partitioning compares values with thresholds)… */
-  columns: Float32Array[];
-  /** …or, when the binned matrix kept them, the codes (the same outcome, 4× denser). */
-  codes?: Uint8Array[];
+  /**
+   * Per feature, the training rows' codes: partitioning by them is the float test
+   * `x < threshold` exactly (thresholds are bin edges), at 1 byte per cell.
+   */
+  codes: Uint8Array[];
   /** Interleaved per-row gradients [g0, h0, g1, h1, …] of the current round. */
   gh: Float32Array;
   /** Partition scratch (nRows and 2 × nRows). */
@@ -85,56 +86,6 @@ class TreeBuilder {
 }
 
 /**
- * Stable in-place partition of positions [start, end) by the split test `x < thr` (NaN → the
- * default side), moving the rows and, if given, their gradients; returns the first right
- * position. Branch-free: every row is written to both sides and the cursor of its side
- * advances (the outcome is data-dependent and would mispredict about half the time).
- */
-function partition(
-  rows: Int32Array,
-  ogh: Float32Array | null,
-  tmp: Int32Array,
-  tmpGh: Float32Array,
-  start: number,
-  end: number,
-  col: Float32Array,
-  thr: number,
-  defaultLeft: boolean,
-): number {
-  const dl = defaultLeft ? 1 : 0;
-  let l = start, r = 0;
-  if (ogh === null) {
-    for (let i = start; i < end; i++) {
-      const row = rows[i];
-      const v = col[row];
-      const d = ((v < thr) as unknown as number) | (((v !== v) as unknown as number) & dl);
-      rows[l] = row;
-      tmp[r] = row;
-      l += d;
-      r += 1 - d;
-    }
-  } else {
-    for (let i = start; i < end; i++) {
-      const row = rows[i];
-      const v = col[row];
-      const d = ((v < thr) as unknown as number) | (((v !== v) as unknown as number) & dl);
-      const g = ogh[2 * i], h = ogh[2 * i + 1];
-      rows[l] = row;
-      ogh[2 * l] = g;
-      ogh[2 * l + 1] = h;
-      tmp[r] = row;
-      tmpGh[2 * r] = g;
-      tmpGh[2 * r + 1] = h;
-      l += d;
-      r += 1 - d;
-    }
-    ogh.set(tmpGh.subarray(0, 2 * r), 2 * l);
-  }
-  rows.set(tmp.subarray(0, r), l);
-  return l;
-}
-
-/**
  * Grows one tree on builder.rows[0, nSample) and adds each sampled row's leaf value to
  * `margin` (the prediction cache). `featureMask` (1 = allowed) implements colsample_bytree.
  */
@@ -145,7 +96,7 @@ export function growTree(
   featureMask: Uint8Array | null,
   margin: Float32Array,
 ): Tree {
-  const { builder, mapper, columns, codes, gh, tmp, tmpGh } = ctx;
+  const { builder, mapper, codes, gh, tmp, tmpGh } = ctx;
   const goLeft = new Uint8Array(256);
   const rows = builder.rows, ogh = builder.ogh, pool = builder.pool;
   const featBinStart = builder.matrix.featBinStart;
@@ -192,15 +143,10 @@ export function growTree(
       const depth = t.depth + 1;
       const more = depth < p.maxDepth; // children get histograms → keep gradients in order
       const og = more ? ogh : null;
-      let mid: number;
-      if (codes) {
-        splitDirections(s.bin, s.defaultLeft, goLeft);
-        mid = builder.partition
-          ? builder.partition(t.start, t.end, f, goLeft, og !== null)
-          : partitionCodes(rows, og, tmp, tmpGh, t.start, t.end, codes[f], goLeft);
-      } else {
-        mid = partition(rows, og, tmp, tmpGh, t.start, t.end, columns[f], thr, s.defaultLeft);
-      }
+      splitDirections(s.bin, s.defaultLeft, goLeft);
+      const mid = builder.partition
+        ? builder.partition(t.start, t.end, f, goLeft, og !== null)
+        : partitionCodes(rows, og, tmp, tmpGh, t.start, t.end, codes[f], goLeft);
       const li = tb.add(leafWeight(s.gl, s.hl, p) * p.eta, s.hl);
       const ri = tb.add(leafWeight(s.gr, s.hr, p) * p.eta, s.hr);
       tb.left[t.id] = li;

@@ -1,5 +1,7 @@
 /**
- * Helper worker of the parallel histogram builder: after `init` it blocks in Atomics.wait for
+ * Helper worker of the parallel histogram builder. Before `init` it may serve column-binning
+ * calls (`ColumnBinRequest`, while a columns training streams its data in). After `init` it
+ * blocks in Atomics.wait for
  * build commands and accumulates either its feature blocks into the shared target histogram or
  * every block for its slice of the node's rows into its own scratch histogram. Blocking is
  * intended: the worker has nothing else to do, and it is terminated by its owner (or exits when
@@ -16,8 +18,25 @@ import { BlockSet } from "./histogram.ts";
 import { logisticGradients } from "./gradients.ts";
 import { partitionSlice } from "./partition.ts";
 import { CMD, CTRL, type HelperInit, rowSlice } from "./parallel_histogram.ts";
+import {
+  type ColumnBinRequest,
+  type ColumnBinResult,
+  type HelperPing,
+  serveColumnBin,
+} from "./column_binning.ts";
 
-serveWorker<HelperInit, "ready">((m, io) => {
+serveWorker<HelperInit | ColumnBinRequest | HelperPing, "ready" | ColumnBinResult>(
+  (m, io) => {
+    if ("kind" in m) return m.kind === "bin" ? serveColumnBin(m) : "ready";
+    return init(m, io);
+  },
+  {
+    transfer: (r) =>
+      typeof r === "string" ? [] : [r.holdout.buffer as ArrayBuffer, r.cuts.buffer as ArrayBuffer],
+  },
+);
+
+function init(m: HelperInit, io: { cancelFlag: Int32Array }): "ready" {
   const blocks: BinnedBlock[] = m.blocks.map((b) => ({
     featStart: 0,
     featEnd: 0,
@@ -34,7 +53,7 @@ serveWorker<HelperInit, "ready">((m, io) => {
   // The build loop starts once "ready" is posted (a timer runs after the reply's microtask).
   setTimeout(() => serveBuilds(m, set, ctrl, io.cancelFlag, seq), 0);
   return "ready";
-});
+}
 
 /** Block in Atomics.wait for build commands until EXIT or the owner's cancel flag. */
 function serveBuilds(

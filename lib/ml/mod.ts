@@ -28,7 +28,7 @@ export type {
   Tree,
 } from "./model.ts";
 export { DEFAULT_PARAMS } from "./model.ts";
-export { resolveParams, train, validateTrainData } from "./booster.ts";
+export { resolveParams, train, trainBinned, validateTrainData } from "./booster.ts";
 export {
   defaultTreeCount,
   logit,
@@ -69,7 +69,13 @@ export {
   type ThresholdOptions,
 } from "./threshold.ts";
 export { binColumn, type BinMapper, binValue, fitBinMapper } from "./binning.ts";
-export { trainInWorker, type WorkerTrainOptions } from "./worker_train.ts";
+export {
+  type ColumnSource,
+  type ColumnTrainOptions,
+  trainColumnsInWorker,
+  trainInWorker,
+  type WorkerTrainOptions,
+} from "./worker_train.ts";
 export { type OnnxExportOptions, toOnnx } from "./onnx_export.ts";
 export { OnnxScorer, type OnnxScorerOptions } from "./onnx_session.ts";
 export {

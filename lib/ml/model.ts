@@ -11,6 +11,7 @@
  *
  * @module
  */
+import type { BinMapper } from "./binning.ts";
 
 /** One regression tree as parallel arrays indexed by node id (root = 0). */
 export interface Tree {
@@ -102,6 +103,23 @@ export interface TrainData {
   /** 0/1 labels, length nRows. */
   labels: Uint8Array;
   /** Optional sample weights, length nRows. */
+  weights?: Float32Array;
+}
+
+/**
+ * Training rows already quantile-binned (`trainBinned`): the float columns are not needed any
+ * more, so a caller that loads and bins one column at a time never holds them all.
+ */
+export interface BinnedTrainData {
+  nRows: number;
+  featureNames: string[];
+  /** The cuts the codes were made with (`fitBinMapper` / `CutFitter` on the same rows). */
+  mapper: BinMapper;
+  /** Per feature, every row's code (0 = missing, k + 1 = value bin k). */
+  codes: Uint8Array[];
+  /** Per feature, the number of non-missing codes. */
+  nnz: ArrayLike<number>;
+  labels: Uint8Array;
   weights?: Float32Array;
 }
 

@@ -74,6 +74,11 @@ export class OnnxScorer {
     const ort = await loadOrt();
     configure(ort, threads);
     let session: Ort.InferenceSession;
+    // ORT's Emscripten runtime, initialised by the first session, sets the global `Worker` to
+    // Node's worker_threads Worker (for its pthreads): every Web Worker this thread started
+    // afterwards got no `onmessage` (a training after a scoring in one thread never heard
+    // back). Single-threaded ORT starts no worker, so the Web Worker is put back.
+    const webWorker = globalThis.Worker;
     try {
       session = await ort.InferenceSession.create(onnxBytes, {
         executionProviders: ["wasm"],
@@ -81,6 +86,8 @@ export class OnnxScorer {
       });
     } catch (e) {
       throw new Error(`cannot load ONNX model: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      if (ort.env.wasm.numThreads === 1) globalThis.Worker = webWorker;
     }
     const input = session.inputMetadata[0];
     const dims = input?.isTensor ? input.shape : [];

@@ -3,6 +3,8 @@ import { toOnnx } from "./onnx_export.ts";
 import { OnnxScorer } from "./onnx_session.ts";
 import { makeTree, randomModel, randomRows, refProba } from "./testdata/hand_models.ts";
 import type { GbdtModel } from "./model.ts";
+import { train } from "./booster.ts";
+import { makeClassification } from "./synthetic.ts";
 
 function maxDiff(model: GbdtModel, rows: Float32Array, probs: Float32Array): number {
   const nF = model.featureNames.length;
@@ -65,4 +67,33 @@ Deno.test("onnx session: concurrent calls, empty batch, bad input, release", asy
 Deno.test("onnx session: invalid bytes reject with a clear error", async () => {
   await assert.rejects(OnnxScorer.create(new Uint8Array([1, 2, 3])), /cannot load ONNX model/);
   await assert.rejects(OnnxScorer.create(toOnnx(randomModel(1)), { numThreads: 0 }), /numThreads/);
+});
+
+Deno.test("OnnxScorer: a session leaves the global Web Worker in place (workers still answer)", async () => {
+  const before = globalThis.Worker;
+  const d = makeClassification({ nRows: 300, nFeatures: 4, missingRate: 0.3, seed: 2 });
+  const { model } = await train(d, { n_estimators: 2 });
+  const scorer = await OnnxScorer.create(toOnnx(model));
+  try {
+    assert.equal(globalThis.Worker, before);
+    const code = "self.onmessage = (e) => self.postMessage(e.data * 2);";
+    const url = URL.createObjectURL(new Blob([code], { type: "application/javascript" }));
+    const w = new Worker(url, { type: "module" });
+    try {
+      const answer = await new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error("the worker never answered")), 10_000);
+        w.onmessage = (e) => {
+          clearTimeout(t);
+          resolve(e.data);
+        };
+        w.postMessage(21);
+      });
+      assert.equal(answer, 42);
+    } finally {
+      w.terminate();
+      URL.revokeObjectURL(url);
+    }
+  } finally {
+    await scorer.release();
+  }
 });

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { BoosterParams, TrainData, TrainOptions } from "./model.ts";
+import type { BoosterParams, TrainData, TrainOptions, TrainResult } from "./model.ts";
 
 /** TrainData laid out on one SharedArrayBuffer. */
 export interface PackedData {
@@ -95,4 +95,37 @@ export interface TrainRequest {
 export interface RoundProgress {
   round: number;
   metrics: Record<string, Record<string, number>>;
+}
+
+/**
+ * Owner → worker: train on columns streamed after the request (`trainColumnsInWorker`), one
+ * {@link ColumnInput} per feature in order. Rows `[0, trainRows)` are trained on; the rest is
+ * the holdout, kept as floats for its eval set and handed back with the result.
+ */
+export interface ColumnsTrainRequest {
+  kind: "columns";
+  nRows: number;
+  trainRows: number;
+  featureNames: string[];
+  labels: Uint8Array;
+  weights?: Float32Array;
+  params: Partial<BoosterParams>;
+  evalSets: { name: string; rows: "train" | "holdout"; metrics?: TrainOptions["evalMetrics"] }[];
+  evalMetrics?: TrainOptions["evalMetrics"];
+}
+
+/** One streamed feature column: all `nRows` values (its buffer is moved, not copied). */
+export interface ColumnInput {
+  values: Float32Array;
+}
+
+/** Worker → owner while columns are binned: how many are done (acknowledges each one). */
+export interface BinningProgress {
+  binned: number;
+  total: number;
+}
+
+/** What `trainColumnsInWorker` resolves with: the training result and the holdout's columns. */
+export interface ColumnsTrainResult extends TrainResult {
+  holdout: Float32Array[];
 }

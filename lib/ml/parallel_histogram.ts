@@ -21,8 +21,13 @@
 
 import { WorkerClient } from "../worker/mod.ts";
 import type { BinMapper } from "./binning.ts";
-import type { TrainData } from "./model.ts";
-import { type BinnedMatrix, buildBinnedMatrix } from "./binned_matrix.ts";
+import type { BinnedTrainData, TrainData } from "./model.ts";
+import {
+  type BinnedCodes,
+  type BinnedMatrix,
+  binnedMatrixFromCodes,
+  buildBinnedMatrix,
+} from "./binned_matrix.ts";
 import { logisticGradients } from "./gradients.ts";
 import { mergeSlices, partitionCodes, partitionSlice } from "./partition.ts";
 import {
@@ -263,35 +268,79 @@ function assignBlocks(weights: number[], n: number): number[][] {
 }
 
 /**
- * Creates a builder using `nThreads` threads (the caller + helpers); falls back to the serial
- * builder when the shared histogram pool would be unreasonably large (very deep trees).
+ * The `nThreads − 1` helper workers of a parallel builder, started ahead of it (a worker takes
+ * a while to load its module; a caller that bins data first can start them before).
  */
-export async function createParallelBuilder(
-  mapper: BinMapper,
-  data: TrainData,
-  nThreads: number,
-  maxDepth: number,
-  options: { maxBlockBins?: number; cancelFlag?: Int32Array; keepCodes?: boolean } = {},
-): Promise<HistogramBuilder> {
-  // Helpers are spawned first: they load their module while this thread bins the data.
-  // The owner's cancel flag (when training runs in a worker) reaches the helpers: they exit
-  // when it is set even though nobody can terminate them any more.
+export function spawnHistogramHelpers(nThreads: number, cancelFlag?: Int32Array): WorkerClient[] {
   const workers: WorkerClient[] = [];
   for (let k = 1; k < nThreads; k++) {
     workers.push(
       WorkerClient.spawn(new URL("./hist_worker.ts", import.meta.url), {
         name: `hist-${k}`,
-        cancelFlag: options.cancelFlag,
+        cancelFlag,
+        // A binning call's input errors (e.g. ±Infinity) keep their class.
+        reviveError: (info) =>
+          info.name === "RangeError" ? new RangeError(info.message) : undefined,
       }),
     );
   }
+  return workers;
+}
+
+/**
+ * The codes as helpers address them (feature f at byte f × nRows of one SharedArrayBuffer):
+ * as given when they already are, else copied once.
+ */
+function sharedCodes(b: BinnedCodes, nRows: number): BinnedCodes {
+  const buf = b.codes[0]?.buffer;
+  const ok = buf instanceof SharedArrayBuffer &&
+    b.codes.every((c, f) => c.buffer === buf && c.byteOffset === f * nRows && c.length === nRows);
+  if (ok) return b;
+  const all = new Uint8Array(new SharedArrayBuffer(Math.max(1, b.codes.length * nRows)));
+  const codes = b.codes.map((c, f) => {
+    const v = all.subarray(f * nRows, (f + 1) * nRows);
+    v.set(c.subarray(0, nRows));
+    return v;
+  });
+  return { codes, nnz: b.nnz };
+}
+
+/**
+ * Creates a builder using `nThreads` threads (the caller + helpers); falls back to the serial
+ * builder when the shared histogram pool would be unreasonably large (very deep trees).
+ */
+export async function createParallelBuilder(
+  mapper: BinMapper,
+  data: TrainData | BinnedTrainData,
+  nThreads: number,
+  maxDepth: number,
+  options: {
+    maxBlockBins?: number;
+    cancelFlag?: Int32Array;
+    keepCodes?: boolean;
+    /** Helpers from {@link spawnHistogramHelpers} (taken over: terminated with the builder). */
+    helpers?: WorkerClient[];
+  } = {},
+): Promise<HistogramBuilder> {
+  // Helpers are spawned first: they load their module while this thread bins the data.
+  // The owner's cancel flag (when training runs in a worker) reaches the helpers: they exit
+  // when it is set even though nobody can terminate them any more.
+  const workers = options.helpers?.length === nThreads - 1
+    ? options.helpers
+    : spawnHistogramHelpers(nThreads, options.cancelFlag);
+  if (workers !== options.helpers) { for (const w of options.helpers ?? []) w.terminate(); }
   let matrix: BinnedMatrix;
   try {
-    matrix = buildBinnedMatrix(mapper, data.columns, data.nRows, {
-      shared: true,
-      maxBlockBins: options.maxBlockBins,
-      keepCodes: options.keepCodes,
-    });
+    matrix = "codes" in data
+      ? binnedMatrixFromCodes(mapper, sharedCodes(data, data.nRows), data.nRows, {
+        shared: true,
+        maxBlockBins: options.maxBlockBins,
+      })
+      : buildBinnedMatrix(mapper, data.columns, data.nRows, {
+        shared: true,
+        maxBlockBins: options.maxBlockBins,
+        keepCodes: options.keepCodes,
+      });
   } catch (err) {
     for (const w of workers) w.terminate();
     throw err;

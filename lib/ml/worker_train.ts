@@ -19,10 +19,18 @@
  * @module
  */
 
-import { runInWorker, type WorkerErrorInfo } from "../worker/mod.ts";
+import { runInWorker, WorkerClient, type WorkerErrorInfo } from "../worker/mod.ts";
 import type { BoosterParams, TrainData, TrainOptions, TrainResult } from "./model.ts";
-import { resolveParams, validateTrainData } from "./booster.ts";
-import { packDataAsync, type RoundProgress, type TrainRequest } from "./packed_data.ts";
+import { resolveParams, validateLabels, validateTrainData } from "./booster.ts";
+import {
+  type BinningProgress,
+  type ColumnInput,
+  type ColumnsTrainRequest,
+  type ColumnsTrainResult,
+  packDataAsync,
+  type RoundProgress,
+  type TrainRequest,
+} from "./packed_data.ts";
 
 /** Options of {@link trainInWorker}. */
 export interface WorkerTrainOptions extends TrainOptions {
@@ -96,4 +104,124 @@ export async function trainInWorker(
       onProgress: onRound && ((m) => onRound(m.round, m.metrics)),
     },
   );
+}
+
+/** Rows whose feature columns are loaded one at a time (e.g. from a stored column table). */
+export interface ColumnSource {
+  nRows: number;
+  featureNames: string[];
+  labels: Uint8Array;
+  weights?: Float32Array;
+  /**
+   * Feature `f`'s values of the `nRows` rows, in an array nobody else uses: its buffer is moved
+   * to the worker (the caller never holds more than a few columns).
+   */
+  column(f: number): Promise<Float32Array>;
+}
+
+/** Options of {@link trainColumnsInWorker}. */
+export interface ColumnTrainOptions extends Omit<WorkerTrainOptions, "evalSets"> {
+  /** Rows `[0, trainRows)` are trained on, the rest is the holdout (default: all rows). */
+  trainRows?: number;
+  /** Eval sets: the training rows or the holdout rows; the LAST one drives early stopping. */
+  evalSets?: ColumnsTrainRequest["evalSets"];
+  /** Called after each column was binned (and its floats dropped) in the worker. */
+  onColumn?: (binned: number, total: number) => void | Promise<void>;
+}
+
+/** Columns sent but not yet binned: bounds the floats waiting in the worker's queue. */
+const MAX_COLUMNS_IN_FLIGHT = 3;
+
+/**
+ * `trainInWorker` for data loaded column by column: each column goes to the worker as soon as
+ * it is loaded, is binned there (cuts fitted on the training rows) and dropped, so neither
+ * thread ever holds the float matrix — only its uint8 codes stay, plus the holdout rows as
+ * floats (they are scored every round with the trees' thresholds). Resolves with the model, the
+ * history and the holdout's columns (for threshold tuning afterwards).
+ *
+ * @example
+ * ```ts
+ * const { model, holdout } = await trainColumnsInWorker(
+ *   { nRows, featureNames, labels, column: (f) => table.readColumn(featureNames[f]) },
+ *   { n_threads: 2, early_stopping_rounds: 20 },
+ *   { trainRows: nTrain, evalSets: [{ name: "validation", rows: "holdout" }] },
+ * );
+ * ```
+ */
+export async function trainColumnsInWorker(
+  source: ColumnSource,
+  params: Partial<BoosterParams> = {},
+  opts: ColumnTrainOptions = {},
+): Promise<ColumnsTrainResult> {
+  const { signal, onRound, onColumn } = opts;
+  signal?.throwIfAborted();
+  resolveParams(params);
+  const n = source.nRows, nF = source.featureNames.length;
+  const trainRows = opts.trainRows ?? n;
+  if (!Number.isInteger(n) || n <= 0) throw new RangeError(`nRows must be ≥ 1, got ${n}`);
+  if (nF === 0) throw new RangeError("training data has no feature columns");
+  validateLabels(source.labels, source.weights, n, "data", false);
+  validateLabels(
+    source.labels.subarray(0, trainRows),
+    source.weights?.subarray(0, trainRows),
+    trainRows,
+    "training",
+    true,
+  );
+  const client = WorkerClient.spawn(new URL("./train_worker.ts", import.meta.url), {
+    name: "train",
+    signal,
+    hangTimeoutMs: opts.hangTimeoutMs ?? 300_000,
+    reviveError: reviveTrainError,
+  });
+  let binned = 0;
+  let wake: (() => void) | null = null;
+  const call = client.stream<
+    ColumnsTrainRequest,
+    ColumnInput,
+    ColumnsTrainResult,
+    RoundProgress | BinningProgress
+  >(
+    {
+      kind: "columns",
+      nRows: n,
+      trainRows,
+      featureNames: source.featureNames,
+      labels: source.labels,
+      weights: source.weights,
+      params,
+      evalSets: opts.evalSets ?? [],
+      evalMetrics: opts.evalMetrics,
+    },
+    {
+      onProgress: async (m) => {
+        if ("binned" in m) {
+          binned = m.binned;
+          wake?.();
+          if (onColumn) await onColumn(m.binned, m.total);
+        } else if (onRound) await onRound(m.round, m.metrics);
+      },
+    },
+  );
+  // A failed call (worker error, abort) must also end the loading loop.
+  let failed = false;
+  call.result.catch(() => {
+    failed = true;
+    wake?.();
+  });
+  try {
+    for (let f = 0; f < nF && !failed; f++) {
+      while (f - binned >= MAX_COLUMNS_IN_FLIGHT && !failed) {
+        await new Promise<void>((r) => (wake = r));
+        wake = null;
+      }
+      if (failed) break;
+      const values = await source.column(f);
+      call.send({ values }, values.buffer instanceof ArrayBuffer ? [values.buffer] : []);
+    }
+    call.end();
+    return await call.result;
+  } finally {
+    client.terminate();
+  }
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { train } from "./booster.ts";
-import { trainInWorker } from "./worker_train.ts";
+import { trainColumnsInWorker, trainInWorker } from "./worker_train.ts";
 import { makeClassification, sliceRows } from "./synthetic.ts";
 
 const d = makeClassification({ nRows: 4000, nFeatures: 15, missingRate: 0.5, seed: 21 });
@@ -83,5 +83,99 @@ Deno.test("trainInWorker: a throwing onRound rejects and stops the worker", asyn
         },
       }),
     /callback failed/,
+  );
+});
+
+/** A column source over `d` whose columns are fresh copies (their buffers get moved). */
+function sourceOf(data: typeof d, delayMs = 0) {
+  const asked: number[] = [];
+  return {
+    asked,
+    source: {
+      nRows: data.nRows,
+      featureNames: data.featureNames,
+      labels: data.labels,
+      column: async (f: number) => {
+        asked.push(f);
+        await new Promise((r) => setTimeout(r, delayMs));
+        return data.columns[f].slice();
+      },
+    },
+  };
+}
+
+for (const nThreads of [1, 2]) {
+  Deno.test(`trainColumnsInWorker (n_threads ${nThreads}): the model of train() on the training rows, holdout back`, async () => {
+    const big = makeClassification({ nRows: 24000, nFeatures: 12, missingRate: 0.6, seed: 8 });
+    const nt = 20000;
+    const btr = sliceRows(big, 0, nt), bva = sliceRows(big, nt, big.nRows);
+    const p = { ...params, n_threads: nThreads, early_stopping_rounds: 3 };
+    const a = await train(btr, p, {
+      evalSets: [{ name: "train", data: btr }, { name: "valid", data: bva }],
+    });
+    // Slow enough loading that the histogram helper is up and bins its share of the columns.
+    const { source, asked } = sourceOf(big, nThreads > 1 ? 40 : 0);
+    const binnedSeen: number[] = [];
+    const rounds: number[] = [];
+    const b = await trainColumnsInWorker(source, p, {
+      trainRows: nt,
+      evalSets: [{ name: "train", rows: "train" }, { name: "valid", rows: "holdout" }],
+      onColumn: (k, total) => {
+        assert.equal(total, 12);
+        binnedSeen.push(k);
+      },
+      onRound: (r) => {
+        rounds.push(r);
+      },
+    });
+    assert.deepEqual(b.model, a.model);
+    assert.deepEqual(b.history, a.history);
+    assert.deepEqual(asked, [...Array(12).keys()]);
+    assert.deepEqual(binnedSeen, [...Array(12).keys()].map((k) => k + 1));
+    assert.equal(rounds.length, a.model.trees.length);
+    assert.deepEqual(b.holdout, bva.columns);
+  });
+}
+
+Deno.test("trainColumnsInWorker: bad columns and labels reject clearly; a failing source stops the worker", async () => {
+  const { source } = sourceOf(tr);
+  await assert.rejects(
+    () => trainColumnsInWorker({ ...source, labels: new Uint8Array(tr.nRows) }),
+    /only class 0/,
+  );
+  await assert.rejects(
+    () => trainColumnsInWorker({ ...source, column: () => Promise.resolve(new Float32Array(5)) }),
+    (e: Error) =>
+      e instanceof RangeError && /must be a Float32Array of 3000 values/.test(e.message),
+  );
+  const inf = {
+    ...source,
+    column: (f: number) => {
+      const c = tr.columns[f].slice();
+      if (f === 2) c[7] = -Infinity;
+      return Promise.resolve(c);
+    },
+  };
+  await assert.rejects(() => trainColumnsInWorker(inf), /feature 2 contains -Infinity/);
+  // With 2 threads, column 3 may be binned by the histogram helper: the error keeps its class.
+  const inf3 = {
+    ...source,
+    column: (f: number) => {
+      const c = tr.columns[f].slice();
+      if (f === 3) c[9] = Infinity;
+      return Promise.resolve(c);
+    },
+  };
+  await assert.rejects(
+    () => trainColumnsInWorker(inf3, { n_threads: 2 }),
+    (e: Error) => e instanceof RangeError && /feature 3 contains Infinity/.test(e.message),
+  );
+  await assert.rejects(
+    () =>
+      trainColumnsInWorker({
+        ...source,
+        column: (f) => (f === 4 ? Promise.reject(new Error("disk gone")) : source.column(f)),
+      }),
+    /disk gone/,
   );
 });

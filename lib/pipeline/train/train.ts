@@ -23,8 +23,7 @@ import {
   type EvalHistory,
   featureImportance,
   type GbdtModel,
-  type TrainData,
-  trainInWorker,
+  trainColumnsInWorker,
 } from "../../ml/mod.ts";
 import {
   type JsonObject,
@@ -35,6 +34,7 @@ import {
   TaskRevokedError,
 } from "../../tasks/types.ts";
 import { getActiveSplit, getSplit, loadSplitSet } from "../split/split.ts";
+import { openSplitColumns } from "./columns.ts";
 import { evaluateInWorker } from "./evaluate.ts";
 import { exportInWorker } from "./export.ts";
 import { artifactKeys, type ModelRecord, saveModel } from "./models.ts";
@@ -112,20 +112,6 @@ export function trainTask(services: Services): TaskKind<TrainTaskParams, JsonObj
   };
 }
 
-/** Column-major rows `[start, end)` of a set, as views (`trainInWorker` copies what it posts). */
-function sliceData(
-  set: { columns: Float32Array[]; labels: Uint8Array; featureNames: string[] },
-  start: number,
-  end: number,
-): TrainData {
-  return {
-    nRows: end - start,
-    featureNames: set.featureNames,
-    columns: set.columns.map((c) => c.subarray(start, end)),
-    labels: set.labels.subarray(start, end),
-  };
-}
-
 /** Append one round's eval metrics (`{train: {logloss, error}, ...}`) to a history. */
 export function appendRound(
   history: EvalHistory,
@@ -158,7 +144,9 @@ export async function runTraining(
         : "No split yet: call /process/split-data before training.",
     );
   }
-  const trainSet = await loadSplitSet(services, split, "train");
+  // The training window's labels now; its feature columns are streamed into the training
+  // worker one at a time and binned there, so no thread holds the float matrix.
+  const trainSet = await openSplitColumns(services, split, "train");
   checkStop();
   if (trainSet.nRows === 0) {
     throw new Error("The training set is empty: no rows in the training window.");
@@ -171,19 +159,35 @@ export async function runTraining(
         "Choose a training window with both passing and failing parts.",
     );
   }
-  const testSet = await loadSplitSet(services, split, "test");
+  // Only the test labels for now (fail fast); its features are loaded for the evaluation.
+  const testRows = (await loadSplitSet(services, split, "test", [])).nRows;
   checkStop();
-  if (testSet.nRows === 0) throw new Error("The test set is empty: no rows in the test window.");
+  if (testRows === 0) throw new Error("The test set is empty: no rows in the test window.");
 
   const { nTrain, nValid } = validationCut(trainSet.labels, settings.validation_fraction);
-  const trainPart = sliceData(trainSet, 0, nTrain);
-  const validPart = nValid > 0 ? sliceData(trainSet, nTrain, nTrain + nValid) : null;
-  const spw = positiveWeight(settings, classCounts(trainPart.labels));
+  const spw = positiveWeight(settings, classCounts(trainSet.labels.subarray(0, nTrain)));
+  const featureNames = split.feature_names;
+  const source = {
+    nRows: trainSet.nRows,
+    featureNames,
+    labels: trainSet.labels,
+    column: (f: number) => trainSet.column(featureNames[f]),
+  };
 
-  // 2. Train in a worker, reporting rounds at most every PROGRESS_INTERVAL_MS.
+  // 2. Train in a worker, reporting loaded columns and rounds at most every PROGRESS_INTERVAL_MS.
   const rounds = settings.n_estimators;
-  await ctx.progress({ status: TRAIN_STEPS[1], round: 0, rounds, percent: 0 });
   let lastReport = performance.now();
+  const onColumn = (status: string, rounds: number) => async (done: number, total: number) => {
+    const now = performance.now();
+    if (done < total && now - lastReport < PROGRESS_INTERVAL_MS) return;
+    lastReport = now;
+    // Loading (binned columns) is the first step; the last column starts the rounds.
+    await ctx.progress(
+      done < total
+        ? { status, columns_loaded: done, columns: total, percent: Math.round(100 * done / total) }
+        : { status: TRAIN_STEPS[1], round: 0, rounds, percent: 0 },
+    );
+  };
   // The main training's per-round eval metrics so far: each progress write carries the
   // (thinned) curves, so a watcher that misses writes still draws every round it has (extra
   // keys; contract unchanged). The refit reports rounds only: it has no eval sets.
@@ -219,21 +223,23 @@ export async function runTraining(
   };
   let trained;
   try {
-    trained = await trainInWorker(
-      trainPart,
+    trained = await trainColumnsInWorker(
+      source,
       {
         ...boosterParams,
         n_estimators: rounds,
         // Early stopping needs the validation slice (the LAST eval set drives it).
-        early_stopping_rounds: validPart ? settings.early_stopping_rounds : 0,
+        early_stopping_rounds: nValid > 0 ? settings.early_stopping_rounds : 0,
       },
       {
+        trainRows: nTrain,
         evalSets: [
-          { name: "train", data: trainPart },
-          ...(validPart ? [{ name: "validation", data: validPart }] : []),
+          { name: "train", rows: "train" },
+          ...(nValid > 0 ? [{ name: "validation", rows: "holdout" as const }] : []),
         ],
         evalMetrics: ["logloss", "error"],
         signal: ctx.signal,
+        onColumn: onColumn(TRAIN_STEPS[0], rounds),
         onRound: onRound(rounds, liveHistory),
       },
     );
@@ -242,6 +248,10 @@ export async function runTraining(
     throw new Error(`Training failed: ${err instanceof Error ? err.message : String(err)}`);
   }
   checkStop();
+  // The validation slice's floats come back from the worker (threshold tuning needs them).
+  const validPart = nValid > 0
+    ? { nRows: nValid, columns: trained.holdout, labels: trainSet.labels.subarray(nTrain) }
+    : null;
 
   // Keep only the trees up to the best round, so every artifact is the model we evaluate.
   const full = trained.model;
@@ -256,10 +266,15 @@ export async function runTraining(
   let model = stopped;
   if (refitN > 0) {
     try {
-      const refit = await trainInWorker(
-        sliceData(trainSet, 0, trainSet.nRows),
+      // The columns are streamed again: the refit's cuts are fitted on the whole window.
+      const refit = await trainColumnsInWorker(
+        source,
         { ...boosterParams, n_estimators: refitN, early_stopping_rounds: 0 },
-        { signal: ctx.signal, onRound: onRound(refitN) },
+        {
+          signal: ctx.signal,
+          onColumn: onColumn(TRAIN_STEPS[1], refitN),
+          onRound: onRound(refitN),
+        },
       );
       model = calibrate({ ...refit.model, bestIteration: refitN - 1 });
     } catch (err) {
@@ -271,6 +286,8 @@ export async function runTraining(
 
   // 3. Threshold on the validation slice, metrics on the test set (in a worker: seconds of CPU).
   await ctx.progress({ status: TRAIN_STEPS[2] });
+  const testSet = await loadSplitSet(services, split, "test");
+  checkStop();
   let ev;
   try {
     ev = await evaluateInWorker(

@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { binColumn, fitBinMapper } from "./binning.ts";
+import { ColumnBinner, serveColumnBin } from "./column_binning.ts";
+import { makeClassification } from "./synthetic.ts";
+
+Deno.test("ColumnBinner / serveColumnBin: fitBinMapper's cuts and binColumn's codes, holdout copied", () => {
+  // More training rows than the cut sample (200k), so the seeded sample matters.
+  const d = makeClassification({ nRows: 230_000, nFeatures: 3, missingRate: 0.4, seed: 6 });
+  const nt = 210_000, opts = { maxBin: 64, seed: 9 };
+  const mapper = fitBinMapper(d.columns.map((c) => c.subarray(0, nt)), nt, opts);
+  const binner = new ColumnBinner(nt, opts);
+  const shared = new SharedArrayBuffer(3 * nt);
+  for (let f = 0; f < 3; f++) {
+    const out = new Uint8Array(nt);
+    const r = binner.bin(f, d.columns[f], out);
+    assert.deepEqual(r.cuts, mapper.cuts[f]);
+    assert.equal(r.min, mapper.minValues[f]);
+    const want = binColumn(mapper, f, d.columns[f].subarray(0, nt), nt);
+    assert.deepEqual(out, want);
+    assert.equal(r.nnz, want.filter((c) => c !== 0).length);
+    assert.deepEqual(r.holdout, d.columns[f].slice(nt));
+    // The helper's entry point: the same column into the shared matrix at f × nt.
+    const h = serveColumnBin({
+      kind: "bin",
+      f,
+      values: d.columns[f].slice(),
+      trainRows: nt,
+      maxBin: opts.maxBin,
+      seed: opts.seed,
+      codes: shared,
+    });
+    assert.deepEqual(h.cuts, r.cuts);
+    assert.deepEqual(new Uint8Array(shared, f * nt, nt), want);
+  }
+});
