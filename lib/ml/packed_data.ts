@@ -18,12 +18,13 @@ export interface PackedData {
 }
 
 /** Bytes copied between two yields of {@link packDataAsync}. */
-const YIELD_EVERY_BYTES = 8 << 20;
+const YIELD_EVERY_BYTES = 2 << 20;
 
 /**
  * Copy a dataset into one SharedArrayBuffer (columns, then weights, then labels), yielding to
- * the event loop every ~8 MB: a server thread packing a 270 MB training set in one go stalled
- * its requests for ~370 ms.
+ * the event loop every ~2 MB: a server thread packing a 270 MB training set in one go stalled
+ * its requests for ~370 ms, and 8 MB steps still took ~50 ms each (every page is touched for
+ * the first time here).
  */
 export async function packDataAsync(d: TrainData): Promise<PackedData> {
   const { packed, steps } = packPlan(d);
