@@ -33,13 +33,6 @@ import { assertValidKey, BlobNotFoundError } from "./keys.ts";
 export { BlobNotFoundError, InvalidKeyError } from "./keys.ts";
 
 const TMP_DIR = ".tmp";
-/**
- * A durable `put` starts an `fdatasync` every this many bytes while the stream is still being
- * written: with 24 GB of RAM the kernel would otherwise keep a whole 2.7 GB upload dirty and
- * write it all in the final sync (~6 s at this disk's 460 MB/s, on the upload's critical path);
- * synced as it goes, the disk works in parallel with the network and the last sync is short.
- */
-const SYNC_EVERY_BYTES = 64 << 20;
 /** Read size of `getBytes` (one event-loop turn each). */
 const GET_BYTES_STEP = 1 << 20;
 /** Read chunk size for `get` streams. */
@@ -57,19 +50,13 @@ export class LocalBlobStore implements BlobStore {
    * published (and recorded in KV, which is synced) survives a power loss intact. It costs
    * ~1.4–2 s per GiB on this machine's disk; turn it off only for scratch data.
    */
-  constructor(root: string, opts: { durable?: boolean; syncEveryBytes?: number } = {}) {
+  constructor(root: string, opts: { durable?: boolean } = {}) {
     this.root = root;
     this.durable = opts.durable ?? true;
-    this.#syncEvery = opts.syncEveryBytes ?? SYNC_EVERY_BYTES;
   }
 
-  readonly #syncEvery: number;
-
   /** Create the root (and temp dir) when missing and sweep temp files left by a crash. */
-  static async open(
-    root: string,
-    opts: { durable?: boolean; syncEveryBytes?: number } = {},
-  ): Promise<LocalBlobStore> {
+  static async open(root: string, opts: { durable?: boolean } = {}): Promise<LocalBlobStore> {
     const store = new LocalBlobStore(root, opts);
     await Deno.mkdir(join(root, TMP_DIR), { recursive: true });
     await store.cleanupTemp();
@@ -125,8 +112,6 @@ export class LocalBlobStore implements BlobStore {
     const tmp = join(tmpDir, crypto.randomUUID());
     let file: Deno.FsFile | null = null;
     let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
-    // The sync started in the background while writing (at most one at a time).
-    let syncing: Promise<void> | null = null;
     const onAbort = () => {
       // Ends a pending read; the loop then sees `signal.aborted` and throws its reason.
       reader?.cancel(signal?.reason).catch(() => {});
@@ -141,24 +126,16 @@ export class LocalBlobStore implements BlobStore {
       } else {
         reader = body.getReader();
         signal?.addEventListener("abort", onAbort, { once: true });
-        let unsynced = 0;
         while (true) {
           const { done, value } = await reader.read();
           signal?.throwIfAborted();
           if (done) break;
           await writeAll(file, value);
           written += value.byteLength;
-          unsynced += value.byteLength;
-          if (this.durable && unsynced >= this.#syncEvery && !syncing) {
-            unsynced = 0;
-            const f: Deno.FsFile = file;
-            syncing = f.syncData().finally(() => syncing = null);
-          }
         }
       }
       signal?.throwIfAborted();
       // Data must be on disk before the rename publishes it (crash safety).
-      if (syncing) await syncing;
       if (this.durable) await file.syncData();
       file.close();
       file = null;
@@ -167,7 +144,6 @@ export class LocalBlobStore implements BlobStore {
       return written;
     } catch (err) {
       if (reader) await reader.cancel(err).catch(() => {});
-      if (syncing) await (syncing as Promise<void>).catch(() => {});
       if (file) {
         try {
           file.close();

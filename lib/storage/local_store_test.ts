@@ -184,19 +184,3 @@ Deno.test("LocalBlobStore: open sweeps stale temp files", async () => {
     await Deno.remove(root, { recursive: true });
   }
 });
-
-Deno.test("LocalBlobStore: a durable put syncing as it goes stores every byte; a failure mid-way leaves nothing", async () => {
-  const root = await Deno.makeTempDir({ prefix: "blobs-" });
-  try {
-    // A sync every 100 bytes: dozens start while the stream is still being written.
-    const store = await LocalBlobStore.open(root, { durable: true, syncEveryBytes: 100 });
-    const parts = Array.from({ length: 300 }, (_, i) => `row ${i},${i * 7}\n`);
-    assert.equal(await store.put("a/b.csv", chunks(parts)), parts.join("").length);
-    assert.equal(await readAll(await store.get("a/b.csv")), parts.join(""));
-    await assert.rejects(store.put("a/c.csv", chunks(parts, { failAfter: 150 })), /went away/);
-    assert.equal(await store.stat("a/c.csv"), null);
-    assert.deepEqual(await tmpFiles(root), []);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
-});
