@@ -264,6 +264,35 @@ Deno.test("finding 2: JSON routes accept application/json only", () =>
     assert.equal(ok.status, 202, await ok.text());
   }));
 
+Deno.test("finding 2: the contract's bodiless POSTs pass over real HTTP, with or without Content-Length: 0", () =>
+  withTestServices(async (services) => {
+    const h = await handlerFor(services);
+    const ac = new AbortController();
+    const server = Deno.serve(
+      { port: 0, hostname: "127.0.0.1", signal: ac.signal, onListen() {} },
+      h,
+    );
+    try {
+      // Raw requests: curl -X POST sends no framing header at all, .NET sends Content-Length: 0.
+      for (const framing of ["", "Content-Length: 0\r\n"]) {
+        const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
+        await conn.write(new TextEncoder().encode(
+          `POST /process/train/start HTTP/1.1\r\nHost: 127.0.0.1\r\n${framing}Connection: close\r\n\r\n`,
+        ));
+        const text = new TextDecoder().decode(await new Response(conn.readable).arrayBuffer());
+        const status = Number(text.split(" ")[1]);
+        // No dataset yet: the route's own answer (409), not a 415 from the guard.
+        assert.ok(
+          status !== 415 && status < 500,
+          `${JSON.stringify(framing)} → ${text.split("\r\n")[0]}`,
+        );
+      }
+    } finally {
+      ac.abort();
+      await server.finished;
+    }
+  }));
+
 Deno.test("finding 2: pages carry CSP (inline scripts by hash), nosniff, frame-ancestors", () =>
   withTestServices(async (services) => {
     const h = await handlerFor(services);

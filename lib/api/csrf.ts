@@ -55,11 +55,16 @@ function sameHost(origin: string, req: Request, url: URL, opts: { trustProxy: bo
   return host === new URL(expectedOrigin(req, url, opts.trustProxy)).host;
 }
 
-/** Whether the request carries a body (by its framing headers). */
+/**
+ * Whether the request carries a body, by its framing headers: a request with neither
+ * `Content-Length` nor `Transfer-Encoding` has none (RFC 9112 §6.3), which is what `curl -X POST`
+ * sends for the contract's bodiless POSTs (.NET sends `Content-Length: 0`). `Deno.serve` gives
+ * such a request a non-null, empty `body`, so the stream itself cannot tell.
+ */
 function hasBody(req: Request): boolean {
   const length = req.headers.get("content-length");
   if (length !== null) return length.trim() !== "0";
-  return req.headers.has("transfer-encoding") || req.body !== null;
+  return req.headers.has("transfer-encoding");
 }
 
 /** The middleware: see the module docs. */
