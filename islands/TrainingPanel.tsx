@@ -158,6 +158,11 @@ export default function TrainingPanel(props: TrainingPanelProps) {
   const progress = task?.progress ?? null;
   const round = typeof progress?.round === "number" ? progress.round : null;
   const rounds = typeof progress?.rounds === "number" ? progress.rounds : null;
+  // Before round 0: the window's feature columns stream into the worker and are binned.
+  const columnsLoaded = typeof progress?.columns_loaded === "number"
+    ? progress.columns_loaded
+    : null;
+  const columns = typeof progress?.columns === "number" ? progress.columns : null;
   const liveCurves = running ? curvesFrom(progress?.curves) : null;
   const modelSplitDiffers = view?.split_id && activeSplitId && view.split_id !== activeSplitId;
 
@@ -237,14 +242,25 @@ export default function TrainingPanel(props: TrainingPanelProps) {
         {running && (
           <div class="qc-run" aria-live="polite">
             <p class="qc-step">{progress?.status ?? "Waiting for a worker…"}</p>
-            <ProgressBar
-              label="Boosting rounds"
-              value={round}
-              max={rounds ?? 100}
-              text={round !== null && rounds !== null
-                ? `round ${fmtInt(round)} / ${fmtInt(rounds)}`
-                : ""}
-            />
+            {round === null && columnsLoaded !== null && columns !== null
+              ? (
+                <ProgressBar
+                  label="Feature columns loaded and binned"
+                  value={columnsLoaded}
+                  max={columns}
+                  text={`${fmtInt(columnsLoaded)} / ${fmtInt(columns)} columns loaded`}
+                />
+              )
+              : (
+                <ProgressBar
+                  label="Boosting rounds"
+                  value={round}
+                  max={rounds ?? 100}
+                  text={round !== null && rounds !== null
+                    ? `round ${fmtInt(round)} / ${fmtInt(rounds)}`
+                    : ""}
+                />
+              )}
           </div>
         )}
         {liveCurves && <LiveCurves curves={liveCurves} />}

@@ -155,6 +155,28 @@ Deno.test("TrainingPanel: nothing yet, running, failed, finished", () => {
   assert.match(running, /Training on dataset dataset- , split split-01 \(the active split\)/);
   assert.match(running, /Progress/);
 
+  // Before round 0 the columns stream into the worker: their count is the progress shown.
+  const loading = text(render(
+    <TrainingPanel
+      hasSplit
+      model={null}
+      task={{
+        task_id: "t1",
+        status: "PROGRESS",
+        progress: {
+          status: "Loading and preparing data...",
+          columns_loaded: 37,
+          columns: 100,
+          percent: 37,
+        },
+        result: null,
+      }}
+    />,
+  ));
+  assert.match(loading, /Loading and preparing data\.\.\./);
+  assert.match(loading, /37 \/ 100 columns loaded/);
+  assert.doesNotMatch(loading, /round /);
+
   const failed = text(render(
     <TrainingPanel
       hasSplit
