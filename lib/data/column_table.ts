@@ -43,6 +43,7 @@ import {
 } from "./csv_header.ts";
 import { type CsvSource, scanCsv } from "./csv_scanner.ts";
 import { rowId, rowLabel, rowTimestamp } from "./row_roles.ts";
+import { fillMissing } from "./missing.ts";
 
 /** Element types of stored columns. */
 export type ColumnDtype = "float32" | "float64" | "uint8";
@@ -124,17 +125,10 @@ const WRITE_CONCURRENCY = 4;
 
 type Pick = (d: ColumnTableData) => ColumnArray;
 
-/** Bits of a Float32 quiet NaN. */
-const NAN_BITS = 0x7fc00000;
-
-/**
- * A feature column of `cap` rows, all missing: rows then only write their present values.
- * Filled through a Uint32 view: V8's `Float32Array.fill(NaN)` runs ~50× slower than an
- * integer fill (316 vs 6.6 ms for 100 columns of 117k rows, same run).
- */
+/** A feature column of `cap` rows, all missing: rows then only write their present values. */
 function missingColumn(cap: number): Float32Array<ArrayBuffer> {
   const col = new Float32Array(cap);
-  new Uint32Array(col.buffer).fill(NAN_BITS);
+  fillMissing(col);
   return col;
 }
 
