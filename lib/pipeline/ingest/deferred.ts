@@ -29,8 +29,7 @@ import {
   putDataset,
   updateDataset,
 } from "./datasets.ts";
-import { sampleBlobStream } from "./sample_blob.ts";
-import { LocalBlobStore } from "../../storage/local_store.ts";
+import { putSample } from "./sample_blob.ts";
 import {
   checkProfile,
   type CsvSource,
@@ -90,10 +89,7 @@ export async function profileDeferredUpload(
     const { profile, sample } = await profileStored(services, rec.source_key);
     checkProfile(profile);
     await storage.put(keys.profile, new TextEncoder().encode(JSON.stringify(profile)));
-    await storage.put(
-      keys.sample,
-      sampleBlobStream(sample, { reuseBuffer: storage instanceof LocalBlobStore }),
-    );
+    await putSample(storage, keys.sample, sample);
   } catch (err) {
     const reason = err instanceof CsvValidationError || err instanceof IngestError
       ? err.message

@@ -34,8 +34,7 @@ import {
   putDataset,
   updateDataset,
 } from "./datasets.ts";
-import { sampleBlobStream } from "./sample_blob.ts";
-import { LocalBlobStore } from "../../storage/local_store.ts";
+import { putSample } from "./sample_blob.ts";
 import { ProfilerFailure, StreamingProfiler } from "./profile_stream.ts";
 
 /** Task kind of feature selection (implemented in feature_selection.ts). */
@@ -125,10 +124,7 @@ export async function ingestCsv(
     const { profile, sample } = await profileOf(services, profiler, keys.source, bytes);
     checkProfile(profile);
     await storage.put(keys.profile, new TextEncoder().encode(JSON.stringify(profile)));
-    await storage.put(
-      keys.sample,
-      sampleBlobStream(sample, { reuseBuffer: storage instanceof LocalBlobStore }),
-    );
+    await putSample(storage, keys.sample, sample);
     await updateDataset(kv, id, () => ({
       state: "SELECTING_FEATURES",
       profile: summarize(profile),

@@ -6,21 +6,22 @@
  * `"QCS1"`, u32 JSON length, JSON `{nRows, featureNames, positiveFraction, negativeFraction}`,
  * zero padding to a multiple of 8, then `ids` (f64 × n), `timestamps` (f64 × n), `labels`
  * (u8 × n, padded to 8), and the feature columns (f32 × n each, in `featureNames` order).
- * Decoding makes views on one buffer: no per-value work.
  *
- * Encoding gathers the values from the profile's reservoirs column by column
+ * Encoding gathers the values from the profile's class stores column by column
  * (`sampleBlobStream` hands them to storage a few MiB at a time, so no dense copy of the whole
  * sample is ever held); decoding makes views on one buffer: no per-value work.
  *
  * @example
  * ```ts
- * await storage.put(key, sampleBlobStream(sample)); // from the profile pass
+ * await putSample(storage, key, sample); // from the profile pass
  * const back = decodeSample(await storage.getBytes(key)); // dense columns
  * ```
  *
  * @module
  */
 import { type ProfileSample, sampleColumnRange } from "../../data/row_sample.ts";
+import type { BlobStore } from "../../storage/blob_store.ts";
+import { LocalBlobStore } from "../../storage/local_store.ts";
 
 /** A decoded row sample, column-major (`Float32Array` per feature, NaN = missing). */
 export interface RowSample {
@@ -113,6 +114,19 @@ export function sampleBlobStream(
       else c.enqueue(next.value);
     },
   }, { highWaterMark: 0 });
+}
+
+/**
+ * Store a sample's blob under `key`, streamed; with a local store the pieces share one buffer
+ * (it writes each chunk before asking for the next).
+ */
+export async function putSample(
+  storage: BlobStore,
+  key: string,
+  sample: ProfileSample,
+): Promise<void> {
+  const reuseBuffer = storage instanceof LocalBlobStore;
+  await storage.put(key, sampleBlobStream(sample, { reuseBuffer }));
 }
 
 /** Decode `encodeSample` output. Throws on a truncated or foreign blob. */
