@@ -148,8 +148,9 @@ export class StreamingProfiler {
     let off = 0;
     while (off < chunk.byteLength) {
       if (!this.#stage) {
-        this.#stage = await this.#nextBuffer();
-        if (this.#done) return;
+        const free = await this.#nextBuffer();
+        if (!free) return;
+        this.#stage = free;
       }
       const n = Math.min(this.#batchBytes - this.#stageLen, chunk.byteLength - off);
       this.#stage.set(chunk.subarray(off, off + n), this.#stageLen);
@@ -159,12 +160,16 @@ export class StreamingProfiler {
     }
   }
 
-  /** A free ring buffer: one handed back, a new one while fewer than the ring exist, or wait. */
-  async #nextBuffer(): Promise<Uint8Array> {
+  /**
+   * A free ring buffer: one handed back, a new one while fewer than the ring exist, or wait;
+   * null once the profiler has finished (nothing more is fed).
+   */
+  async #nextBuffer(): Promise<Uint8Array | null> {
     for (;;) {
+      if (this.#done) return null;
       const b = this.#free.pop();
       if (b) return b;
-      if (this.#allocated < RING_BUFFERS || this.#done) {
+      if (this.#allocated < RING_BUFFERS) {
         this.#allocated++;
         return new Uint8Array(this.#batchBytes);
       }
