@@ -14,13 +14,32 @@ export function arg(name: string): string | undefined {
   return i >= 0 ? Deno.args[i + 1] : undefined;
 }
 
-/** Peak resident set of this process so far, MB (Linux `VmHWM`). */
-export function peakRssMb(): number {
+/**
+ * Peak resident set so far of this process (or of process `pid`), MB: Linux `VmHWM`, counted
+ * since the start or the last {@link resetPeakRss}. Off Linux: this process's current RSS, or
+ * NaN for another process.
+ */
+export function peakRssMb(pid: number | "self" = "self"): number {
   try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"));
+    const m = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
     if (m) return Number(m[1]) / 1024;
   } catch { /* not Linux */ }
-  return Deno.memoryUsage().rss / 2 ** 20;
+  return pid === "self" ? Deno.memoryUsage().rss / 2 ** 20 : NaN;
+}
+
+/**
+ * Restart the peak count of this process (or of process `pid`) through Linux `clear_refs` 5, so
+ * a phase's peak is its own.
+ */
+export function resetPeakRss(pid: number | "self" = "self"): void {
+  try {
+    Deno.writeTextFileSync(`/proc/${pid}/clear_refs`, "5");
+  } catch { /* not Linux: the peak includes earlier phases */ }
+}
+
+/** The `p` quantile (0–1) of ascending `sorted` values, NaN when empty. */
+export function quantile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
 }
 
 /**

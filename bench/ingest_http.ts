@@ -22,7 +22,7 @@
  * @module
  */
 import { generateBoschCsv } from "./gen_bosch.ts";
-import { arg } from "./harness.ts";
+import { arg, peakRssMb, quantile, resetPeakRss } from "./harness.ts";
 import { startTaskArgs } from "./start_task.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -56,9 +56,9 @@ function freePort(): number {
 
 /** Peak RSS of `pid` since the last reset, MB; then reset it. */
 function takePeakRssMb(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
-  Deno.writeTextFileSync(`/proc/${pid}/clear_refs`, "5");
-  return m ? Number(m[1]) / 1024 : NaN;
+  const mb = peakRssMb(pid);
+  resetPeakRss(pid);
+  return mb;
 }
 
 async function waitUp(url: string, child: Deno.ChildProcess): Promise<void> {
@@ -120,10 +120,6 @@ async function storeOnly(path: string): Promise<{ s: number; rssMb: number }> {
     await child.status;
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
-}
-
-function pct(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
 }
 
 async function ingestThroughService(path: string) {
@@ -189,10 +185,10 @@ async function ingestThroughService(path: string) {
       idleRssMb,
       uploadRssMb,
       selectRssMb,
-      uploadP99: pct(uploadLatencies, 0.99),
+      uploadP99: quantile(uploadLatencies, 0.99),
       uploadMax: uploadLatencies[uploadLatencies.length - 1],
-      statusP50: pct(latencies, 0.5),
-      statusP99: pct(latencies, 0.99),
+      statusP50: quantile(latencies, 0.5),
+      statusP99: quantile(latencies, 0.99),
       statusMax: latencies[latencies.length - 1],
     };
   } finally {

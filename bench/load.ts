@@ -28,7 +28,7 @@ import { withTestServices } from "../lib/testing.ts";
 import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
 import { boschCsv, boschFixture } from "../tests/bosch_fixture.ts";
 import { startWorkerHost, stopWorkerHost } from "../lib/worker/host.ts";
-import { DOTNET_SPLIT_BODY, formatStageLag, LagProbe } from "./harness.ts";
+import { DOTNET_SPLIT_BODY, formatStageLag, LagProbe, quantile } from "./harness.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -45,10 +45,6 @@ const { values } = parseArgs({
 });
 const rows = Number(values.rows);
 const maxMs = Number(values["max-seconds"]) * 1000;
-
-function pct(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
-}
 
 async function waitFor<T>(what: string, fn: () => Promise<T | null>, ms: number): Promise<T> {
   const deadline = Date.now() + ms;
@@ -202,12 +198,12 @@ await withTestServices(async (services) => {
     );
     console.log(
       `  errors ${result.errors}${result.errorSamples.length ? ` (${result.errorSamples})` : ""}` +
-        ` | status requests ${lat.length}: p50 ${pct(lat, 0.5).toFixed(1)} ms, p99 ` +
-        `${pct(lat, 0.99).toFixed(1)} ms, max ${lat.at(-1)?.toFixed(1)} ms` +
+        ` | status requests ${lat.length}: p50 ${quantile(lat, 0.5).toFixed(1)} ms, p99 ` +
+        `${quantile(lat, 0.99).toFixed(1)} ms, max ${lat.at(-1)?.toFixed(1)} ms` +
         ` (first request per poller, connection setup: max ` +
         `${Math.max(...result.firstLatencies).toFixed(1)} ms)` +
         ` | SSE events ${result.events}` +
-        ` | server event-loop lag p99 ${pct(lags, 0.99).toFixed(1)} ms, max ` +
+        ` | server event-loop lag p99 ${quantile(lags, 0.99).toFixed(1)} ms, max ` +
         `${lags.at(-1)?.toFixed(1)} ms`,
     );
     console.log(`  stalls > 30 ms: ${stalls.join(", ") || "none"}`);
@@ -246,7 +242,7 @@ await withTestServices(async (services) => {
       const lag = lagByStage.find((l) => l.stage === name);
       console.log(
         `  ${name} (${((to - from) / 1000).toFixed(1)} s): status n=${xs.length} p50 ` +
-          `${pct(xs, 0.5).toFixed(1)} ms, p99 ${pct(xs, 0.99).toFixed(1)} ms, max ` +
+          `${quantile(xs, 0.5).toFixed(1)} ms, p99 ${quantile(xs, 0.99).toFixed(1)} ms, max ` +
           `${xs.at(-1)?.toFixed(1)} ms, non-200 ${bad}`,
       );
       if (lag) console.log(`    ${formatStageLag(lag)}`);

@@ -158,8 +158,7 @@ async function overHttp(endpoint: string) {
     const text = await res.text();
     const seconds = (performance.now() - t0) / 1000;
     if (res.status !== 202) throw new Error(`upload: ${res.status} ${text}`);
-    const status = await Deno.readTextFile(`/proc/${api.pid}/status`);
-    const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+    const hwm = peakRssMb(api.pid);
     return {
       mode: "POST /dataset/store, ROLE=api",
       mb,

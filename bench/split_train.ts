@@ -25,7 +25,7 @@ import { openServices } from "../lib/bootstrap.ts";
 import { testConfig } from "../lib/testing.ts";
 import { registerPipelineTasks } from "../lib/pipeline/mod.ts";
 import { installSyntheticDataset } from "../lib/pipeline/train/testdata/synthetic_dataset.ts";
-import { DOTNET_SPLIT_BODY } from "./harness.ts";
+import { DOTNET_SPLIT_BODY, peakRssMb, resetPeakRss } from "./harness.ts";
 import { startWorkerHost, stopWorkerHost } from "../lib/worker/host.ts";
 
 const { values: args } = parseArgs({
@@ -75,17 +75,6 @@ const f1 = (x: number) => x.toFixed(1);
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rssMb = () => Math.round(Deno.memoryUsage().rss / 1e6);
-/** Peak resident set since the last {@link resetPeakRss}, MB (Linux VmHWM). */
-const peakRssMb = () => {
-  const m = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
-};
-/** Restart the peak count (Linux clear_refs 5), so a phase's peak is its own. */
-const resetPeakRss = () => {
-  try {
-    Deno.writeTextFileSync("/proc/self/clear_refs", "5");
-  } catch { /* not Linux: the peak includes earlier phases */ }
-};
 
 if (args["worker-host"] !== "off") startWorkerHost();
 const dir = await Deno.makeTempDir({ prefix: "bench-split-train-" });
@@ -191,7 +180,9 @@ try {
 
   console.log(
     `training: ${f1(trainMs / 1000)} s, ${done.state}, RSS before ${rssBeforeTrain} MB, ` +
-      `peak during training ${peakRssMb()} MB (VmHWM of the whole process), after ${rssMb()} MB`,
+      `peak during training ${
+        Math.round(peakRssMb())
+      } MB (VmHWM of the whole process), after ${rssMb()} MB`,
   );
   for (const m of marks) console.log(`  ${m}`);
   if (done.state !== "SUCCESS") throw new Error(`training failed: ${done.error}`);
