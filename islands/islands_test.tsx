@@ -20,6 +20,7 @@ import {
 import { viewFromModel } from "../lib/ui/training_view.ts";
 import { modelRow } from "../lib/ui/model_row.ts";
 import type { SimModelInfo, SplitDatasetInfo } from "../lib/ui/admin_data.ts";
+import type { TaskStatus } from "../lib/ui/types.ts";
 
 const text = (html: string) =>
   html.replace(/<[^>]+>/g, " ").replace(/&nbsp;/g, " ").replace(/\s+/g, " ");
@@ -118,6 +119,12 @@ Deno.test("SplitForm: defaults from the dataset, an existing split, blocked, no 
   assert.match(none, /No dataset yet Upload a dataset/);
 });
 
+/** A training task as the panel receives it, still without a result. */
+const trainTask = (
+  status: TaskStatus["status"],
+  progress: TaskStatus["progress"],
+): TaskStatus => ({ task_id: "t1", status, progress, result: null });
+
 Deno.test("TrainingPanel: nothing yet, running, failed, finished", () => {
   const empty = render(<TrainingPanel hasSplit={false} task={null} model={null} />);
   assert.match(empty, /<button type="submit" class="qc-button" disabled>Start training<\/button>/);
@@ -128,21 +135,16 @@ Deno.test("TrainingPanel: nothing yet, running, failed, finished", () => {
     <TrainingPanel
       hasSplit
       model={null}
-      task={{
-        task_id: "t1",
-        status: "PROGRESS",
-        progress: {
-          status: "Training XGBoost model...",
-          round: 42,
-          rounds: 200,
-          percent: 21,
-          curves: {
-            train_loss: [{ x: 0, y: 0.69 }, { x: 41, y: 0.2 }],
-            train_accuracy: [{ x: 0, y: 0.5 }, { x: 41, y: 0.9 }],
-          },
+      task={trainTask("PROGRESS", {
+        status: "Training XGBoost model...",
+        round: 42,
+        rounds: 200,
+        percent: 21,
+        curves: {
+          train_loss: [{ x: 0, y: 0.69 }, { x: 41, y: 0.2 }],
+          train_accuracy: [{ x: 0, y: 0.5 }, { x: 41, y: 0.9 }],
         },
-        result: null,
-      }}
+      })}
       taskScope={{ dataset_id: "dataset-1", split_id: "split-01" }}
       activeSplitId="split-01"
     />,
@@ -160,17 +162,12 @@ Deno.test("TrainingPanel: nothing yet, running, failed, finished", () => {
     <TrainingPanel
       hasSplit
       model={null}
-      task={{
-        task_id: "t1",
-        status: "PROGRESS",
-        progress: {
-          status: "Loading and preparing data...",
-          columns_loaded: 37,
-          columns: 100,
-          percent: 37,
-        },
-        result: null,
-      }}
+      task={trainTask("PROGRESS", {
+        status: "Loading and preparing data...",
+        columns_loaded: 37,
+        columns: 100,
+        percent: 37,
+      })}
     />,
   ));
   assert.match(loading, /Loading and preparing data\.\.\./);
@@ -181,12 +178,7 @@ Deno.test("TrainingPanel: nothing yet, running, failed, finished", () => {
     <TrainingPanel
       hasSplit
       model={null}
-      task={{
-        task_id: "t1",
-        status: "FAILURE",
-        progress: { status: "The training set has only one class" },
-        result: null,
-      }}
+      task={trainTask("FAILURE", { status: "The training set has only one class" })}
     />,
   ));
   assert.match(failed, /Training failed The training set has only one class/);
