@@ -5,14 +5,16 @@
  * - `cat file > /dev/null` MB/s (warm page cache) — the I/O reference;
  * - profile pass (`profileCsv`: validation, counts, text detection, sample) MB/s, in-thread and
  *   via `profileInWorker`;
- * - select-scan MB/s (100 columns parsed, the column-table access pattern);
+ * - the scanner's record kernels, WebAssembly SIMD against the JS fallback (`kernels`): the count
+ *   scan of the profile pass and a select-scan of 100 columns with number parsing (the
+ *   column-table access pattern), MB/s and the ratio;
  * - column-table build (`buildColumnTableInWorker`, top-100 columns incl. the signal ones);
  * - upload: `receiveCsvUpload` behind a local `Deno.serve` fed by a streaming multipart fetch vs
  *   a raw body piped to a file in the same run (ratio; target ≥ 0.7×), with server peak RSS
  *   (target ≤ 150 MB).
  * Figures are printed with ratios against the references measured in the same run.
  *
- * Usage: `deno run -A bench/ingest.ts [--gb 1] [--file path] [--only profile,table,upload]`
+ * Usage: `deno run -A bench/ingest.ts [--gb 1] [--file path] [--only profile,kernels,table,upload]`
  *
  * Hook for the pipeline helper: phases are entries of `PHASES`; to time feature selection add a
  * `select` phase (e.g. from `bench/ingest_select.ts`, loaded below when present) — it receives
@@ -81,33 +83,10 @@ export const PHASES: Record<string, Phase> = {
     const r = await timed(() => profileInWorker(path));
     return { ms: r.ms, mbps: size / MB / (r.ms / 1000), sampleRows: r.value.sample.nRows };
   },
-  async select100(path) {
-    const size = await fileSize(path);
-    let sum = 0;
-    const r = await timed(() =>
-      scanCsv(path, {
-        onHeader: (names) => ({
-          columns: Array.from(
-            { length: 100 },
-            (_, i) => 2 + Math.floor(i * (names.length - 3) / 100),
-          ),
-        }),
-        onRow(row) {
-          for (let k = 0; k < 100; k++) {
-            const v = row.number(k);
-            if (v === v) sum += v;
-          }
-        },
-      })
-    );
-    return {
-      ms: r.ms,
-      cpuMs: r.cpu,
-      mbps: size / MB / (r.ms / 1000),
-      cpuMbps: size / MB / (r.cpu / 1000),
-      check: sum.toFixed(0),
-    };
-  },
+  select100: (path) => select100(path, "wasm"),
+  select100Js: (path) => select100(path, "js"),
+  count: (path) => countScan(path, "wasm"),
+  countJs: (path) => countScan(path, "js"),
   async table(path) {
     const dir = await Deno.makeTempDir({ prefix: "ingest_table_" });
     try {
@@ -135,6 +114,56 @@ export const PHASES: Record<string, Phase> = {
   uploadServerMultipart: () => serveUpload("multipart"),
   uploadServerRaw: () => serveUpload("raw"),
 };
+
+/** Select-scan of 100 columns with number parsing (the column-table access pattern). */
+async function select100(path: string, kernels: "wasm" | "js"): Promise<Figures> {
+  const size = await fileSize(path);
+  let sum = 0;
+  const r = await timed(() =>
+    scanCsv(path, {
+      kernels,
+      onHeader: (names) => ({
+        columns: Array.from({ length: 100 }, (_, i) => 2 + Math.floor(i * (names.length - 3) / 100)),
+      }),
+      onRow(row) {
+        for (let k = 0; k < 100; k++) {
+          const v = row.number(k);
+          if (v === v) sum += v;
+        }
+      },
+    })
+  );
+  return {
+    ms: r.ms,
+    cpuMs: r.cpu,
+    mbps: size / MB / (r.ms / 1000),
+    cpuMbps: size / MB / (r.cpu / 1000),
+    check: sum.toFixed(0),
+  };
+}
+
+/** The profile pass's scan alone: every field counted, the three role columns located. */
+async function countScan(path: string, kernels: "wasm" | "js"): Promise<Figures> {
+  const size = await fileSize(path);
+  let check = 0;
+  const r = await timed(() =>
+    scanCsv(path, {
+      kernels,
+      onHeader: (names) => ({ columns: [0, 1, names.length - 1], countFields: true }),
+      onRow(row) {
+        check += row.fieldEnd[2] - row.fieldStart[2];
+      },
+    })
+  );
+  const nonEmpty = r.value.nonEmpty!.reduce((a, b) => a + b, 0);
+  return {
+    ms: r.ms,
+    cpuMs: r.cpu,
+    mbps: size / MB / (r.ms / 1000),
+    cpuMbps: size / MB / (r.cpu / 1000),
+    check: `${check}/${nonEmpty}`,
+  };
+}
 
 async function readFirstLine(path: string): Promise<string> {
   const f = await Deno.open(path);
@@ -336,13 +365,23 @@ if (import.meta.main) {
       } MB`,
     );
   }
-  if (want("select")) {
-    const s = await runPhase("select100", path);
-    console.log(
-      `select-scan 100 cols   ${fmt(s.mbps)} MB/s  (cpu-time ${fmt(s.cpuMbps)} MB/s)  peak RSS ${
-        fmt(s.peakRssMb)
-      } MB  = ${fmt((s.mbps as number) / (cat.mbps as number), 2)}× cat`,
-    );
+  if (want("kernels")) {
+    // The scanner's two record kernels, WebAssembly SIMD against the JS fallback, same file.
+    for (const [label, wasmPhase, jsPhase] of [
+      ["count scan (profile)", "count", "countJs"],
+      ["select-scan 100 cols", "select100", "select100Js"],
+    ]) {
+      const js = await runPhase(jsPhase, path);
+      const wasm = await runPhase(wasmPhase, path);
+      if (js.check !== wasm.check) throw new Error(`${label}: wasm and js results differ`);
+      console.log(
+        `${label.padEnd(22)} wasm ${fmt(wasm.mbps)} MB/s (cpu ${fmt(wasm.cpuMbps)})  js ${
+          fmt(js.mbps)
+        } MB/s (cpu ${fmt(js.cpuMbps)})  = ${
+          fmt((wasm.mbps as number) / (js.mbps as number), 2)
+        }× js   peak RSS ${fmt(wasm.peakRssMb)} / ${fmt(js.peakRssMb)} MB`,
+      );
+    }
   }
   if (want("table")) {
     const t = await runPhase("table", path);
