@@ -126,12 +126,18 @@ export class LocalBlobStore implements BlobStore {
       } else {
         reader = body.getReader();
         signal?.addEventListener("abort", onAbort, { once: true });
-        while (true) {
-          const { done, value } = await reader.read();
-          signal?.throwIfAborted();
-          if (done) break;
-          await writeAll(file, value);
-          written += value.byteLength;
+        const out = new WriteBehind(file);
+        try {
+          while (true) {
+            const { done, value } = await reader.read();
+            signal?.throwIfAborted();
+            if (done) break;
+            await out.write(value);
+            written += value.byteLength;
+          }
+          await out.flush();
+        } finally {
+          await out.settled().catch(() => {}); // on failure: the first error is the one thrown
         }
       }
       signal?.throwIfAborted();
@@ -293,6 +299,61 @@ export class LocalBlobStore implements BlobStore {
       if (e.isDirectory) await this.#walk(key, visit);
       else if (e.isFile) await visit(key, join(dir, e.name));
     }
+  }
+}
+
+/** Size of the write-behind buffers of a streamed `put`. */
+const WRITE_BEHIND_BYTES = 1 << 20;
+
+/**
+ * Streamed writes, batched and overlapped: chunks are copied into one of two 1 MiB buffers, and a
+ * full buffer is written while the next one fills. A network upload arrives in ~64 KiB chunks;
+ * writing each before reading the next made the upload a chain of round trips (2.72 GB: 41,500
+ * reads and writes in turn, the threads mostly idle). The copy also keeps `put`'s promise that
+ * a chunk is done with before the next is read.
+ */
+class WriteBehind {
+  #bufs: Uint8Array[] = [];
+  #cur = 0;
+  #len = 0;
+  #pending: Promise<void> | null = null;
+
+  constructor(readonly file: Deno.FsFile) {}
+
+  async write(chunk: Uint8Array): Promise<void> {
+    let off = 0;
+    while (off < chunk.byteLength) {
+      const buf = this.#bufs[this.#cur] ??= new Uint8Array(WRITE_BEHIND_BYTES);
+      const n = Math.min(buf.length - this.#len, chunk.byteLength - off);
+      buf.set(chunk.subarray(off, off + n), this.#len);
+      this.#len += n;
+      off += n;
+      if (this.#len === buf.length) await this.#swap();
+    }
+  }
+
+  /** Write what is buffered and wait for every write. */
+  async flush(): Promise<void> {
+    await this.#swap();
+    await this.settled();
+  }
+
+  /** Wait for the write in flight (errors included). */
+  async settled(): Promise<void> {
+    const p = this.#pending;
+    this.#pending = null;
+    if (p) await p;
+  }
+
+  /** Start writing the current buffer once the previous write is done; switch buffers. */
+  async #swap(): Promise<void> {
+    await this.settled();
+    if (this.#len === 0) return;
+    const data = this.#bufs[this.#cur].subarray(0, this.#len);
+    this.#pending = writeAll(this.file, data);
+    this.#pending.catch(() => {}); // observed by settled()
+    this.#cur ^= 1;
+    this.#len = 0;
   }
 }
 
