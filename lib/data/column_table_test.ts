@@ -79,9 +79,10 @@ Deno.test("rows are sorted by timestamp (stable) when the file is out of order",
       Date.UTC(2025, 0, 2),
       Date.UTC(2025, 0, 2),
     ]);
-    // Rebuilding replaces the old table completely.
+    // Rebuilding replaces the old table completely: one columns blob and the manifest.
     await buildColumnTable(enc.encode(csv), ["a"], store, "t");
-    assert.equal((await store.list("t/")).length, 5);
+    const keys = (await store.list("t/")).map((b) => b.key).sort();
+    assert.deepEqual(keys, ["t/columns.bin", "t/manifest.json"]);
   });
 });
 
@@ -191,5 +192,27 @@ Deno.test("split scan in 2 workers = one worker (in order, out of order, bad row
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
+  });
+});
+
+Deno.test("a version 1 table (one blob per column) is still read", async () => {
+  await withStore(async (store) => {
+    const ids = new Float64Array([7, 8, 9]);
+    const a = new Float32Array([0.5, NaN, 2]);
+    await store.put("v1/c0.f64", new Uint8Array(ids.buffer));
+    await store.put("v1/c1.f32", new Uint8Array(a.buffer));
+    const manifest = {
+      version: 1,
+      rows: 3,
+      columns: [
+        { name: "Id", dtype: "float64", role: "id", key: "v1/c0.f64" },
+        { name: "a", dtype: "float32", role: "feature", key: "v1/c1.f32" },
+      ],
+    };
+    await store.put("v1/manifest.json", enc.encode(JSON.stringify(manifest)));
+    const t = await openColumnTable(store, "v1");
+    assert.deepEqual([...await t.readColumn("Id")], [7, 8, 9]);
+    const [rows] = await t.readRows(1, 3, ["a"]);
+    assert.deepEqual([...rows], [NaN, 2]);
   });
 });
