@@ -118,17 +118,22 @@ export async function binColumnsWithHelpers(
       continue;
     }
     busy[k]++;
+    // A copy of just the column, handed over: posting the caller's array would clone its whole
+    // buffer (columns are often views of one big buffer: 100 × the data per training).
+    const values = columns[f].slice(0, nRows);
     const call: ColumnBinRequest = {
       kind: "bin",
       f,
-      values: columns[f], // copied: the caller keeps its columns
+      values,
       trainRows: nRows,
       maxBin: options.maxBin,
       seed: options.seed,
       codes: all.buffer as SharedArrayBuffer,
     };
     pending.push(
-      helpers[k].call<ColumnBinRequest, ColumnBinResult>(call).then((r) => {
+      helpers[k].call<ColumnBinRequest, ColumnBinResult>(call, {
+        transfer: [values.buffer],
+      }).then((r) => {
         busy[k]--;
         results[r.f] = r;
       }, (err) => {

@@ -38,6 +38,12 @@ Deno.test("ColumnBinner / serveColumnBin: fitBinMapper's cuts and binColumn's co
 
 Deno.test("binColumnsWithHelpers: fitBinMapper's mapper and binColumns' codes; a bad column rejects", async () => {
   const d = makeClassification({ nRows: 3000, nFeatures: 9, missingRate: 0.3, seed: 5 });
+  // Columns as views of one buffer (as loaded from a file): they must stay the caller's.
+  const one = new Float32Array(9 * 3000);
+  d.columns = d.columns.map((c, f) => {
+    one.set(c, f * 3000);
+    return one.subarray(f * 3000, (f + 1) * 3000);
+  });
   const helpers = spawnHistogramHelpers(3);
   try {
     // Loaded helpers: they take columns from the first turn on.
@@ -49,6 +55,7 @@ Deno.test("binColumnsWithHelpers: fitBinMapper's mapper and binColumns' codes; a
     assert.deepEqual(got.codes, want.codes);
     assert.deepEqual(Array.from(got.nnz), Array.from(want.nnz));
     assert.ok(got.codes[0].buffer instanceof SharedArrayBuffer);
+    assert.equal(one.length, 9 * 3000); // not detached
     const bad = d.columns.map((c, f) => (f === 7 ? c.map((x, i) => (i === 3 ? Infinity : x)) : c));
     await assert.rejects(
       () => binColumnsWithHelpers(bad, d.nRows, { maxBin: 64, seed: 4 }, helpers),
