@@ -32,7 +32,8 @@ import { type BinMapper, fitBinMapper, MISSING_CODE } from "./binning.ts";
 import { binColumns, binnedMatrixFromCodes } from "./binned_matrix.ts";
 import { type HistogramBuilder, SerialHistogramBuilder } from "./histogram.ts";
 import { type GrowParams, growTree } from "./grower.ts";
-import { createParallelBuilder } from "./parallel_histogram.ts";
+import { createParallelBuilder, spawnHistogramHelpers } from "./parallel_histogram.ts";
+import { binColumnsWithHelpers } from "./column_binning.ts";
 import type { WorkerClient } from "../worker/mod.ts";
 import { logit, treeValueColumns } from "./predictor.ts";
 import { logisticGradients } from "./gradients.ts";
@@ -242,17 +243,34 @@ export async function train(
   const metrics = checkEvalOptions(evalSets, opts, p, data.columns.length, (s) => s === data);
   opts.signal?.throwIfAborted();
 
+  const sets = evalSets.map((s) => ({ ...s, data: s.data === data ? null : s.data }));
+  const base = { nRows: data.nRows, featureNames: data.featureNames, labels: data.labels };
+  if (p.n_threads > 1) {
+    // The histogram helpers start now and take a share of the binning (shared codes).
+    const helpers = spawnHistogramHelpers(p.n_threads, opts.cancelFlag);
+    let binned: BinnedTrainData;
+    try {
+      binned = {
+        ...base,
+        ...await binColumnsWithHelpers(data.columns, data.nRows, {
+          maxBin: p.max_bin,
+          seed: p.seed,
+        }, helpers),
+        weights: data.weights,
+      };
+    } catch (err) {
+      for (const w of helpers) w.terminate();
+      throw err;
+    }
+    return await trainPrepared(binned, p, { ...opts, helpers }, sets, metrics);
+  }
   const mapper = fitBinMapper(data.columns, data.nRows, { maxBin: p.max_bin, seed: p.seed });
   const binned: BinnedTrainData = {
-    nRows: data.nRows,
-    featureNames: data.featureNames,
+    ...base,
     mapper,
-    // Shared when helpers will read them (the parallel builder would copy them otherwise).
-    ...binColumns(mapper, data.columns, data.nRows, p.n_threads > 1),
-    labels: data.labels,
+    ...binColumns(mapper, data.columns, data.nRows),
     weights: data.weights,
   };
-  const sets = evalSets.map((s) => ({ ...s, data: s.data === data ? null : s.data }));
   return await trainPrepared(binned, p, opts, sets, metrics);
 }
 
@@ -403,18 +421,15 @@ async function boost(
   const n = data.nRows;
   const { mapper, labels, weights } = data;
   const baseMargin = logit(p.base_score);
-  // A parallel builder owns shared margin/gradient arrays so its helpers compute gradients.
-  const shared = builder.gradientState;
-  const margin = shared ? shared.margin : new Float32Array(n);
+  // A parallel builder owns a shared margin array so its helpers compute gradients.
+  const margin = builder.margin ?? new Float32Array(n);
   margin.fill(baseMargin);
-  const gh = shared ? shared.gh : new Float32Array(2 * n);
+  const gh = builder.gh;
   const ctx = {
     builder,
     mapper,
     codes: builder.matrix.codes ?? data.codes,
-    gh,
     tmp: new Int32Array(n),
-    tmpGh: new Float32Array(2 * n),
   };
   const rng = new Rng(p.seed);
   const gp: GrowParams = {
@@ -451,8 +466,9 @@ async function boost(
   const trees: Tree[] = [];
 
   for (let round = 0; round < p.n_estimators; round++) {
-    // Gradients of the logistic loss at the current margins.
-    if (builder.gradients) builder.gradients(p.scale_pos_weight);
+    // Gradients of the logistic loss at the current margins (a parallel builder resets the
+    // rows to the identity on the way when the tree takes all rows).
+    if (builder.gradients) builder.gradients(p.scale_pos_weight, inSample === null);
     else logisticGradients(margin, labels, weights, p.scale_pos_weight, gh, 0, n);
     // Row subsample (Bernoulli per row, as XGBoost) into the grower's row list.
     const rows = builder.rows;
@@ -464,7 +480,7 @@ async function boost(
         if (s) rows[nSample++] = i;
       }
     } else {
-      for (let i = 0; i < n; i++) rows[i] = i;
+      if (!builder.gradients) { for (let i = 0; i < n; i++) rows[i] = i; }
       nSample = n;
     }
     if (featureMask) {

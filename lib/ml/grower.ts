@@ -4,8 +4,10 @@
  * Rows of the tree's sample live in `builder.rows`; each node owns a contiguous range, split in
  * place (stable) by the rows' bin codes, which is the float test `x < threshold` (NaN → learned
  * default side) exactly. Histograms use the subtraction trick: only the smaller child is
- * built from rows, the larger is parent − smaller, written over the parent's buffer. Node ids
- * are assigned in expansion order (children of a node get the next two ids), as XGBoost does.
+ * built from rows, the larger is parent − smaller, written over the parent's buffer. A split
+ * whose children are leaves (the last level) is not partitioned: each row's leaf value goes
+ * straight to its margin. Node ids are assigned in expansion order (children of a node get the
+ * next two ids), as XGBoost does.
  *
  * @module
  */
@@ -13,8 +15,8 @@
 import type { Tree } from "./model.ts";
 import type { BinMapper } from "./binning.ts";
 import { thresholdFor } from "./binning.ts";
-import { gatherGradients, type HistogramBuilder, subtractHistogram } from "./histogram.ts";
-import { partitionCodes, splitDirections } from "./partition.ts";
+import { gradientSums, type HistogramBuilder, subtractHistogram } from "./histogram.ts";
+import { applyLeafSplit, partitionCodes, splitDirections } from "./partition.ts";
 import { findBestSplit, isSplitValid, leafWeight, SplitInfo, type SplitParams } from "./split.ts";
 
 /** Tree-shape and regularisation parameters of one tree. */
@@ -32,11 +34,8 @@ export interface GrowerContext {
    * `x < threshold` exactly (thresholds are bin edges), at 1 byte per cell.
    */
   codes: Uint8Array[];
-  /** Interleaved per-row gradients [g0, h0, g1, h1, …] of the current round. */
-  gh: Float32Array;
-  /** Partition scratch (nRows and 2 × nRows). */
+  /** Partition scratch (nRows). */
   tmp: Int32Array;
-  tmpGh: Float32Array;
 }
 
 interface NodeTask {
@@ -96,9 +95,9 @@ export function growTree(
   featureMask: Uint8Array | null,
   margin: Float32Array,
 ): Tree {
-  const { builder, mapper, codes, gh, tmp, tmpGh } = ctx;
+  const { builder, mapper, codes, tmp } = ctx;
   const goLeft = new Uint8Array(256);
-  const rows = builder.rows, ogh = builder.ogh, pool = builder.pool;
+  const rows = builder.rows, pool = builder.pool;
   const featBinStart = builder.matrix.featBinStart;
   const tb = new TreeBuilder();
   const sums = new Float64Array(2);
@@ -109,7 +108,7 @@ export function growTree(
     t.split = s;
   };
 
-  gatherGradients(gh, rows, 0, nSample, ogh, sums);
+  gradientSums(builder.gh, rows, 0, nSample, sums);
   const root: NodeTask = {
     id: tb.add(leafWeight(sums[0], sums[1], p) * p.eta, sums[1]),
     start: 0,
@@ -141,14 +140,22 @@ export function growTree(
       const f = s.feature;
       const thr = Math.fround(thresholdFor(mapper, f, s.bin));
       const depth = t.depth + 1;
-      const more = depth < p.maxDepth; // children get histograms → keep gradients in order
-      const og = more ? ogh : null;
+      const more = depth < p.maxDepth; // children get histograms
       splitDirections(s.bin, s.defaultLeft, goLeft);
-      const mid = builder.partition
-        ? builder.partition(t.start, t.end, f, goLeft, og !== null)
-        : partitionCodes(rows, og, tmp, tmpGh, t.start, t.end, codes[f], goLeft);
       const li = tb.add(leafWeight(s.gl, s.hl, p) * p.eta, s.hl);
       const ri = tb.add(leafWeight(s.gr, s.hr, p) * p.eta, s.hr);
+      let mid = t.start;
+      if (more) {
+        mid = builder.partition
+          ? builder.partition(t.start, t.end, f, goLeft)
+          : partitionCodes(rows, tmp, t.start, t.end, codes[f], goLeft);
+      } else {
+        // The children are leaves: their values go to the margins now, no partition (both
+        // get empty row ranges, so the next level adds nothing).
+        const vl = Math.fround(tb.value[li]), vr = Math.fround(tb.value[ri]);
+        if (builder.leafSplit) builder.leafSplit(t.start, t.end, f, goLeft, vl, vr);
+        else applyLeafSplit(rows, t.start, t.end, codes[f], goLeft, vl, vr, margin);
+      }
       tb.left[t.id] = li;
       tb.right[t.id] = ri;
       tb.feature[t.id] = f;
@@ -158,7 +165,7 @@ export function growTree(
       const L: NodeTask = {
         id: li,
         start: t.start,
-        end: mid,
+        end: more ? mid : t.start,
         G: s.gl,
         H: s.hl,
         depth,
@@ -167,8 +174,8 @@ export function growTree(
       };
       const R: NodeTask = {
         id: ri,
-        start: mid,
-        end: t.end,
+        start: more ? mid : t.start,
+        end: more ? t.end : t.start,
         G: s.gr,
         H: s.hr,
         depth,

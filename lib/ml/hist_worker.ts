@@ -16,8 +16,8 @@ import { serveWorker } from "../worker/protocol.ts";
 import type { BinnedBlock } from "./binned_matrix.ts";
 import { BlockSet } from "./histogram.ts";
 import { logisticGradients } from "./gradients.ts";
-import { partitionSlice } from "./partition.ts";
-import { CMD, CTRL, type HelperInit, rowSlice } from "./parallel_histogram.ts";
+import { applyLeafSplit, partitionSlice } from "./partition.ts";
+import { CMD, CTRL, type HelperInit, identityRows, rowSlice } from "./parallel_histogram.ts";
 import {
   type ColumnBinRequest,
   type ColumnBinResult,
@@ -45,7 +45,7 @@ function init(m: HelperInit, io: { cancelFlag: Int32Array }): "ready" {
     ptr: new Int32Array(b.ptr, 0, b.nPtr),
     idx: new Uint16Array(b.idx, 0, b.nIdx),
   }));
-  const set = new BlockSet(blocks, new Int32Array(m.rows), new Float32Array(m.ogh));
+  const set = new BlockSet(blocks, new Int32Array(m.rows), new Float32Array(m.gradients.gh));
   const ctrl = new Int32Array(m.ctrl);
   // Read the sequence number BEFORE announcing readiness: the owner may issue its first
   // command as soon as it sees "ready", and that command must not be mistaken for the baseline.
@@ -70,10 +70,9 @@ function serveBuilds(
   const gh = new Float32Array(g.gh, 0, 2 * g.nRows);
   const labels = new Uint8Array(g.labels, 0, g.nRows);
   const weights = g.weights ? new Float32Array(g.weights, 0, g.nRows) : undefined;
-  const params = new Float64Array(g.params, 0, 1);
+  const params = new Float64Array(g.params, 0, 3);
   const p = m.partition;
   const tmp = p ? new Int32Array(p.tmp, 0, g.nRows) : null;
-  const tmpGh = p ? new Float32Array(p.tmpGh, 0, 2 * g.nRows) : null;
   const goLeft = p ? new Uint8Array(p.goLeft, 0, 256) : null;
   const lefts = p ? new Int32Array(p.lefts, 0, m.nThreads) : null;
   for (;;) {
@@ -95,11 +94,15 @@ function serveBuilds(
       // My slice of the node; the caller merges the slices.
       const [a, b] = rowSlice(start, end, m.thread, m.nThreads);
       const codes = new Uint8Array(p.codes, target * g.nRows, g.nRows);
-      const og = ctrl[CTRL.ARG] === 1 ? set.ogh : null;
-      lefts![m.thread] = partitionSlice(set.rows, og, tmp!, tmpGh!, a, b, codes, goLeft!);
+      lefts![m.thread] = partitionSlice(set.rows, tmp!, a, b, codes, goLeft!);
+    } else if (cmd === CMD.LEAVES && p) {
+      const [a, b] = rowSlice(start, end, m.thread, m.nThreads);
+      const codes = new Uint8Array(p.codes, target * g.nRows, g.nRows);
+      applyLeafSplit(set.rows, a, b, codes, goLeft!, params[1], params[2], margin);
     } else if (cmd === CMD.GRADIENTS) {
       const [a, b] = rowSlice(start, end, m.thread, m.nThreads);
       logisticGradients(margin, labels, weights, params[0], gh, a, b);
+      if (ctrl[CTRL.ARG] === 1) identityRows(set.rows, a, b);
     } else if (scratch) {
       // Row split: all features for my slice of the node's rows, into my own buffer.
       const [a, b] = rowSlice(start, end, m.thread, m.nThreads);

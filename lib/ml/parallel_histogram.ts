@@ -11,6 +11,10 @@
  * - by features (many blocks, e.g. Bosch-wide 968 columns): each thread owns feature blocks
  *   balanced by entry count and writes them straight into the target; no reduction pass.
  *
+ * The helpers also compute the logistic gradients (and reset the row order) of their row slice,
+ * partition their slice of a node's rows and add leaf values to their slice's margins (LEAVES,
+ * for splits whose children are leaves).
+ *
  * A build is announced by bumping a sequence number in a shared Int32Array (Atomics.notify)
  * and joined with Atomics.wait on a done counter. Results are deterministic for a given
  * `n_threads`; the feature split is bit-identical to one thread, the row split sums in a
@@ -29,7 +33,7 @@ import {
   buildBinnedMatrix,
 } from "./binned_matrix.ts";
 import { logisticGradients } from "./gradients.ts";
-import { mergeSlices, partitionCodes, partitionSlice } from "./partition.ts";
+import { applyLeafSplit, mergeSlices, partitionCodes, partitionSlice } from "./partition.ts";
 import {
   BlockSet,
   type HistogramBuilder,
@@ -46,12 +50,12 @@ export const CTRL = {
   END: 3,
   TARGET: 4,
   CMD: 5,
-  /** PARTITION: 1 = move the ordered gradients too. */
+  /** GRADIENTS: 1 = reset the thread's slice of `rows` to the identity too. */
   ARG: 6,
   SIZE: 8,
 } as const;
 /** Commands in CTRL.CMD. */
-export const CMD = { BUILD: 1, EXIT: 2, GRADIENTS: 3, PARTITION: 4 } as const;
+export const CMD = { BUILD: 1, EXIT: 2, GRADIENTS: 3, PARTITION: 4, LEAVES: 5 } as const;
 
 /** The one call a helper worker gets; it answers, then serves builds over `ctrl`. */
 export interface HelperInit {
@@ -68,12 +72,14 @@ export interface HelperInit {
     nBins: number;
   }[];
   rows: SharedArrayBuffer;
-  ogh: SharedArrayBuffer;
   pool: SharedArrayBuffer;
   scratch: SharedArrayBuffer | null;
   histLen: number;
   ctrl: SharedArrayBuffer;
-  /** Shared arrays of the logistic gradients; `params[0]` = scale_pos_weight of the call. */
+  /**
+   * Shared arrays of the logistic gradients; `params[0]` = scale_pos_weight of the call,
+   * `params[1..2]` = the leaf values of a LEAVES call.
+   */
   gradients: {
     nRows: number;
     margin: SharedArrayBuffer;
@@ -87,7 +93,6 @@ export interface HelperInit {
     /** Code columns, feature f at byte f × nRows. */
     codes: SharedArrayBuffer;
     tmp: SharedArrayBuffer;
-    tmpGh: SharedArrayBuffer;
     goLeft: SharedArrayBuffer;
     /** Left count of each thread's slice. */
     lefts: SharedArrayBuffer;
@@ -98,6 +103,11 @@ export interface HelperInit {
 export function rowSlice(start: number, end: number, t: number, n: number): [number, number] {
   const len = end - start;
   return [start + Math.floor((len * t) / n), start + Math.floor((len * (t + 1)) / n)];
+}
+
+/** rows[a, b) = a … b − 1. */
+export function identityRows(rows: Int32Array, a: number, b: number): void {
+  for (let i = a; i < b; i++) rows[i] = i;
 }
 
 /** Below this many stored entries in a node, waking helpers costs more than it saves. */
@@ -126,9 +136,9 @@ class ParallelHistogramBuilder implements HistogramBuilder {
     scratch: Float64Array[],
     ctrl: Int32Array,
     readonly rows: Int32Array,
-    readonly ogh: Float32Array,
     readonly pool: HistPool,
-    readonly gradientState: { margin: Float32Array; gh: Float32Array },
+    readonly margin: Float32Array,
+    readonly gh: Float32Array,
     readonly gradientInputs: {
       labels: Uint8Array;
       weights: Float32Array | undefined;
@@ -136,7 +146,6 @@ class ParallelHistogramBuilder implements HistogramBuilder {
     },
     readonly partitionState: {
       tmp: Int32Array;
-      tmpGh: Float32Array;
       goLeft: Uint8Array;
       lefts: Int32Array;
     } | null,
@@ -174,41 +183,58 @@ class ParallelHistogramBuilder implements HistogramBuilder {
   }
 
   /** Logistic gradients of every row, each thread on its row slice (bit-identical to serial). */
-  gradients(scalePosWeight: number): void {
-    const { margin, gh } = this.gradientState;
+  gradients(scalePosWeight: number, resetRows = false): void {
     const { labels, weights, params } = this.gradientInputs;
     const n = this.matrix.nRows;
     params[0] = scalePosWeight;
+    this.#ctrl[CTRL.ARG] = resetRows ? 1 : 0;
     this.#run(CMD.GRADIENTS, 0, n, 0);
     const [a, b] = rowSlice(0, n, 0, this.#workers.length + 1);
-    logisticGradients(margin, labels, weights, scalePosWeight, gh, a, b);
+    logisticGradients(this.margin, labels, weights, scalePosWeight, this.gh, a, b);
+    if (resetRows) identityRows(this.rows, a, b);
     this.#join();
   }
 
-  partition(
+  leafSplit(
     start: number,
     end: number,
     feature: number,
     goLeft: Uint8Array,
-    moveGradients: boolean,
-  ): number {
+    valueLeft: number,
+    valueRight: number,
+  ): void {
+    const codes = this.matrix.codes![feature];
+    const margin = this.margin;
+    if (end - start < MIN_PARALLEL_PARTITION_ROWS) {
+      applyLeafSplit(this.rows, start, end, codes, goLeft, valueLeft, valueRight, margin);
+      return;
+    }
+    const { params } = this.gradientInputs;
+    this.partitionState!.goLeft.set(goLeft);
+    params[1] = valueLeft;
+    params[2] = valueRight;
+    this.#run(CMD.LEAVES, start, end, feature);
+    const [a, b] = rowSlice(start, end, 0, this.#workers.length + 1);
+    applyLeafSplit(this.rows, a, b, codes, goLeft, valueLeft, valueRight, margin);
+    this.#join();
+  }
+
+  partition(start: number, end: number, feature: number, goLeft: Uint8Array): number {
     const st = this.partitionState!;
     const codes = this.matrix.codes![feature];
-    const og = moveGradients ? this.ogh : null;
     const rows = this.rows;
     if (end - start < MIN_PARALLEL_PARTITION_ROWS) {
-      return partitionCodes(rows, og, st.tmp, st.tmpGh, start, end, codes, goLeft);
+      return partitionCodes(rows, st.tmp, start, end, codes, goLeft);
     }
     st.goLeft.set(goLeft);
-    this.#ctrl[CTRL.ARG] = moveGradients ? 1 : 0;
     this.#run(CMD.PARTITION, start, end, feature);
     const n = this.#workers.length + 1;
     const bounds = new Int32Array(n + 1);
     for (let t = 0; t < n; t++) bounds[t] = rowSlice(start, end, t, n)[0];
     bounds[n] = end;
-    st.lefts[0] = partitionSlice(rows, og, st.tmp, st.tmpGh, bounds[0], bounds[1], codes, goLeft);
+    st.lefts[0] = partitionSlice(rows, st.tmp, bounds[0], bounds[1], codes, goLeft);
     this.#join();
-    return mergeSlices(rows, og, st.tmp, st.tmpGh, bounds, st.lefts.subarray(0, n));
+    return mergeSlices(rows, st.tmp, bounds, st.lefts.subarray(0, n));
   }
 
   #run(cmd: number, start: number, end: number, target: number): void {
@@ -356,7 +382,6 @@ export async function createParallelBuilder(
   }
   const mode = matrix.blocks.length >= 2 * nThreads ? "features" : "rows";
   const rows = new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4), 0, n);
-  const ogh = new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 8), 0, 2 * n);
   const pool = new HistPool(histLen, true, maxLiveHistograms(maxDepth, n));
   const ctrl = new Int32Array(new SharedArrayBuffer(CTRL.SIZE * 4));
   const sharedCopy = <T extends Float32Array | Uint8Array>(
@@ -367,15 +392,12 @@ export async function createParallelBuilder(
     out.set(src.subarray(0, n));
     return out;
   };
-  const gradientState = {
-    margin: new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 4), 0, n),
-    gh: new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 8), 0, 2 * n),
-  };
+  const margin = new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 4), 0, n);
+  const gh = new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 8), 0, 2 * n);
   const codes = matrix.codes;
   const partitionState = codes
     ? {
       tmp: new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4), 0, n),
-      tmpGh: new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 8), 0, 2 * n),
       goLeft: new Uint8Array(new SharedArrayBuffer(256)),
       lefts: new Int32Array(new SharedArrayBuffer(4 * nThreads)),
     }
@@ -383,7 +405,7 @@ export async function createParallelBuilder(
   const gradientInputs = {
     labels: sharedCopy(Uint8Array, data.labels),
     weights: data.weights ? sharedCopy(Float32Array, data.weights) : undefined,
-    params: new Float64Array(new SharedArrayBuffer(8)),
+    params: new Float64Array(new SharedArrayBuffer(3 * 8)),
   };
   const parts = mode === "features"
     ? assignBlocks(matrix.blocks.map((b) => b.ptr[n]), nThreads)
@@ -412,15 +434,14 @@ export async function createParallelBuilder(
             };
           }),
           rows: sab(rows),
-          ogh: sab(ogh),
           pool: pool.buffer!,
           scratch: mode === "rows" ? sab(scratch[k]) : null,
           histLen: pool.histLen,
           ctrl: sab(ctrl),
           gradients: {
             nRows: n,
-            margin: sab(gradientState.margin),
-            gh: sab(gradientState.gh),
+            margin: sab(margin),
+            gh: sab(gh),
             labels: sab(gradientInputs.labels),
             weights: gradientInputs.weights ? sab(gradientInputs.weights) : null,
             params: sab(gradientInputs.params),
@@ -429,7 +450,6 @@ export async function createParallelBuilder(
             ? {
               codes: codes[0]?.buffer as SharedArrayBuffer,
               tmp: sab(partitionState.tmp),
-              tmpGh: sab(partitionState.tmpGh),
               goLeft: sab(partitionState.goLeft),
               lefts: sab(partitionState.lefts),
             }
@@ -444,7 +464,7 @@ export async function createParallelBuilder(
     for (const w of workers) w.terminate();
     throw err;
   }
-  const subset = (ids: number[]) => new BlockSet(ids.map((i) => matrix.blocks[i]), rows, ogh);
+  const subset = (ids: number[]) => new BlockSet(ids.map((i) => matrix.blocks[i]), rows, gh);
   return new ParallelHistogramBuilder(
     matrix,
     mode,
@@ -454,9 +474,9 @@ export async function createParallelBuilder(
     scratch,
     ctrl,
     rows,
-    ogh,
     pool,
-    gradientState,
+    margin,
+    gh,
     gradientInputs,
     partitionState,
   );

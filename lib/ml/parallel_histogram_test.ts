@@ -6,12 +6,12 @@ import { fitBinMapper } from "./binning.ts";
 import { createParallelBuilder } from "./parallel_histogram.ts";
 import { buildBinnedMatrix } from "./binned_matrix.ts";
 import { logisticGradients } from "./gradients.ts";
-import { partitionCodes, splitDirections } from "./partition.ts";
-import { gatherGradients, type HistogramBuilder, SerialHistogramBuilder } from "./histogram.ts";
+import { applyLeafSplit, partitionCodes, splitDirections } from "./partition.ts";
+import { type HistogramBuilder, SerialHistogramBuilder } from "./histogram.ts";
 
 const d = makeClassification({ nRows: 20000, nFeatures: 24, missingRate: 0.5, seed: 8 });
 
-/** Root histogram, then both children of a hash split (rows and gradients partitioned). */
+/** Root histogram, then both children of a hash split (rows partitioned). */
 function exercise(b: HistogramBuilder, gh: Float32Array, m: number): Float64Array[] {
   const out: Float64Array[] = [];
   const snap = (start: number, end: number) => {
@@ -21,13 +21,12 @@ function exercise(b: HistogramBuilder, gh: Float32Array, m: number): Float64Arra
     out.push(b.pool.view(t).slice());
     b.pool.release(t);
   };
-  gatherGradients(gh, b.rows, 0, m, b.ogh);
+  b.gh.set(gh);
   snap(0, m);
   const rows = b.rows.slice(0, m);
   const left = [...rows].filter((r) => (r * 2654435761) % 7 < 3);
   const right = [...rows].filter((r) => !((r * 2654435761) % 7 < 3));
   b.rows.set([...left, ...right]);
-  gatherGradients(gh, b.rows, 0, m, b.ogh);
   snap(0, left.length);
   snap(left.length, m);
   return out;
@@ -95,13 +94,15 @@ Deno.test("parallel gradients: every thread's rows equal the serial kernel, with
   const mapper = fitBinMapper(d.columns, d.nRows);
   const par = await createParallelBuilder(mapper, data, 3, 6);
   try {
-    assert.ok(par.gradients && par.gradientState);
-    const { margin, gh } = par.gradientState;
+    assert.ok(par.gradients && par.margin);
+    const { margin, gh } = par;
     for (let i = 0; i < d.nRows; i++) margin[i] = Math.fround(Math.sin(i * 0.37) * 4);
-    par.gradients(3.5);
+    par.rows.fill(-1);
+    par.gradients(3.5, true);
     const ref = new Float32Array(2 * d.nRows);
     logisticGradients(margin, d.labels, weights, 3.5, ref, 0, d.nRows);
     assert.deepEqual(gh, ref);
+    assert.deepEqual(par.rows, new Int32Array(d.nRows).map((_, i) => i)); // reset on the way
   } finally {
     par.close();
   }
@@ -114,27 +115,25 @@ Deno.test("parallel partition: equals the serial partition on a node big enough 
   try {
     assert.ok(par.partition && par.matrix.codes);
     const n = big.nRows;
-    for (const [f, bin, dl, move] of [[0, 10, true, true], [3, 30, false, false]] as const) {
+    for (const [f, bin, dl] of [[0, 10, true], [3, 30, false]] as const) {
       for (let i = 0; i < n; i++) par.rows[i] = (i * 7919) % n;
-      for (let i = 0; i < 2 * n; i++) par.ogh[i] = i * 0.5;
-      const rows = par.rows.slice(), ogh = par.ogh.slice();
+      const rows = par.rows.slice();
       const goLeft = splitDirections(bin, dl);
       const start = 5, end = n - 3;
-      const mid = par.partition(start, end, f, goLeft, move);
-      const want = partitionCodes(
-        rows,
-        move ? ogh : null,
-        new Int32Array(n),
-        new Float32Array(2 * n),
-        start,
-        end,
-        par.matrix.codes[f],
-        goLeft,
-      );
+      const mid = par.partition(start, end, f, goLeft);
+      const want = partitionCodes(rows, new Int32Array(n), start, end, par.matrix.codes[f], goLeft);
       assert.equal(mid, want);
       assert.deepEqual(par.rows, rows);
-      assert.deepEqual(par.ogh, ogh);
     }
+    // A split into leaves: the margins as the serial kernel leaves them.
+    assert.ok(par.leafSplit && par.margin);
+    for (let i = 0; i < n; i++) par.rows[i] = (i * 7919) % n;
+    par.margin.fill(0.5);
+    const want = par.margin.slice();
+    const goLeft = splitDirections(20, true);
+    applyLeafSplit(par.rows, 7, n - 1, par.matrix.codes[2], goLeft, 0.25, -0.125, want);
+    par.leafSplit(7, n - 1, 2, goLeft, 0.25, -0.125);
+    assert.deepEqual(par.margin, want);
   } finally {
     par.close();
   }

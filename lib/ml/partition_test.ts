@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { binColumn, fitBinMapper, thresholdFor } from "./binning.ts";
-import { mergeSlices, partitionCodes, partitionSlice, splitDirections } from "./partition.ts";
+import {
+  applyLeafSplit,
+  mergeSlices,
+  partitionCodes,
+  partitionSlice,
+  splitDirections,
+} from "./partition.ts";
 import { makeClassification } from "./synthetic.ts";
 
 const n = 5000;
@@ -20,38 +26,50 @@ function oracle(rows: Int32Array, start: number, end: number, f: number, bin: nu
 }
 
 Deno.test("partition: codes give the float test's stable partition, serial and in slices", () => {
-  const tmp = new Int32Array(n), tmpGh = new Float32Array(2 * n);
+  const tmp = new Int32Array(n);
   for (const f of [0, 1, 2]) {
     for (const bin of [-1, 0, 3, 10, mapper.cuts[f].length - 1]) {
       for (const dl of [false, true]) {
         for (const slices of [1, 2, 3]) {
-          // Rows in a scrambled order on a sub-range, gradients tagged with their row id.
+          // Rows in a scrambled order on a sub-range.
           const rows = new Int32Array(n).map((_, i) => (i * 7919) % n);
-          const ogh = new Float32Array(2 * n).map((_, i) => rows[i >> 1] + (i & 1 ? 0.5 : 0));
           const start = 100, end = n - 37;
           const want = oracle(rows, start, end, f, bin, dl);
           const goLeft = splitDirections(bin, dl);
           let mid: number;
           if (slices === 1) {
-            mid = partitionCodes(rows, ogh, tmp, tmpGh, start, end, codes[f], goLeft);
+            mid = partitionCodes(rows, tmp, start, end, codes[f], goLeft);
           } else {
             const bounds = Array.from(
               { length: slices + 1 },
               (_, k) => start + Math.floor(((end - start) * k) / slices),
             );
             const lefts = bounds.slice(0, -1).map((a, k) =>
-              partitionSlice(rows, ogh, tmp, tmpGh, a, bounds[k + 1], codes[f], goLeft)
+              partitionSlice(rows, tmp, a, bounds[k + 1], codes[f], goLeft)
             );
-            mid = mergeSlices(rows, ogh, tmp, tmpGh, bounds, lefts);
+            mid = mergeSlices(rows, tmp, bounds, lefts);
           }
           assert.equal(mid - start, want.left.length, `f${f} bin ${bin} dl ${dl} ×${slices}`);
           assert.deepEqual([...rows.subarray(start, end)], want.order);
-          for (let i = start; i < end; i++) {
-            assert.equal(ogh[2 * i], rows[i]);
-            assert.equal(ogh[2 * i + 1], rows[i] + 0.5);
-          }
         }
       }
     }
+  }
+});
+
+Deno.test("applyLeafSplit: each row gets its side's leaf value, as partition + leaf adds would", () => {
+  const f = 1, bin = 5;
+  for (const dl of [false, true]) {
+    const rows = new Int32Array(n).map((_, i) => (i * 7919) % n);
+    const start = 10, end = n - 20;
+    const margin = new Float32Array(n).map((_, i) => i * 0.001);
+    const want = margin.slice();
+    const goLeft = splitDirections(bin, dl);
+    const { left } = oracle(rows, start, end, f, bin, dl);
+    const isLeft = new Set(left);
+    const vl = Math.fround(0.3), vr = Math.fround(-0.7);
+    for (const r of rows.subarray(start, end)) want[r] += isLeft.has(r) ? vl : vr;
+    applyLeafSplit(rows, start, end, codes[f], goLeft, vl, vr, margin);
+    assert.deepEqual(margin, want);
   }
 });
