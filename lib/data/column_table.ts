@@ -106,6 +106,23 @@ export interface ColumnTableData {
   nonNumericCells: Record<string, number>;
   /** Records that contained a quote (a byte-range split of such a file is not trusted). */
   quotedRecords?: number;
+  /** First / last timestamp in file order and the count of `Response` = 1. */
+  summary?: { firstTs: number; lastTs: number; positives: number };
+}
+
+/**
+ * Where `scanColumnTable` puts the rows when it writes them straight into a staged columns
+ * blob (`buildColumnTableInWorker` on a local store) instead of returning them.
+ */
+export interface TableFileTarget {
+  /** The staged blob, a local file laid out by `tableLayout` for the whole table. */
+  path: string;
+  /** The whole table's row count (fixes the column offsets). */
+  tableRows: number;
+  /** Table row of this scan's first record. */
+  rowStart: number;
+  /** Rows gathered before they are written (default 65,536). */
+  blockRows?: number;
 }
 
 /** Options of the build. */
@@ -122,6 +139,37 @@ export interface BuildTableOptions extends HeaderOptions {
    * (default: 2 on a multi-core machine for files ≥ 64 MiB, else 1).
    */
   workers?: number;
+  /**
+   * `buildColumnTableInWorker` only: the profile's record offsets (`DatasetProfile`) of a file
+   * in time order; with `rowsHint` = its row count, the workers write straight into the table.
+   */
+  recordIndex?: { step: number; offsets: number[] };
+  /** Write the rows into this staged file instead of returning them (see `TableFileTarget`). */
+  target?: TableFileTarget;
+}
+
+/** Thrown by a `target` scan whose rows are not in time order (the caller sorts instead). */
+export class TableOrderError extends Error {
+  constructor() {
+    super("The rows are not in time order");
+    this.name = "TableOrderError";
+  }
+}
+
+/**
+ * Byte offset of each column in the columns blob of a `rows`-row table with `nFeatures`
+ * features (Id, Response, timestamp, then the features, each 8-byte aligned), and its size.
+ */
+export function tableLayout(rows: number, nFeatures: number): { offsets: number[]; size: number } {
+  const dtypes: ColumnDtype[] = ["float64", "uint8", "float64"];
+  for (let f = 0; f < nFeatures; f++) dtypes.push("float32");
+  let size = 0;
+  const offsets = dtypes.map((d) => {
+    const at = size;
+    size += (rows * ITEM[d] + 7) & ~7;
+    return at;
+  });
+  return { offsets, size };
 }
 
 /** Bytes per element. */
@@ -162,84 +210,110 @@ export async function scanColumnTable(
 ): Promise<ColumnTableData> {
   let header: CsvHeader | null = null;
   const nF = selectedColumns.length;
-  let cap = Math.max(16, Math.ceil(opts.rowsHint ?? 65536));
+  const target = opts.target;
+  // With a target the arrays hold one block of rows, written out whenever it is full: memory
+  // that stays mapped, instead of fresh pages for the whole table (first touches of fresh
+  // memory cost ~0.9 s per worker at Bosch scale on this VM).
+  let cap = target
+    ? Math.max(16, target.blockRows ?? 65536)
+    : Math.max(16, Math.ceil(opts.rowsHint ?? 65536));
   let ids: Float64Array = new Float64Array(cap);
   let labels: Uint8Array = new Uint8Array(cap);
   let timestamps: Float64Array = new Float64Array(cap);
   let features: Float32Array[] = selectedColumns.map(() => missingColumn(cap));
   const nonNumeric = new Float64Array(nF);
   let rows = 0;
+  let at = 0; // index in the arrays: `rows`, or the row within the block with a target
   let inOrder = true;
   let lastTs = -Infinity;
+  let firstTs = NaN;
+  let positives = 0;
   if (new Set(selectedColumns).size !== nF) throw new RangeError("Selected columns must be unique");
-
-  const scan = await scanCsv(source, {
-    chunkSize: opts.chunkSize,
-    signal: opts.signal,
-    byteRange: opts.byteRange,
-    onProgress: opts.onProgress
-      ? (bytes, r, totalBytes) => opts.onProgress!({ bytes, totalBytes, rows: r })
-      : undefined,
-    onHeader(names) {
-      const h = resolveHeader(names, opts);
-      header = h;
-      const cols = [h.idIndex, h.responseIndex, h.timestampIndex];
-      for (const name of selectedColumns) {
-        const i = names.indexOf(name);
-        if (i < 0) {
-          throw new CsvValidationError(
-            `Selected column '${name}' is not in the CSV header`,
-            1,
-            name,
-          );
+  let scan: Awaited<ReturnType<typeof scanCsv>>;
+  const out = target ? new BlockWriter(target, nF) : null;
+  try {
+    scan = await scanCsv(source, {
+      chunkSize: opts.chunkSize,
+      signal: opts.signal,
+      byteRange: opts.byteRange,
+      onProgress: opts.onProgress
+        ? (bytes, r, totalBytes) => opts.onProgress!({ bytes, totalBytes, rows: r })
+        : undefined,
+      onHeader(names) {
+        const h = resolveHeader(names, opts);
+        header = h;
+        const cols = [h.idIndex, h.responseIndex, h.timestampIndex];
+        for (const name of selectedColumns) {
+          const i = names.indexOf(name);
+          if (i < 0) {
+            throw new CsvValidationError(
+              `Selected column '${name}' is not in the CSV header`,
+              1,
+              name,
+            );
+          }
+          if (i === h.idIndex || i === h.responseIndex || i === h.timestampIndex) {
+            throw new CsvValidationError(`Column '${name}' is not a feature column`, 1, name);
+          }
+          cols.push(i);
         }
-        if (i === h.idIndex || i === h.responseIndex || i === h.timestampIndex) {
-          throw new CsvValidationError(`Column '${name}' is not a feature column`, 1, name);
+        return { columns: cols };
+      },
+      onRow(row) {
+        const names = header!.names;
+        const ts = rowTimestamp(row, names);
+        const label = rowLabel(row, names);
+        const id = rowId(row, names);
+        if (at === cap && out) {
+          out.write(rows - at, at, ids, labels, timestamps, features);
+          for (const f of features) fillMissing(f);
+          at = 0;
+        } else if (at === cap) {
+          cap = Math.ceil(cap * 1.5);
+          ids = growF64(ids, cap);
+          timestamps = growF64(timestamps, cap);
+          const l = new Uint8Array(cap);
+          l.set(labels);
+          labels = l;
+          features = features.map((f) => growF32(f, cap));
         }
-        cols.push(i);
-      }
-      return { columns: cols };
-    },
-    onRow(row) {
-      const names = header!.names;
-      const ts = rowTimestamp(row, names);
-      const label = rowLabel(row, names);
-      const id = rowId(row, names);
-      if (rows === cap) {
-        cap = Math.ceil(cap * 1.5);
-        ids = growF64(ids, cap);
-        timestamps = growF64(timestamps, cap);
-        const l = new Uint8Array(cap);
-        l.set(labels);
-        labels = l;
-        features = features.map((f) => growF32(f, cap));
-      }
-      if (ts < lastTs) inOrder = false;
-      lastTs = ts;
-      ids[rows] = id;
-      labels[rows] = label;
-      timestamps[rows] = ts;
-      // Columns start all-missing: only present cells are written (~20 % of a Bosch row), which
-      // took this loop from 27 to ~8 ns per cell (stores spread over 100 columns miss the cache).
-      const buf = row.buf, fs = row.fieldStart, fe = row.fieldEnd;
-      for (let f = 0; f < nF; f++) {
-        const s = fs[f + 3];
-        if (s < fe[f + 3]) {
-          const v = row.number(f + 3);
-          if (v !== v && !(buf[s] === 78 || buf[s] === 110)) nonNumeric[f]++; // NaN/nan literal
-          features[f][rows] = v;
+        if (ts < lastTs) inOrder = false;
+        if (rows === 0) firstTs = ts;
+        lastTs = ts;
+        positives += label;
+        ids[at] = id;
+        labels[at] = label;
+        timestamps[at] = ts;
+        // Columns start all-missing: only present cells are written (~20 % of a Bosch row), which
+        // took this loop from 27 to ~8 ns per cell (stores spread over 100 columns miss the cache).
+        const buf = row.buf, fs = row.fieldStart, fe = row.fieldEnd;
+        for (let f = 0; f < nF; f++) {
+          const s = fs[f + 3];
+          if (s < fe[f + 3]) {
+            const v = row.number(f + 3);
+            if (v !== v && !(buf[s] === 78 || buf[s] === 110)) nonNumeric[f]++; // NaN/nan literal
+            features[f][at] = v;
+          }
         }
-      }
-      rows++;
-    },
-  });
+        at++;
+        rows++;
+      },
+    });
+    if (out) {
+      if (!inOrder) throw new TableOrderError();
+      out.write(rows - at, at, ids, labels, timestamps, features);
+      at = 0; // nothing is returned but the summary
+    }
+  } finally {
+    out?.close();
+  }
   const h = header as CsvHeader | null;
   if (!h) throw new CsvValidationError("The CSV is empty (no header line)", 1);
   // Views of the filled part (no copy; the slack is at most the growth margin).
-  ids = ids.subarray(0, rows);
-  labels = labels.subarray(0, rows);
-  timestamps = timestamps.subarray(0, rows);
-  features = features.map((f) => f.subarray(0, rows));
+  ids = ids.subarray(0, at);
+  labels = labels.subarray(0, at);
+  timestamps = timestamps.subarray(0, at);
+  features = features.map((f) => f.subarray(0, at));
   if (!inOrder) {
     const perm = stableOrder(timestamps);
     ids = permute(ids, perm, new Float64Array(rows));
@@ -265,7 +339,45 @@ export async function scanColumnTable(
     sourceInOrder: inOrder,
     nonNumericCells,
     quotedRecords: scan.quotedRecords,
+    summary: { firstTs, lastTs, positives },
   };
+}
+
+/** Writes blocks of rows into a staged columns blob at their table rows (`TableFileTarget`). */
+class BlockWriter {
+  readonly #file: Deno.FsFile;
+  readonly #offsets: number[];
+
+  constructor(readonly target: TableFileTarget, nFeatures: number) {
+    this.#offsets = tableLayout(target.tableRows, nFeatures).offsets;
+    this.#file = Deno.openSync(target.path, { write: true });
+  }
+
+  /** This scan's rows [first, first + n), held in the first n entries of the arrays. */
+  write(
+    first: number,
+    n: number,
+    ...columns: [ColumnArray, ColumnArray, ColumnArray, ColumnArray[]]
+  ) {
+    if (n === 0) return;
+    const row = this.target.rowStart + first;
+    if (row + n > this.target.tableRows) {
+      throw new Error(`The scan has more rows than the table's ${this.target.tableRows}`);
+    }
+    const [ids, labels, timestamps, features] = columns;
+    [ids, labels, timestamps, ...features].forEach((c, i) => {
+      const item = c.BYTES_PER_ELEMENT;
+      const bytes = new Uint8Array(c.buffer, c.byteOffset, n * item);
+      this.#file.seekSync(this.#offsets[i] + row * item, Deno.SeekMode.Start);
+      for (let off = 0; off < bytes.length;) off += this.#file.writeSync(bytes.subarray(off));
+    });
+  }
+
+  close(): void {
+    try {
+      this.#file.close();
+    } catch { /* already closed */ }
+  }
 }
 
 /**
@@ -371,24 +483,17 @@ export async function writeColumnTableParts(
   const rows = parts.reduce((n, q) => n + q.rows, 0);
   const p = trimPrefix(prefix);
   await store.deletePrefix(p + "/");
-  const specs: { name: string; role: ColumnRole; dtype: ColumnDtype; pick: Pick }[] = [
-    { name: data.idColumn, role: "id", dtype: "float64", pick: (d) => d.ids },
-    { name: data.responseColumn, role: "response", dtype: "uint8", pick: (d) => d.labels },
-    { name: data.timestampColumn, role: "timestamp", dtype: "float64", pick: (d) => d.timestamps },
-    ...data.featureNames.map((name, f) => ({
-      name,
-      role: "feature" as const,
+  // In `tableLayout`'s order.
+  const specs: { dtype: ColumnDtype; pick: Pick }[] = [
+    { dtype: "float64", pick: (d) => d.ids },
+    { dtype: "uint8", pick: (d) => d.labels },
+    { dtype: "float64", pick: (d) => d.timestamps },
+    ...data.featureNames.map((_, f) => ({
       dtype: "float32" as const,
       pick: (d: ColumnTableData) => d.features[f],
     })),
   ];
   const key = `${p}/${COLUMNS_BLOB}`;
-  let offset = 0;
-  const columns: ColumnEntry[] = specs.map((c) => {
-    const entry = { name: c.name, dtype: c.dtype, role: c.role, key, offset };
-    offset += (rows * ITEM[c.dtype] + 7) & ~7;
-    return entry;
-  });
   // Column after column, each part's array as it is (no copy), zeros up to the next offset.
   let i = 0, k = 0;
   const padding = new Uint8Array(8);
@@ -415,33 +520,65 @@ export async function writeColumnTableParts(
   );
   let n1 = 0;
   for (const q of parts) for (let i = 0; i < q.rows; i++) n1 += q.labels[i];
+  const firstNonEmpty = parts.find((q) => q.rows > 0);
+  const lastNonEmpty = [...parts].reverse().find((q) => q.rows > 0);
+  const manifest = tableManifest(key, rows, parts, {
+    minTs: firstNonEmpty ? firstNonEmpty.timestamps[0] : null,
+    maxTs: lastNonEmpty ? lastNonEmpty.timestamps[lastNonEmpty.rows - 1] : null,
+    positives: n1,
+  });
+  await store.put(`${p}/manifest.json`, new TextEncoder().encode(JSON.stringify(manifest)));
+  return manifest;
+}
+
+/**
+ * The manifest of a table whose columns blob `key` was written from `parts` (or, by the workers,
+ * in their place: then only their header names, flags and counts are used) — offsets as
+ * `tableLayout`.
+ */
+export function tableManifest(
+  key: string,
+  rows: number,
+  parts: ColumnTableData[],
+  stats: { minTs: number | null; maxTs: number | null; positives: number },
+): ColumnTableManifest {
+  const data = parts[0];
+  const { offsets } = tableLayout(rows, data.featureNames.length);
+  const roles: [string, ColumnRole, ColumnDtype][] = [
+    [data.idColumn, "id", "float64"],
+    [data.responseColumn, "response", "uint8"],
+    [data.timestampColumn, "timestamp", "float64"],
+    ...data.featureNames.map((n): [string, ColumnRole, ColumnDtype] => [n, "feature", "float32"]),
+  ];
   const nonNumericCells: Record<string, number> = {};
   for (const q of parts) {
     for (const [k, v] of Object.entries(q.nonNumericCells)) {
       nonNumericCells[k] = (nonNumericCells[k] ?? 0) + v;
     }
   }
-  const firstNonEmpty = parts.find((q) => q.rows > 0);
-  const lastNonEmpty = [...parts].reverse().find((q) => q.rows > 0);
-  const manifest: ColumnTableManifest = {
+  return {
     version: 2,
     rows,
-    columns,
+    columns: roles.map(([name, role, dtype], i) => ({
+      name,
+      dtype,
+      role,
+      key,
+      offset: offsets[i],
+    })),
     idColumn: data.idColumn,
     responseColumn: data.responseColumn,
     timestampColumn: data.timestampColumn,
     featureColumns: [...data.featureNames],
-    minTs: firstNonEmpty ? firstNonEmpty.timestamps[0] : null,
-    maxTs: lastNonEmpty ? lastNonEmpty.timestamps[lastNonEmpty.rows - 1] : null,
+    minTs: stats.minTs,
+    maxTs: stats.maxTs,
     sorted: true,
     sourceInOrder: parts.every((q) => q.sourceInOrder),
     nonNumericCells,
-    classCounts: { "0": rows - n1, "1": n1 },
+    classCounts: { "0": rows - stats.positives, "1": stats.positives },
     endian: "little",
     createdAt: new Date().toISOString(),
   };
-  await store.put(`${p}/manifest.json`, new TextEncoder().encode(JSON.stringify(manifest)));
-  return manifest;
 }
 
 /**

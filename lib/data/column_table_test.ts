@@ -2,12 +2,13 @@ import assert from "node:assert/strict";
 import { LocalBlobStore } from "../storage/local_store.ts";
 import {
   buildColumnTable,
+  type ColumnTableManifest,
   findRowRange,
   openColumnTable,
   scanColumnTable,
   stableOrder,
 } from "./column_table.ts";
-import { buildColumnTableInWorker } from "./column_table_worker.ts";
+import { buildColumnTableInPlace, buildColumnTableInWorker } from "./column_table_worker.ts";
 import { CsvValidationError } from "./csv_header.ts";
 
 const NUMERIC = new URL("../../../shared/data/bosch_numeric_700_ts.csv", import.meta.url).pathname;
@@ -214,5 +215,89 @@ Deno.test("a version 1 table (one blob per column) is still read", async () => {
     assert.deepEqual([...await t.readColumn("Id")], [7, 8, 9]);
     const [rows] = await t.readRows(1, 3, ["a"]);
     assert.deepEqual([...rows], [NaN, 2]);
+  });
+});
+
+Deno.test("in-place build (workers write at their rows) = the usual build; falls back when it must", async () => {
+  await withStore(async (store) => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const ts = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString();
+      const rowsOf = (order: (i: number) => number) => {
+        const rows: string[] = [];
+        for (let i = 0; i < 500; i++) {
+          rows.push(`${i},${i % 5 ? i / 4 : ""},${-i},${i % 9 ? 0 : 1},${ts(order(i))}`);
+        }
+        return rows;
+      };
+      /** The file and the input offset of every 16th data row, as a profile records them. */
+      const write = async (name: string, rows: string[]) => {
+        const header = "Id,a,b,Response,Timestamp";
+        const path = `${dir}/${name}.csv`;
+        await Deno.writeTextFile(path, [header, ...rows].join("\r\n") + "\r\n");
+        const offsets: number[] = [];
+        let at = header.length + 2;
+        rows.forEach((r, i) => {
+          if (i % 16 === 0) offsets.push(at);
+          at += r.length + 2;
+        });
+        return { path, recordIndex: { step: 16, offsets } };
+      };
+      const norm = (m: ColumnTableManifest) => ({
+        ...m,
+        createdAt: "",
+        columns: m.columns.map(({ key: _k, ...c }) => c),
+      });
+      const ordered = await write("ordered", rowsOf((i) => i));
+      for (const workers of [1, 2, 3]) {
+        const usual = await buildColumnTableInWorker(ordered.path, ["b", "a"], store, "usual", {
+          workers,
+        });
+        let progress = 0;
+        const inPlace = await buildColumnTableInWorker(ordered.path, ["b", "a"], store, "inplace", {
+          workers,
+          rowsHint: 500,
+          recordIndex: ordered.recordIndex,
+          onProgress: (p) => (progress = p.bytes),
+        });
+        assert.equal(inPlace.version, 2);
+        const direct = await buildColumnTableInPlace(ordered.path, ["b", "a"], store, "direct", {
+          workers,
+          rowsHint: 500,
+          recordIndex: ordered.recordIndex,
+        });
+        assert.deepEqual(norm(direct!), norm(usual), "the in-place path itself");
+        assert.deepEqual(norm(inPlace), norm(usual));
+        assert.deepEqual(await dump(store, "inplace"), await dump(store, "usual"));
+        assert.ok(progress > 0);
+        const keys = (await store.list("inplace/")).map((b) => b.key).sort();
+        assert.deepEqual(keys, ["inplace/columns.bin", "inplace/manifest.json"]);
+      }
+      // Out of order (the index alone cannot tell) and a wrong row count: the usual build runs.
+      const shuffled = await write("shuffled", rowsOf((i) => (i < 250 ? 1000 + i : i - 250)));
+      const wrongCount = { ...ordered.recordIndex, offsets: ordered.recordIndex.offsets.slice(1) };
+      for (
+        const [path, recordIndex, name] of [
+          [shuffled.path, shuffled.recordIndex, "shuffled"],
+          [ordered.path, wrongCount, "wrong"],
+        ] as const
+      ) {
+        const usual = await buildColumnTableInWorker(path, ["a"], store, `u-${name}`, {
+          workers: 2,
+        });
+        const tried = await buildColumnTableInWorker(path, ["a"], store, `t-${name}`, {
+          workers: 2,
+          rowsHint: 500,
+          recordIndex,
+        });
+        assert.deepEqual(norm(tried), norm(usual), name);
+        const opts = { workers: 2, rowsHint: 500, recordIndex };
+        assert.equal(await buildColumnTableInPlace(path, ["a"], store, "x", opts), null, name);
+        assert.deepEqual(await dump(store, `t-${name}`), await dump(store, `u-${name}`), name);
+      }
+      assert.deepEqual(await Array.fromAsync(Deno.readDir(`${store.root}/.tmp`)), []);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   });
 });

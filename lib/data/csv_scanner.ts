@@ -134,6 +134,8 @@ const decoder = new TextDecoder();
 export class CsvRow {
   /** The scanner's buffer (offsets below index it). */
   buf: Uint8Array = new Uint8Array(0);
+  /** Input offset of `buf[0]`: the record starts at input byte `base + start`. */
+  base = 0;
   /** 1-based physical line number where the record starts (the header is line 1). */
   line = 0;
   /** Byte range of the record in `buf`, without the line break. */
@@ -835,6 +837,7 @@ async function scanWith(
 
   outer: for (;;) {
     row.buf = buf;
+    row.base = base;
     // Records starting at or before the chunk's last LF are complete: the fused count kernel
     // can use that LF as its sentinel.
     const safeEnd = filled > pos ? buf.lastIndexOf(LF, filled - 1) : -1;

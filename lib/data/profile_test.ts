@@ -198,3 +198,20 @@ Deno.test("profileInWorker: same result, progress, errors as CsvValidationError"
     await Deno.remove(bad);
   }
 });
+
+Deno.test("recordOffsets: where data rows k·recordOffsetStep start, for a later split", async () => {
+  const lines = ["Id,F,Response,Timestamp"];
+  const n = 140_000;
+  for (let i = 0; i < n; i++) {
+    lines.push(`${i},${i % 3 ? "" : i / 2},${i % 50 ? 0 : 1},2025-01-01 00:00:${String(i % 60).padStart(2, "0")}`);
+  }
+  const bytes = enc.encode(lines.join("\r\n") + "\r\n");
+  const { profile } = await profileCsv(bytes, { chunkSize: 1 << 16 });
+  const step = profile.recordOffsetStep!;
+  assert.equal(profile.recordOffsets!.length, Math.ceil(n / step));
+  const dec = new TextDecoder();
+  profile.recordOffsets!.forEach((at, k) => {
+    assert.equal(dec.decode(bytes.subarray(at - 2, at)), "\r\n");
+    assert.equal(dec.decode(bytes.subarray(at, at + 12)).split(",")[0], String(k * step));
+  });
+});

@@ -14,6 +14,17 @@ export interface BlobInfo {
   mtime: number;
 }
 
+/**
+ * A blob being written in place by other threads (`BlobStore.stage`): a temporary local file
+ * of a fixed size, published under its key by `commit` (synced, then renamed), or removed by
+ * `discard`.
+ */
+export interface StagedBlob {
+  readonly path: string;
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}
+
 /** A blob store. Writes are atomic: a blob is visible only once completely written. */
 export interface BlobStore {
   /**
@@ -43,4 +54,10 @@ export interface BlobStore {
    * Lets CPU-heavy workers read files directly with `Deno.open`.
    */
   localPath(key: string): string | null;
+  /**
+   * Local stores only (absent elsewhere): a zero-filled temporary file of `size` bytes that
+   * workers write at offsets, to be published as `key` — e.g. a column table whose parts are
+   * written by the scanning workers without passing through this thread.
+   */
+  stage?(key: string, size: number): Promise<StagedBlob>;
 }

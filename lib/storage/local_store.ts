@@ -27,7 +27,7 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import type { BlobInfo, BlobStore } from "./blob_store.ts";
+import type { BlobInfo, BlobStore, StagedBlob } from "./blob_store.ts";
 import { assertValidKey, BlobNotFoundError } from "./keys.ts";
 
 export { BlobNotFoundError, InvalidKeyError } from "./keys.ts";
@@ -53,6 +53,43 @@ export class LocalBlobStore implements BlobStore {
   constructor(root: string, opts: { durable?: boolean } = {}) {
     this.root = root;
     this.durable = opts.durable ?? true;
+  }
+
+  /** See `BlobStore.stage`: the temp file is swept like any other after a crash. */
+  async stage(key: string, size: number): Promise<StagedBlob> {
+    const dest = this.localPath(key);
+    const tmpDir = join(this.root, TMP_DIR);
+    await Deno.mkdir(tmpDir, { recursive: true });
+    const path = join(tmpDir, crypto.randomUUID());
+    const file = await Deno.open(path, { write: true, createNew: true });
+    try {
+      await file.truncate(size);
+    } finally {
+      file.close();
+    }
+    let done = false;
+    return {
+      path,
+      commit: async () => {
+        if (done) throw new Error("The staged blob was already committed or discarded");
+        done = true;
+        if (this.durable) {
+          const f = await Deno.open(path, { write: true });
+          try {
+            await f.syncData();
+          } finally {
+            f.close();
+          }
+        }
+        await Deno.mkdir(dirname(dest), { recursive: true });
+        await Deno.rename(path, dest);
+      },
+      discard: async () => {
+        if (done) return;
+        done = true;
+        await Deno.remove(path).catch(() => {});
+      },
+    };
   }
 
   /** Create the root (and temp dir) when missing and sweep temp files left by a crash. */

@@ -170,6 +170,10 @@ export async function selectFeatures(
     let progressChain: Promise<void> = Promise.resolve();
     const tableOpts = {
       rowsHint: profile.rows,
+      // Lets the table workers write their rows in place (column_table_worker.ts).
+      recordIndex: profile.timeOrdered && profile.recordOffsets && profile.recordOffsetStep
+        ? { step: profile.recordOffsetStep, offsets: profile.recordOffsets }
+        : undefined,
       timestampColumn: config.timestampColumn,
       signal: ctx.signal,
       onProgress: (p: { bytes: number; totalBytes: number | null }) => {
