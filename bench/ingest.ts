@@ -123,7 +123,10 @@ async function select100(path: string, kernels: "wasm" | "js"): Promise<Figures>
     scanCsv(path, {
       kernels,
       onHeader: (names) => ({
-        columns: Array.from({ length: 100 }, (_, i) => 2 + Math.floor(i * (names.length - 3) / 100)),
+        columns: Array.from(
+          { length: 100 },
+          (_, i) => 2 + Math.floor(i * (names.length - 3) / 100),
+        ),
       }),
       onRow(row) {
         for (let k = 0; k < 100; k++) {
@@ -367,10 +370,12 @@ if (import.meta.main) {
   }
   if (want("kernels")) {
     // The scanner's two record kernels, WebAssembly SIMD against the JS fallback, same file.
-    for (const [label, wasmPhase, jsPhase] of [
-      ["count scan (profile)", "count", "countJs"],
-      ["select-scan 100 cols", "select100", "select100Js"],
-    ]) {
+    for (
+      const [label, wasmPhase, jsPhase] of [
+        ["count scan (profile)", "count", "countJs"],
+        ["select-scan 100 cols", "select100", "select100Js"],
+      ]
+    ) {
       const js = await runPhase(jsPhase, path);
       const wasm = await runPhase(wasmPhase, path);
       if (js.check !== wasm.check) throw new Error(`${label}: wasm and js results differ`);

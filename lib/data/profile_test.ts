@@ -203,7 +203,11 @@ Deno.test("recordOffsets: where data rows k·recordOffsetStep start, for a later
   const lines = ["Id,F,Response,Timestamp"];
   const n = 140_000;
   for (let i = 0; i < n; i++) {
-    lines.push(`${i},${i % 3 ? "" : i / 2},${i % 50 ? 0 : 1},2025-01-01 00:00:${String(i % 60).padStart(2, "0")}`);
+    lines.push(
+      `${i},${i % 3 ? "" : i / 2},${i % 50 ? 0 : 1},2025-01-01 00:00:${
+        String(i % 60).padStart(2, "0")
+      }`,
+    );
   }
   const bytes = enc.encode(lines.join("\r\n") + "\r\n");
   const { profile } = await profileCsv(bytes, { chunkSize: 1 << 16 });
