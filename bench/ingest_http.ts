@@ -47,6 +47,14 @@ async function defaultFiles(): Promise<string[]> {
   return specs.map((s) => s.path);
 }
 
+/**
+ * `sync`: write out what earlier phases left dirty in the page cache (the reference's 2.7 GB
+ * file, the previous run's upload), so a phase's writes and fsyncs do not queue behind them.
+ */
+async function flushDirtyPages(): Promise<void> {
+  await new Deno.Command("sync").output();
+}
+
 function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
@@ -211,7 +219,9 @@ if (import.meta.main) {
   for (let i = 0; i < repeat; i++) {
     for (const path of files) {
       const mb = (await Deno.stat(path)).size / 1e6;
+      await flushDirtyPages();
       const ref = await storeOnly(path);
+      await flushDirtyPages();
       const r = await ingestThroughService(path);
       console.log(
         `| ${path.split("/").pop()} | ${mb.toFixed(0)} | ${f1(ref.s)} | ${f1(r.uploadS)} | ` +
