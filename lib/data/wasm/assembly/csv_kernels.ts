@@ -16,8 +16,32 @@ const CR: i32 = 13;
 const QUOTE: i32 = 34;
 const NONE: i32 = 0x3fffffff;
 
+/** Bit i set: byte p + i is a comma. */
 // @ts-ignore: decorator
+@inline
+function commaMask(v: v128): i32 {
+  return i8x16.bitmask(i8x16.eq(v, i8x16.splat(<i8> COMMA)));
+}
 
+/** Bit i set: byte p + i ends the record's walk (LF, or a quote that sends it back to JS). */
+// @ts-ignore: decorator
+@inline
+function stopMask(v: v128): i32 {
+  return i8x16.bitmask(
+    v128.or(i8x16.eq(v, i8x16.splat(<i8> LF)), i8x16.eq(v, i8x16.splat(<i8> QUOTE))),
+  );
+}
+
+/** The bits below the first stop (all 16 when there is none). */
+// @ts-ignore: decorator
+@inline
+function beforeStop(stop: i32): i32 {
+  return stop != 0 ? (1 << ctz(stop)) - 1 : 0xffff;
+}
+
+/** Offset of the comma, LF or quote that ends the field walked from q. */
+// @ts-ignore: decorator
+@inline
 function fieldEnd(q: i32): i32 {
   while (true) {
     const d = <i32> load<u8>(q);
@@ -44,17 +68,14 @@ export function countLine(
   numStart: i32,
   out: i32,
 ): i32 {
-  const vComma = i8x16.splat(<i8> COMMA);
-  const vLf = i8x16.splat(<i8> LF);
-  const vQuote = i8x16.splat(<i8> QUOTE);
   let p = start;
   let col = 0;
   let carry = 1; // the byte before p ends a field (record start or comma)
   while (true) {
     const v = v128.load(p);
-    const cm = i8x16.bitmask(i8x16.eq(v, vComma));
-    const stop = i8x16.bitmask(v128.or(i8x16.eq(v, vLf), i8x16.eq(v, vQuote)));
-    const lim = stop != 0 ? (1 << ctz(stop)) - 1 : 0xffff;
+    const cm = commaMask(v);
+    const stop = stopMask(v);
+    const lim = beforeStop(stop);
     const c = cm & lim;
     let starts = ((c << 1) | carry) & lim & ~c;
     while (starts != 0) {
@@ -115,9 +136,6 @@ export function selectLine(
   fe: i32,
   out: i32,
 ): i32 {
-  const vComma = i8x16.splat(<i8> COMMA);
-  const vLf = i8x16.splat(<i8> LF);
-  const vQuote = i8x16.splat(<i8> QUOTE);
   let p = start;
   let col = 0;
   while (true) {
@@ -126,9 +144,8 @@ export function selectLine(
     if (need > 0) {
       while (true) {
         const v = v128.load(p);
-        const stop = i8x16.bitmask(v128.or(i8x16.eq(v, vLf), i8x16.eq(v, vQuote)));
-        const lim = stop != 0 ? (1 << ctz(stop)) - 1 : 0xffff;
-        let c = i8x16.bitmask(i8x16.eq(v, vComma)) & lim;
+        const stop = stopMask(v);
+        let c = commaMask(v) & beforeStop(stop);
         const n = popcnt(c);
         if (n >= need) {
           for (let k = 1; k < need; k++) c &= c - 1;
