@@ -121,7 +121,9 @@ export function growTree(
   };
   if (p.maxDepth > 0 && nSample > 1) {
     root.hist = pool.acquire();
-    builder.build(0, nSample, root.hist);
+    // The root's rows are ascending and distinct (the partition is stable), so with all rows
+    // sampled they are the identity and the kernel may skip the row list.
+    builder.build(0, nSample, root.hist, nSample === builder.matrix.nRows);
     evaluate(root);
   }
 
@@ -190,8 +192,25 @@ export function growTree(
         const parent = pool.view(t.hist);
         subtractHistogram(parent, pool.view(small.hist), parent);
         large.hist = t.hist;
-        evaluate(L);
-        evaluate(R);
+        if (builder.findSplitPair) {
+          L.split = new SplitInfo();
+          R.split = new SplitInfo();
+          builder.findSplitPair(
+            L.hist,
+            L.G,
+            L.H,
+            R.hist,
+            R.G,
+            R.H,
+            featureMask,
+            p,
+            L.split,
+            R.split,
+          );
+        } else {
+          evaluate(L);
+          evaluate(R);
+        }
       } else {
         pool.release(t.hist);
       }

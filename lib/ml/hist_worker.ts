@@ -17,7 +17,17 @@ import type { BinnedBlock } from "./binned_matrix.ts";
 import { BlockSet } from "./histogram.ts";
 import { logisticGradients } from "./gradients.ts";
 import { applyLeafSplit, partitionSlice } from "./partition.ts";
-import { CMD, CTRL, type HelperInit, identityRows, rowSlice } from "./parallel_histogram.ts";
+import {
+  CMD,
+  CTRL,
+  type HelperInit,
+  identityRows,
+  rowSlice,
+  SPLIT_PARAMS,
+  SPLIT_RESULT,
+  splitToArray,
+} from "./parallel_histogram.ts";
+import { findBestSplit, SplitInfo } from "./split.ts";
 import {
   type ColumnBinRequest,
   type ColumnBinResult,
@@ -75,6 +85,18 @@ function serveBuilds(
   const tmp = p ? new Int32Array(p.tmp, 0, g.nRows) : null;
   const goLeft = p ? new Uint8Array(p.goLeft, 0, 256) : null;
   const lefts = p ? new Int32Array(p.lefts, 0, m.nThreads) : null;
+  const sp = new Float64Array(m.split.params, 0, SPLIT_PARAMS);
+  const mask = new Uint8Array(m.split.mask);
+  const splitOut = new Float64Array(m.split.result, 0, SPLIT_RESULT);
+  const info = new SplitInfo();
+  const view = (target: number) => {
+    let hist = views.get(target);
+    if (!hist) {
+      hist = new Float64Array(m.pool, target * m.histLen * 8, m.histLen);
+      views.set(target, hist);
+    }
+    return hist;
+  };
   for (;;) {
     // Spin briefly (commands come in quick succession), then sleep; wake every second to see
     // whether the owner was cancelled (a terminated owner can no longer send EXIT).
@@ -103,17 +125,24 @@ function serveBuilds(
       const [a, b] = rowSlice(start, end, m.thread, m.nThreads);
       logisticGradients(margin, labels, weights, params[0], gh, a, b);
       if (ctrl[CTRL.ARG] === 1) identityRows(set.rows, a, b);
+    } else if (cmd === CMD.SPLIT) {
+      const p = { lambda: sp[0], alpha: sp[1], minChildWeight: sp[2], gamma: sp[3] };
+      findBestSplit(
+        view(target),
+        m.split.featBinStart,
+        sp[6] === 1 ? mask : null,
+        sp[4],
+        sp[5],
+        p,
+        info,
+      );
+      splitToArray(info, splitOut);
     } else if (scratch) {
       // Row split: all features for my slice of the node's rows, into my own buffer.
       const [a, b] = rowSlice(start, end, m.thread, m.nThreads);
-      set.build(a, b, scratch);
+      set.build(a, b, scratch, ctrl[CTRL.ARG] === 1);
     } else {
-      let hist = views.get(target);
-      if (!hist) {
-        hist = new Float64Array(m.pool, target * m.histLen * 8, m.histLen);
-        views.set(target, hist);
-      }
-      set.build(start, end, hist);
+      set.build(start, end, view(target), ctrl[CTRL.ARG] === 1);
     }
     Atomics.add(ctrl, CTRL.DONE, 1);
     Atomics.notify(ctrl, CTRL.DONE);

@@ -18,6 +18,7 @@
  */
 
 import type { BinnedBlock, BinnedMatrix } from "./binned_matrix.ts";
+import type { SplitInfo, SplitParams } from "./split.ts";
 
 /**
  * Accumulates rows[start, end) of one block into `hist` (which must be zero on the block's
@@ -46,6 +47,33 @@ export function accumulate(
   }
 }
 
+/**
+ * {@link accumulate} for rows a … b − 1 themselves (the root of a tree on all rows, whose
+ * row list is the identity): no row-id indirection and one running entry cursor. Same sums in
+ * the same order, so the same histogram bit for bit.
+ */
+export function accumulateRange(
+  ptr: Int32Array,
+  idx: Uint16Array,
+  binStart: number,
+  a: number,
+  b: number,
+  gh: Float32Array,
+  hist: Float64Array,
+): void {
+  const base = binStart << 1;
+  let k = ptr[a];
+  for (let r = a; r < b; r++) {
+    const g = gh[2 * r], h = gh[2 * r + 1];
+    const e = ptr[r + 1];
+    for (; k < e; k++) {
+      const bin = base + (idx[k] << 1);
+      hist[bin] += g;
+      hist[bin + 1] += h;
+    }
+  }
+}
+
 /** Zeroes the block's bins in `hist`. */
 export function clearBlock(block: BinnedBlock, hist: Float64Array): void {
   hist.fill(0, block.binStart << 1, (block.binStart + block.nBins) << 1);
@@ -62,11 +90,15 @@ export class BlockSet {
     readonly gh: Float32Array,
   ) {}
 
-  /** Histogram of positions [start, end) into `hist`. */
-  build(start: number, end: number, hist: Float64Array): void {
+  /**
+   * Histogram of positions [start, end) into `hist`; `identity`: rows[i] = i there (the
+   * caller guarantees it), so the kernel skips the row list.
+   */
+  build(start: number, end: number, hist: Float64Array, identity = false): void {
     for (const b of this.blocks) {
       clearBlock(b, hist);
-      accumulate(b.ptr, b.idx, b.binStart, this.rows, start, end, this.gh, hist);
+      if (identity) accumulateRange(b.ptr, b.idx, b.binStart, start, end, this.gh, hist);
+      else accumulate(b.ptr, b.idx, b.binStart, this.rows, start, end, this.gh, hist);
     }
   }
 }
@@ -154,8 +186,27 @@ export interface HistogramBuilder {
   /** Interleaved gradients by row id ([g0, h0, g1, h1, …]), the booster's gradient array. */
   readonly gh: Float32Array;
   readonly pool: HistPool;
-  /** Fills pool buffer `target` with the histogram of positions [start, end). */
-  build(start: number, end: number, target: number): void;
+  /**
+   * Fills pool buffer `target` with the histogram of positions [start, end); `identity`:
+   * rows[i] = i on that range (a tree's root on all rows).
+   */
+  build(start: number, end: number, target: number, identity?: boolean): void;
+  /**
+   * Parallel builders only: {@link findBestSplit} of two nodes (histogram buffers `a` and
+   * `b`, totals G/H) at once, `b` on a helper; the same results as two serial calls.
+   */
+  findSplitPair?(
+    a: number,
+    aG: number,
+    aH: number,
+    b: number,
+    bG: number,
+    bH: number,
+    featureMask: Uint8Array | null,
+    p: SplitParams,
+    outA: SplitInfo,
+    outB: SplitInfo,
+  ): void;
   /**
    * Parallel builders only: the shared margin array (per row) that the booster must use, and
    * `gradients` to compute all of `gh` from it across the threads (with `resetRows`, `rows`
@@ -197,8 +248,8 @@ export class SerialHistogramBuilder implements HistogramBuilder {
     this.pool = new HistPool(2 * matrix.totalBins, false, maxLiveHistograms(maxDepth, n));
     this.#set = new BlockSet(matrix.blocks, this.rows, this.gh);
   }
-  build(start: number, end: number, target: number): void {
-    this.#set.build(start, end, this.pool.view(target));
+  build(start: number, end: number, target: number, identity = false): void {
+    this.#set.build(start, end, this.pool.view(target), identity);
   }
   close(): void {}
 }

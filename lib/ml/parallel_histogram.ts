@@ -33,6 +33,7 @@ import {
   buildBinnedMatrix,
 } from "./binned_matrix.ts";
 import { logisticGradients } from "./gradients.ts";
+import { findBestSplit, type SplitInfo, type SplitParams } from "./split.ts";
 import { applyLeafSplit, mergeSlices, partitionCodes, partitionSlice } from "./partition.ts";
 import {
   BlockSet,
@@ -55,7 +56,13 @@ export const CTRL = {
   SIZE: 8,
 } as const;
 /** Commands in CTRL.CMD. */
-export const CMD = { BUILD: 1, EXIT: 2, GRADIENTS: 3, PARTITION: 4, LEAVES: 5 } as const;
+export const CMD = { BUILD: 1, EXIT: 2, GRADIENTS: 3, PARTITION: 4, LEAVES: 5, SPLIT: 6 } as const;
+
+/**
+ * SPLIT command I/O: `params` = [λ, α, min_child_weight, γ, G, H, hasMask], `mask` = the
+ * feature mask, `result` = [gain, feature, bin, defaultLeft, gl, hl, gr, hr].
+ */
+export const SPLIT_PARAMS = 7, SPLIT_RESULT = 8;
 
 /** The one call a helper worker gets; it answers, then serves builds over `ctrl`. */
 export interface HelperInit {
@@ -87,6 +94,13 @@ export interface HelperInit {
     labels: SharedArrayBuffer;
     weights: SharedArrayBuffer | null;
     params: SharedArrayBuffer;
+  };
+  /** Split finding on a helper: the matrix's feature → bin layout and the SPLIT I/O arrays. */
+  split: {
+    featBinStart: Int32Array;
+    params: SharedArrayBuffer;
+    mask: SharedArrayBuffer;
+    result: SharedArrayBuffer;
   };
   /** Shared arrays of the partition (null when the matrix kept no codes). */
   partition: {
@@ -125,6 +139,7 @@ class ParallelHistogramBuilder implements HistogramBuilder {
   readonly #all: BlockSet;
   readonly #scratch: Float64Array[];
   readonly #avgEntries: number;
+  readonly #split: { params: Float64Array; mask: Uint8Array; result: Float64Array };
   #closed = false;
 
   constructor(
@@ -149,37 +164,68 @@ class ParallelHistogramBuilder implements HistogramBuilder {
       goLeft: Uint8Array;
       lefts: Int32Array;
     } | null,
+    split: { params: Float64Array; mask: Uint8Array; result: Float64Array },
   ) {
     this.#workers = workers;
     this.#mine = mine;
     this.#all = all;
     this.#scratch = scratch;
     this.#ctrl = ctrl;
+    this.#split = split;
     let total = 0;
     for (const b of matrix.blocks) total += b.ptr[matrix.nRows];
     this.#avgEntries = total / Math.max(1, matrix.nRows);
   }
 
-  build(start: number, end: number, target: number): void {
+  build(start: number, end: number, target: number, identity = false): void {
     const hist = this.pool.view(target);
     if ((end - start) * this.#avgEntries < MIN_PARALLEL_ENTRIES) {
-      this.#all.build(start, end, hist);
+      this.#all.build(start, end, hist, identity);
       return;
     }
+    this.#ctrl[CTRL.ARG] = identity ? 1 : 0;
     this.#run(CMD.BUILD, start, end, target);
     if (this.mode === "features") {
-      this.#mine.build(start, end, hist);
+      this.#mine.build(start, end, hist, identity);
       this.#join();
       return;
     }
     const n = this.#workers.length + 1;
     const [a, b] = rowSlice(start, end, 0, n);
-    this.#all.build(a, b, hist);
+    this.#all.build(a, b, hist, identity);
     this.#join();
     // Fixed order of addition → the same result for the same thread count.
     for (const s of this.#scratch) {
       for (let i = 0; i < hist.length; i++) hist[i] += s[i];
     }
+  }
+
+  findSplitPair(
+    a: number,
+    aG: number,
+    aH: number,
+    b: number,
+    bG: number,
+    bH: number,
+    featureMask: Uint8Array | null,
+    p: SplitParams,
+    outA: SplitInfo,
+    outB: SplitInfo,
+  ): void {
+    const { params, mask, result } = this.#split;
+    params[0] = p.lambda;
+    params[1] = p.alpha;
+    params[2] = p.minChildWeight;
+    params[3] = p.gamma;
+    params[4] = bG;
+    params[5] = bH;
+    params[6] = featureMask ? 1 : 0;
+    if (featureMask) mask.set(featureMask);
+    this.#run(CMD.SPLIT, 0, 0, b);
+    const fbs = this.matrix.featBinStart;
+    findBestSplit(this.pool.view(a), fbs, featureMask, aG, aH, p, outA);
+    this.#join();
+    splitFromArray(result, outB);
   }
 
   /** Logistic gradients of every row, each thread on its row slice (bit-identical to serial). */
@@ -414,6 +460,11 @@ export async function createParallelBuilder(
     ? parts.slice(1).map(() => new Float64Array(new SharedArrayBuffer(pool.histLen * 8)))
     : [];
   const sab = (a: ArrayBufferView) => a.buffer as SharedArrayBuffer;
+  const split = {
+    params: new Float64Array(new SharedArrayBuffer(SPLIT_PARAMS * 8)),
+    mask: new Uint8Array(new SharedArrayBuffer(Math.max(1, matrix.nFeatures))),
+    result: new Float64Array(new SharedArrayBuffer(SPLIT_RESULT * 8)),
+  };
   try {
     await Promise.all(
       parts.slice(1).map((part, k) => {
@@ -445,6 +496,12 @@ export async function createParallelBuilder(
             labels: sab(gradientInputs.labels),
             weights: gradientInputs.weights ? sab(gradientInputs.weights) : null,
             params: sab(gradientInputs.params),
+          },
+          split: {
+            featBinStart: matrix.featBinStart,
+            params: sab(split.params),
+            mask: sab(split.mask),
+            result: sab(split.result),
           },
           partition: partitionState && codes
             ? {
@@ -479,5 +536,30 @@ export async function createParallelBuilder(
     gh,
     gradientInputs,
     partitionState,
+    split,
   );
+}
+
+/** A SPLIT command's result array ← `s`. */
+export function splitToArray(s: SplitInfo, out: Float64Array): void {
+  out[0] = s.gain;
+  out[1] = s.feature;
+  out[2] = s.bin;
+  out[3] = s.defaultLeft ? 1 : 0;
+  out[4] = s.gl;
+  out[5] = s.hl;
+  out[6] = s.gr;
+  out[7] = s.hr;
+}
+
+/** `s` ← a SPLIT command's result array. */
+export function splitFromArray(a: Float64Array, s: SplitInfo): void {
+  s.gain = a[0];
+  s.feature = a[1];
+  s.bin = a[2];
+  s.defaultLeft = a[3] === 1;
+  s.gl = a[4];
+  s.hl = a[5];
+  s.gr = a[6];
+  s.hr = a[7];
 }
