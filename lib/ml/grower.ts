@@ -7,7 +7,11 @@
  * built from rows, the larger is parent − smaller, written over the parent's buffer. A split
  * whose children are leaves (the last level) is not partitioned: each row's leaf value goes
  * straight to its margin. Node ids are assigned in expansion order (children of a node get the
- * next two ids), as XGBoost does.
+ * next two ids), as XGBoost does. A parallel builder finds the two children's splits at once
+ * (`findSplitPair`, the right child on a helper; the same function, so the same trees).
+ *
+ * (Not done: splitting one node's features between threads would change which of two equal
+ * gains wins after rounding in the merge, so trees could differ from one thread's.)
  *
  * @module
  */

@@ -23,10 +23,20 @@ import {
   type HelperInit,
   identityRows,
   rowSlice,
+  type SharedSlice,
   SPLIT_PARAMS,
   SPLIT_RESULT,
   splitToArray,
 } from "./parallel_histogram.ts";
+import { histKernels } from "./wasm/hist_kernels.ts";
+
+/** The typed array a {@link SharedSlice} describes. */
+function view<T>(
+  Ctor: { new (b: SharedArrayBuffer, o: number, n: number): T },
+  s: SharedSlice,
+): T {
+  return new Ctor(s.buffer, s.byteOffset, s.length);
+}
 import { findBestSplit, SplitInfo } from "./split.ts";
 import {
   type ColumnBinRequest,
@@ -52,10 +62,13 @@ function init(m: HelperInit, io: { cancelFlag: Int32Array }): "ready" {
     featEnd: 0,
     binStart: b.binStart,
     nBins: b.nBins,
-    ptr: new Int32Array(b.ptr, 0, b.nPtr),
-    idx: new Uint16Array(b.idx, 0, b.nIdx),
+    ptr: view(Int32Array, b.ptr),
+    idx: view(Uint16Array, b.idx),
   }));
-  const set = new BlockSet(blocks, new Int32Array(m.rows), new Float32Array(m.gradients.gh));
+  const kernels = m.memory ? histKernels(m.memory) : null;
+  if (m.memory && !kernels) throw new Error("histogram kernels unavailable in the helper");
+  const rows = view(Int32Array, m.rows), gh = view(Float32Array, m.gradients.gh);
+  const set = new BlockSet(blocks, rows, gh, kernels);
   const ctrl = new Int32Array(m.ctrl);
   // Read the sequence number BEFORE announcing readiness: the owner may issue its first
   // command as soon as it sees "ready", and that command must not be mistaken for the baseline.
@@ -74,10 +87,10 @@ function serveBuilds(
   seq: number,
 ): void {
   const views = new Map<number, Float64Array>();
-  const scratch = m.scratch ? new Float64Array(m.scratch, 0, m.histLen) : null;
+  const scratch = m.scratch ? view(Float64Array, m.scratch) : null;
   const g = m.gradients;
   const margin = new Float32Array(g.margin, 0, g.nRows);
-  const gh = new Float32Array(g.gh, 0, 2 * g.nRows);
+  const gh = set.gh;
   const labels = new Uint8Array(g.labels, 0, g.nRows);
   const weights = g.weights ? new Float32Array(g.weights, 0, g.nRows) : undefined;
   const params = new Float64Array(g.params, 0, 3);
@@ -89,10 +102,10 @@ function serveBuilds(
   const mask = new Uint8Array(m.split.mask);
   const splitOut = new Float64Array(m.split.result, 0, SPLIT_RESULT);
   const info = new SplitInfo();
-  const view = (target: number) => {
+  const poolView = (target: number) => {
     let hist = views.get(target);
     if (!hist) {
-      hist = new Float64Array(m.pool, target * m.histLen * 8, m.histLen);
+      hist = new Float64Array(m.pool.buffer, m.pool.byteOffset + target * m.histLen * 8, m.histLen);
       views.set(target, hist);
     }
     return hist;
@@ -128,7 +141,7 @@ function serveBuilds(
     } else if (cmd === CMD.SPLIT) {
       const p = { lambda: sp[0], alpha: sp[1], minChildWeight: sp[2], gamma: sp[3] };
       findBestSplit(
-        view(target),
+        poolView(target),
         m.split.featBinStart,
         sp[6] === 1 ? mask : null,
         sp[4],
@@ -142,7 +155,7 @@ function serveBuilds(
       const [a, b] = rowSlice(start, end, m.thread, m.nThreads);
       set.build(a, b, scratch, ctrl[CTRL.ARG] === 1);
     } else {
-      set.build(start, end, view(target), ctrl[CTRL.ARG] === 1);
+      set.build(start, end, poolView(target), ctrl[CTRL.ARG] === 1);
     }
     Atomics.add(ctrl, CTRL.DONE, 1);
     Atomics.notify(ctrl, CTRL.DONE);

@@ -4,7 +4,13 @@
  *
  * A node's rows are a contiguous range of positions of the grower's row-index array (in
  * ascending row order: the partition is stable), and the kernel reads each row's gradients by
- * row id and scatters the row's CSR entries into a block histogram that stays in cache.
+ * row id and scatters the row's CSR entries into a block histogram that stays in cache. A
+ * tree's root on all rows has the identity as its row list, so it gets a kernel without the
+ * indirection ({@link accumulateRange}). The parallel builder runs the WebAssembly SIMD
+ * versions of both kernels (wasm/hist_kernels.ts; bit-identical sums, one f64x2 add per entry
+ * instead of two scalar read-modify-writes): 734,400 rows × 100 features, 80 % missing, one
+ * thread: root 23.9 → 14.8 ms, a node of 25 % of the rows 6.7 → 5.3 ms; training (100
+ * rounds, depth 5, 2 threads) 6.55 → 5.19 s with the split-finding change of grower.ts.
  * (Gradients used to be kept in position order, permuted with the rows at every split —
  * "ordered gradients". The gather by row id costs the kernel 2–10 % per node on 734k × 100
  * node subsets, ~15 % at the root in training, but the partition then moves 4 bytes per row
@@ -19,6 +25,7 @@
 
 import type { BinnedBlock, BinnedMatrix } from "./binned_matrix.ts";
 import type { SplitInfo, SplitParams } from "./split.ts";
+import type { HistKernels } from "./wasm/hist_kernels.ts";
 
 /**
  * Accumulates rows[start, end) of one block into `hist` (which must be zero on the block's
@@ -81,13 +88,15 @@ export function clearBlock(block: BinnedBlock, hist: Float64Array): void {
 
 /**
  * Histogram work on a subset of blocks; used by the serial builder, by the calling thread's
- * share and by each helper worker of the parallel builder.
+ * share and by each helper worker of the parallel builder. With `wasm` (wasm/hist_kernels.ts)
+ * the blocks, `rows`, `gh` and every target histogram must be arrays of the kernels' memory.
  */
 export class BlockSet {
   constructor(
     readonly blocks: BinnedBlock[],
     readonly rows: Int32Array,
     readonly gh: Float32Array,
+    readonly wasm: HistKernels | null = null,
   ) {}
 
   /**
@@ -95,10 +104,20 @@ export class BlockSet {
    * caller guarantees it), so the kernel skips the row list.
    */
   build(start: number, end: number, hist: Float64Array, identity = false): void {
+    const w = this.wasm;
     for (const b of this.blocks) {
       clearBlock(b, hist);
-      if (identity) accumulateRange(b.ptr, b.idx, b.binStart, start, end, this.gh, hist);
-      else accumulate(b.ptr, b.idx, b.binStart, this.rows, start, end, this.gh, hist);
+      if (w) {
+        const { ptr, idx, binStart } = b, gh = this.gh.byteOffset, h = hist.byteOffset;
+        if (identity) {
+          w.accumulateRange(ptr.byteOffset, idx.byteOffset, binStart, start, end, gh, h);
+        } else {
+          const rows = this.rows.byteOffset;
+          w.accumulate(ptr.byteOffset, idx.byteOffset, binStart, rows, start, end, gh, h);
+        }
+      } else if (identity) {
+        accumulateRange(b.ptr, b.idx, b.binStart, start, end, this.gh, hist);
+      } else accumulate(b.ptr, b.idx, b.binStart, this.rows, start, end, this.gh, hist);
     }
   }
 }
@@ -140,14 +159,28 @@ export function subtractHistogram(parent: Float64Array, child: Float64Array, out
 export class HistPool {
   readonly histLen: number;
   readonly buffer: SharedArrayBuffer | null;
+  /** Byte offset of entry 0 in `buffer`. */
+  readonly byteOffset: number;
   readonly maxBuffers: number;
   #views: Float64Array[] = [];
   #free: number[] = [];
 
-  constructor(histLen: number, shared: boolean, maxBuffers: number) {
+  /**
+   * `region`: a shared pool carved from this array (of at least histLen × maxBuffers, e.g.
+   * in the wasm kernels' memory) instead of a SharedArrayBuffer of its own.
+   */
+  constructor(histLen: number, shared: boolean, maxBuffers: number, region?: Float64Array) {
     this.histLen = Math.max(2, histLen);
     this.maxBuffers = maxBuffers;
-    this.buffer = shared ? new SharedArrayBuffer(this.histLen * 8 * maxBuffers) : null;
+    if (region && region.length < this.histLen * maxBuffers) {
+      throw new RangeError("histogram pool region too small");
+    }
+    this.buffer = region
+      ? region.buffer as SharedArrayBuffer
+      : shared
+      ? new SharedArrayBuffer(this.histLen * 8 * maxBuffers)
+      : null;
+    this.byteOffset = region ? region.byteOffset : 0;
   }
 
   /** Index of a free buffer (contents undefined). */
@@ -158,7 +191,7 @@ export class HistPool {
     if (i >= this.maxBuffers) throw new Error(`histogram pool exhausted (${this.maxBuffers})`);
     this.#views.push(
       this.buffer
-        ? new Float64Array(this.buffer, i * this.histLen * 8, this.histLen)
+        ? new Float64Array(this.buffer, this.byteOffset + i * this.histLen * 8, this.histLen)
         : new Float64Array(this.histLen),
     );
     return i;

@@ -12,8 +12,16 @@
  *   balanced by entry count and writes them straight into the target; no reduction pass.
  *
  * The helpers also compute the logistic gradients (and reset the row order) of their row slice,
- * partition their slice of a node's rows and add leaf values to their slice's margins (LEAVES,
- * for splits whose children are leaves).
+ * partition their slice of a node's rows, add leaf values to their slice's margins (LEAVES,
+ * for splits whose children are leaves) and find the best split of a split's right child while
+ * the calling thread does the left one (SPLIT; split finding was ~8 % of training, all on the
+ * calling thread).
+ *
+ * Where WebAssembly SIMD and shared wasm memory are available, everything the histogram kernel
+ * touches (CSR blocks, row ids, gradients, histogram pool, helper scratch) is carved from one
+ * shared `WebAssembly.Memory` (wasm/hist_kernels.ts's SharedArena; a wasm instance can only
+ * address its own memory) and every thread runs the wasm kernels over it; otherwise, or beyond
+ * 4 GiB, the JS kernels on SharedArrayBuffers.
  *
  * A build is announced by bumping a sequence number in a shared Int32Array (Atomics.notify)
  * and joined with Atomics.wait on a done counter. Results are deterministic for a given
@@ -27,6 +35,7 @@ import { WorkerClient } from "../worker/mod.ts";
 import type { BinMapper } from "./binning.ts";
 import type { BinnedTrainData, TrainData } from "./model.ts";
 import {
+  type AllocCtor,
   type BinnedCodes,
   type BinnedMatrix,
   binnedMatrixFromCodes,
@@ -42,6 +51,7 @@ import {
   maxLiveHistograms,
   SerialHistogramBuilder,
 } from "./histogram.ts";
+import { type HistKernels, histKernels, SharedArena } from "./wasm/hist_kernels.ts";
 
 /** Control-array slots shared with hist_worker.ts. */
 export const CTRL = {
@@ -64,6 +74,18 @@ export const CMD = { BUILD: 1, EXIT: 2, GRADIENTS: 3, PARTITION: 4, LEAVES: 5, S
  */
 export const SPLIT_PARAMS = 7, SPLIT_RESULT = 8;
 
+/** A typed array as a helper re-creates it (its elements, not the whole buffer). */
+export interface SharedSlice {
+  buffer: SharedArrayBuffer;
+  byteOffset: number;
+  length: number;
+}
+
+/** The slice `a` views. */
+export function sliceOf(a: Int32Array | Uint16Array | Float32Array | Float64Array): SharedSlice {
+  return { buffer: a.buffer as SharedArrayBuffer, byteOffset: a.byteOffset, length: a.length };
+}
+
 /** The one call a helper worker gets; it answers, then serves builds over `ctrl`. */
 export interface HelperInit {
   /** "rows": build all blocks for my row slice into `scratch`; "features": my blocks → target. */
@@ -71,17 +93,21 @@ export interface HelperInit {
   thread: number;
   nThreads: number;
   blocks: {
-    ptr: SharedArrayBuffer;
-    nPtr: number;
-    idx: SharedArrayBuffer;
-    nIdx: number;
+    ptr: SharedSlice;
+    idx: SharedSlice;
     binStart: number;
     nBins: number;
   }[];
-  rows: SharedArrayBuffer;
-  pool: SharedArrayBuffer;
-  scratch: SharedArrayBuffer | null;
+  rows: SharedSlice;
+  /** All pool entries (histLen × maxBuffers float64). */
+  pool: SharedSlice;
+  scratch: SharedSlice | null;
   histLen: number;
+  /**
+   * The wasm kernels' memory when every array above (and `gradients.gh`) lives in it; the
+   * helper instantiates the kernels over it. Null: the JS kernels.
+   */
+  memory: WebAssembly.Memory | null;
   ctrl: SharedArrayBuffer;
   /**
    * Shared arrays of the logistic gradients; `params[0]` = scale_pos_weight of the call,
@@ -90,7 +116,7 @@ export interface HelperInit {
   gradients: {
     nRows: number;
     margin: SharedArrayBuffer;
-    gh: SharedArrayBuffer;
+    gh: SharedSlice;
     labels: SharedArrayBuffer;
     weights: SharedArrayBuffer | null;
     params: SharedArrayBuffer;
@@ -392,6 +418,8 @@ export async function createParallelBuilder(
     keepCodes?: boolean;
     /** Helpers from {@link spawnHistogramHelpers} (taken over: terminated with the builder). */
     helpers?: WorkerClient[];
+    /** false: the JS histogram kernels even where the wasm ones run (tests compare both). */
+    wasm?: boolean;
   } = {},
 ): Promise<HistogramBuilder> {
   // Helpers are spawned first: they load their module while this thread bins the data.
@@ -401,34 +429,26 @@ export async function createParallelBuilder(
     ? options.helpers
     : spawnHistogramHelpers(nThreads, options.cancelFlag);
   if (workers !== options.helpers) { for (const w of options.helpers ?? []) w.terminate(); }
-  let matrix: BinnedMatrix;
+  let arrays: SharedArrays;
   try {
-    matrix = "codes" in data
-      ? binnedMatrixFromCodes(mapper, sharedCodes(data, data.nRows), data.nRows, {
-        shared: true,
-        maxBlockBins: options.maxBlockBins,
-      })
-      : buildBinnedMatrix(mapper, data.columns, data.nRows, {
-        shared: true,
-        maxBlockBins: options.maxBlockBins,
-        keepCodes: options.keepCodes,
-      });
+    const arena = options.wasm === false ? null : SharedArena.create();
+    try {
+      arrays = sharedArrays(mapper, data, nThreads, maxDepth, options, arena);
+    } catch (err) {
+      // Beyond a wasm32 memory (4 GiB): the JS kernels on SharedArrayBuffers.
+      if (!arena || !(err instanceof RangeError && /arena full/.test(err.message))) throw err;
+      arrays = sharedArrays(mapper, data, nThreads, maxDepth, options, null);
+    }
   } catch (err) {
     for (const w of workers) w.terminate();
     throw err;
   }
+  const { matrix, arena, rows, pool, gh, scratch, mode, parts } = arrays;
   const n = data.nRows;
-  const histLen = 2 * matrix.totalBins;
-  const poolBytes = 8 * histLen * maxLiveHistograms(maxDepth, n);
-  // The shared pool is reserved up front (pages are committed on first use); very deep trees
-  // on wide data would need too much address space, so they use the serial builder.
-  if (poolBytes > MAX_SHARED_POOL_BYTES || matrix.blocks.length === 0) {
+  if (pool === null) {
     for (const w of workers) w.terminate();
     return new SerialHistogramBuilder(matrix, maxDepth);
   }
-  const mode = matrix.blocks.length >= 2 * nThreads ? "features" : "rows";
-  const rows = new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4), 0, n);
-  const pool = new HistPool(histLen, true, maxLiveHistograms(maxDepth, n));
   const ctrl = new Int32Array(new SharedArrayBuffer(CTRL.SIZE * 4));
   const sharedCopy = <T extends Float32Array | Uint8Array>(
     Ctor: { new (b: SharedArrayBuffer, o: number, n: number): T; BYTES_PER_ELEMENT: number },
@@ -439,7 +459,6 @@ export async function createParallelBuilder(
     return out;
   };
   const margin = new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 4), 0, n);
-  const gh = new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 8), 0, 2 * n);
   const codes = matrix.codes;
   const partitionState = codes
     ? {
@@ -453,18 +472,13 @@ export async function createParallelBuilder(
     weights: data.weights ? sharedCopy(Float32Array, data.weights) : undefined,
     params: new Float64Array(new SharedArrayBuffer(3 * 8)),
   };
-  const parts = mode === "features"
-    ? assignBlocks(matrix.blocks.map((b) => b.ptr[n]), nThreads)
-    : Array.from({ length: nThreads }, () => matrix.blocks.map((_, i) => i));
-  const scratch = mode === "rows"
-    ? parts.slice(1).map(() => new Float64Array(new SharedArrayBuffer(pool.histLen * 8)))
-    : [];
   const sab = (a: ArrayBufferView) => a.buffer as SharedArrayBuffer;
   const split = {
     params: new Float64Array(new SharedArrayBuffer(SPLIT_PARAMS * 8)),
     mask: new Uint8Array(new SharedArrayBuffer(Math.max(1, matrix.nFeatures))),
     result: new Float64Array(new SharedArrayBuffer(SPLIT_RESULT * 8)),
   };
+  const poolAll = new Float64Array(pool.buffer!, pool.byteOffset, pool.histLen * pool.maxBuffers);
   try {
     await Promise.all(
       parts.slice(1).map((part, k) => {
@@ -476,23 +490,22 @@ export async function createParallelBuilder(
           blocks: part.map((i) => {
             const b = matrix.blocks[i];
             return {
-              ptr: sab(b.ptr),
-              nPtr: b.ptr.length,
-              idx: sab(b.idx),
-              nIdx: b.idx.length,
+              ptr: sliceOf(b.ptr),
+              idx: sliceOf(b.idx),
               binStart: b.binStart,
               nBins: b.nBins,
             };
           }),
-          rows: sab(rows),
-          pool: pool.buffer!,
-          scratch: mode === "rows" ? sab(scratch[k]) : null,
+          rows: sliceOf(rows),
+          pool: sliceOf(poolAll),
+          scratch: mode === "rows" ? sliceOf(scratch[k]) : null,
           histLen: pool.histLen,
+          memory: arena?.memory ?? null,
           ctrl: sab(ctrl),
           gradients: {
             nRows: n,
             margin: sab(margin),
-            gh: sab(gh),
+            gh: sliceOf(gh),
             labels: sab(gradientInputs.labels),
             weights: gradientInputs.weights ? sab(gradientInputs.weights) : null,
             params: sab(gradientInputs.params),
@@ -521,7 +534,9 @@ export async function createParallelBuilder(
     for (const w of workers) w.terminate();
     throw err;
   }
-  const subset = (ids: number[]) => new BlockSet(ids.map((i) => matrix.blocks[i]), rows, gh);
+  const kernels: HistKernels | null = arena ? histKernels(arena.memory) : null;
+  const subset = (ids: number[]) =>
+    new BlockSet(ids.map((i) => matrix.blocks[i]), rows, gh, kernels);
   return new ParallelHistogramBuilder(
     matrix,
     mode,
@@ -538,6 +553,63 @@ export async function createParallelBuilder(
     partitionState,
     split,
   );
+}
+
+/** What the histogram kernels touch, allocated together (in `arena` when given). */
+interface SharedArrays {
+  matrix: BinnedMatrix;
+  arena: SharedArena | null;
+  rows: Int32Array;
+  gh: Float32Array;
+  /** null: the pool would be too large (use the serial builder). */
+  pool: HistPool | null;
+  scratch: Float64Array[];
+  mode: "rows" | "features";
+  /** Blocks of each thread. */
+  parts: number[][];
+}
+
+function sharedArrays(
+  mapper: BinMapper,
+  data: TrainData | BinnedTrainData,
+  nThreads: number,
+  maxDepth: number,
+  options: { maxBlockBins?: number; keepCodes?: boolean },
+  arena: SharedArena | null,
+): SharedArrays {
+  const alloc = <T>(Ctor: AllocCtor<T>, len: number): T =>
+    arena
+      ? arena.alloc(Ctor, len)
+      : new Ctor(new SharedArrayBuffer(Math.max(1, len) * Ctor.BYTES_PER_ELEMENT), 0, len);
+  const matrixOptions = {
+    shared: true,
+    maxBlockBins: options.maxBlockBins,
+    alloc: arena ? alloc : undefined,
+  };
+  const matrix = "codes" in data
+    ? binnedMatrixFromCodes(mapper, sharedCodes(data, data.nRows), data.nRows, matrixOptions)
+    : buildBinnedMatrix(mapper, data.columns, data.nRows, {
+      ...matrixOptions,
+      keepCodes: options.keepCodes,
+    });
+  const n = data.nRows;
+  const histLen = 2 * matrix.totalBins;
+  const maxBuffers = maxLiveHistograms(maxDepth, n);
+  const mode = matrix.blocks.length >= 2 * nThreads ? "features" : "rows";
+  const parts = mode === "features"
+    ? assignBlocks(matrix.blocks.map((b) => b.ptr[n]), nThreads)
+    : Array.from({ length: nThreads }, () => matrix.blocks.map((_, i) => i));
+  const rows = alloc(Int32Array, n);
+  const gh = alloc(Float32Array, 2 * n);
+  // The shared pool is reserved up front (pages are committed on first use); very deep trees
+  // on wide data would need too much address space, so they use the serial builder.
+  if (8 * histLen * maxBuffers > MAX_SHARED_POOL_BYTES || matrix.blocks.length === 0) {
+    return { matrix, arena, rows, gh, pool: null, scratch: [], mode, parts };
+  }
+  const poolLen = Math.max(2, histLen);
+  const pool = new HistPool(histLen, true, maxBuffers, alloc(Float64Array, poolLen * maxBuffers));
+  const scratch = mode === "rows" ? parts.slice(1).map(() => alloc(Float64Array, poolLen)) : [];
+  return { matrix, arena, rows, gh, pool, scratch, mode, parts };
 }
 
 /** A SPLIT command's result array ← `s`. */
