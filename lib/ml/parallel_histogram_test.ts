@@ -7,7 +7,7 @@ import { createParallelBuilder } from "./parallel_histogram.ts";
 import { buildBinnedMatrix } from "./binned_matrix.ts";
 import { logisticGradients } from "./gradients.ts";
 import { applyLeafSplit, partitionCodes, splitDirections } from "./partition.ts";
-import { type HistogramBuilder, SerialHistogramBuilder } from "./histogram.ts";
+import { createSerialBuilder, type HistogramBuilder, SerialHistogramBuilder } from "./histogram.ts";
 import { findBestSplit, SplitInfo } from "./split.ts";
 
 const d = makeClassification({ nRows: 20000, nFeatures: 24, missingRate: 0.5, seed: 8 });
@@ -212,5 +212,24 @@ Deno.test("parallel split finding: a pair of nodes gives the serial findBestSpli
     }
   } finally {
     par.close();
+  }
+});
+
+Deno.test("serial builder on the wasm kernels: the same histograms as on the JS kernels", () => {
+  const mapper = fitBinMapper(d.columns, d.nRows);
+  const gh = new Float32Array(2 * d.nRows).map((_, i) => Math.cos(i) * (i % 2 ? 0.5 : 1));
+  const run = (b: HistogramBuilder) => {
+    let m = 0;
+    for (let i = 0; i < d.nRows; i++) if (i % 4 !== 1) b.rows[m++] = i;
+    return exercise(b, gh, m);
+  };
+  for (const maxBlockBins of [undefined, 1000]) {
+    const opts = { maxBlockBins };
+    const wasm = createSerialBuilder(
+      (alloc) => buildBinnedMatrix(mapper, d.columns, d.nRows, { ...opts, alloc }),
+      6,
+    );
+    const js = new SerialHistogramBuilder(buildBinnedMatrix(mapper, d.columns, d.nRows, opts), 6);
+    assert.deepEqual(run(wasm), run(js));
   }
 });
