@@ -55,7 +55,18 @@ export interface BinnedMatrixOptions {
   shared?: boolean;
   /** Keep the per-feature code columns in `codes` (1 byte per cell). */
   keepCodes?: boolean;
+  /**
+   * Allocate the blocks' `ptr` / `idx` here (zeroed arrays; e.g. a wasm kernel's shared
+   * memory); overrides `shared`.
+   */
+  alloc?: <T>(Ctor: AllocCtor<T>, n: number) => T;
 }
+
+/** A typed-array constructor for {@link BinnedMatrixOptions.alloc}. */
+export type AllocCtor<T> = {
+  new (b: ArrayBufferLike, o: number, n: number): T;
+  BYTES_PER_ELEMENT: number;
+};
 
 function alloc<T>(
   Ctor: { new (b: ArrayBufferLike, o: number, n: number): T; BYTES_PER_ELEMENT: number },
@@ -198,8 +209,10 @@ function assemble(
   const pos = new Int32Array(nRows);
   const maxFeats = Math.max(1, ...ranges.map(([a, b]) => b - a));
   const scratch = binned ? null : new Uint8Array(maxFeats * nRows);
+  const allocBlock = <T>(Ctor: AllocCtor<T>, n: number): T =>
+    options.alloc ? options.alloc(Ctor, n) : alloc(Ctor, n, shared);
   for (const [fs, fe] of ranges) {
-    const ptr = alloc(Int32Array, nRows + 1, shared);
+    const ptr = allocBlock(Int32Array, nRows + 1);
     for (let f = fs; f < fe; f++) {
       if (nnz[f] === 0) continue;
       let c: Uint8Array;
@@ -210,7 +223,7 @@ function assemble(
       for (let i = 0; i < nRows; i++) ptr[i + 1] += (c[i] !== 0) as unknown as number;
     }
     for (let i = 0; i < nRows; i++) ptr[i + 1] += ptr[i];
-    const idx = alloc(Uint16Array, ptr[nRows], shared);
+    const idx = allocBlock(Uint16Array, ptr[nRows]);
     pos.set(ptr.subarray(0, nRows));
     const binStart = featBinStart[fs];
     const cols: Uint8Array[] = [], offs: number[] = [];

@@ -30,7 +30,7 @@ import type {
 } from "./model.ts";
 import { type BinMapper, fitBinMapper, MISSING_CODE } from "./binning.ts";
 import { binColumns, binnedMatrixFromCodes } from "./binned_matrix.ts";
-import { type HistogramBuilder, SerialHistogramBuilder } from "./histogram.ts";
+import { createSerialBuilder, type HistogramBuilder } from "./histogram.ts";
 import { type GrowParams, growTree } from "./grower.ts";
 import { createParallelBuilder, spawnHistogramHelpers } from "./parallel_histogram.ts";
 import { binColumnsWithHelpers } from "./column_binning.ts";
@@ -189,8 +189,8 @@ async function createBuilder(
     });
   }
   for (const w of helpers ?? []) w.terminate();
-  return new SerialHistogramBuilder(
-    binnedMatrixFromCodes(data.mapper, data, data.nRows),
+  return createSerialBuilder(
+    (alloc) => binnedMatrixFromCodes(data.mapper, data, data.nRows, { alloc }),
     p.max_depth,
   );
 }

@@ -7,7 +7,11 @@
  * built from rows, the larger is parent − smaller, written over the parent's buffer. A split
  * whose children are leaves (the last level) is not partitioned: each row's leaf value goes
  * straight to its margin. Node ids are assigned in expansion order (children of a node get the
- * next two ids), as XGBoost does.
+ * next two ids), as XGBoost does. A parallel builder finds the two children's splits at once
+ * (`findSplitPair`, the right child on a helper; the same function, so the same trees).
+ *
+ * (Not done: splitting one node's features between threads would change which of two equal
+ * gains wins after rounding in the merge, so trees could differ from one thread's.)
  *
  * @module
  */
@@ -121,7 +125,9 @@ export function growTree(
   };
   if (p.maxDepth > 0 && nSample > 1) {
     root.hist = pool.acquire();
-    builder.build(0, nSample, root.hist);
+    // The root's rows are ascending and distinct (the partition is stable), so with all rows
+    // sampled they are the identity and the kernel may skip the row list.
+    builder.build(0, nSample, root.hist, nSample === builder.matrix.nRows);
     evaluate(root);
   }
 
@@ -190,8 +196,25 @@ export function growTree(
         const parent = pool.view(t.hist);
         subtractHistogram(parent, pool.view(small.hist), parent);
         large.hist = t.hist;
-        evaluate(L);
-        evaluate(R);
+        if (builder.findSplitPair) {
+          L.split = new SplitInfo();
+          R.split = new SplitInfo();
+          builder.findSplitPair(
+            L.hist,
+            L.G,
+            L.H,
+            R.hist,
+            R.G,
+            R.H,
+            featureMask,
+            p,
+            L.split,
+            R.split,
+          );
+        } else {
+          evaluate(L);
+          evaluate(R);
+        }
       } else {
         pool.release(t.hist);
       }

@@ -17,7 +17,27 @@ import type { BinnedBlock } from "./binned_matrix.ts";
 import { BlockSet } from "./histogram.ts";
 import { logisticGradients } from "./gradients.ts";
 import { applyLeafSplit, partitionSlice } from "./partition.ts";
-import { CMD, CTRL, type HelperInit, identityRows, rowSlice } from "./parallel_histogram.ts";
+import {
+  CMD,
+  CTRL,
+  type HelperInit,
+  identityRows,
+  rowSlice,
+  type SharedSlice,
+  SPLIT_PARAMS,
+  SPLIT_RESULT,
+  splitToArray,
+} from "./parallel_histogram.ts";
+import { histKernels } from "./wasm/hist_kernels.ts";
+
+/** The typed array a {@link SharedSlice} describes. */
+function view<T>(
+  Ctor: { new (b: SharedArrayBuffer, o: number, n: number): T },
+  s: SharedSlice,
+): T {
+  return new Ctor(s.buffer, s.byteOffset, s.length);
+}
+import { findBestSplit, SplitInfo } from "./split.ts";
 import {
   type ColumnBinRequest,
   type ColumnBinResult,
@@ -42,10 +62,13 @@ function init(m: HelperInit, io: { cancelFlag: Int32Array }): "ready" {
     featEnd: 0,
     binStart: b.binStart,
     nBins: b.nBins,
-    ptr: new Int32Array(b.ptr, 0, b.nPtr),
-    idx: new Uint16Array(b.idx, 0, b.nIdx),
+    ptr: view(Int32Array, b.ptr),
+    idx: view(Uint16Array, b.idx),
   }));
-  const set = new BlockSet(blocks, new Int32Array(m.rows), new Float32Array(m.gradients.gh));
+  const kernels = m.memory ? histKernels(m.memory) : null;
+  if (m.memory && !kernels) throw new Error("histogram kernels unavailable in the helper");
+  const rows = view(Int32Array, m.rows), gh = view(Float32Array, m.gradients.gh);
+  const set = new BlockSet(blocks, rows, gh, kernels);
   const ctrl = new Int32Array(m.ctrl);
   // Read the sequence number BEFORE announcing readiness: the owner may issue its first
   // command as soon as it sees "ready", and that command must not be mistaken for the baseline.
@@ -64,10 +87,10 @@ function serveBuilds(
   seq: number,
 ): void {
   const views = new Map<number, Float64Array>();
-  const scratch = m.scratch ? new Float64Array(m.scratch, 0, m.histLen) : null;
+  const scratch = m.scratch ? view(Float64Array, m.scratch) : null;
   const g = m.gradients;
   const margin = new Float32Array(g.margin, 0, g.nRows);
-  const gh = new Float32Array(g.gh, 0, 2 * g.nRows);
+  const gh = set.gh;
   const labels = new Uint8Array(g.labels, 0, g.nRows);
   const weights = g.weights ? new Float32Array(g.weights, 0, g.nRows) : undefined;
   const params = new Float64Array(g.params, 0, 3);
@@ -75,6 +98,18 @@ function serveBuilds(
   const tmp = p ? new Int32Array(p.tmp, 0, g.nRows) : null;
   const goLeft = p ? new Uint8Array(p.goLeft, 0, 256) : null;
   const lefts = p ? new Int32Array(p.lefts, 0, m.nThreads) : null;
+  const sp = new Float64Array(m.split.params, 0, SPLIT_PARAMS);
+  const mask = new Uint8Array(m.split.mask);
+  const splitOut = new Float64Array(m.split.result, 0, SPLIT_RESULT);
+  const info = new SplitInfo();
+  const poolView = (target: number) => {
+    let hist = views.get(target);
+    if (!hist) {
+      hist = new Float64Array(m.pool.buffer, m.pool.byteOffset + target * m.histLen * 8, m.histLen);
+      views.set(target, hist);
+    }
+    return hist;
+  };
   for (;;) {
     // Spin briefly (commands come in quick succession), then sleep; wake every second to see
     // whether the owner was cancelled (a terminated owner can no longer send EXIT).
@@ -103,17 +138,24 @@ function serveBuilds(
       const [a, b] = rowSlice(start, end, m.thread, m.nThreads);
       logisticGradients(margin, labels, weights, params[0], gh, a, b);
       if (ctrl[CTRL.ARG] === 1) identityRows(set.rows, a, b);
+    } else if (cmd === CMD.SPLIT) {
+      const p = { lambda: sp[0], alpha: sp[1], minChildWeight: sp[2], gamma: sp[3] };
+      findBestSplit(
+        poolView(target),
+        m.split.featBinStart,
+        sp[6] === 1 ? mask : null,
+        sp[4],
+        sp[5],
+        p,
+        info,
+      );
+      splitToArray(info, splitOut);
     } else if (scratch) {
       // Row split: all features for my slice of the node's rows, into my own buffer.
       const [a, b] = rowSlice(start, end, m.thread, m.nThreads);
-      set.build(a, b, scratch);
+      set.build(a, b, scratch, ctrl[CTRL.ARG] === 1);
     } else {
-      let hist = views.get(target);
-      if (!hist) {
-        hist = new Float64Array(m.pool, target * m.histLen * 8, m.histLen);
-        views.set(target, hist);
-      }
-      set.build(start, end, hist);
+      set.build(start, end, poolView(target), ctrl[CTRL.ARG] === 1);
     }
     Atomics.add(ctrl, CTRL.DONE, 1);
     Atomics.notify(ctrl, CTRL.DONE);
