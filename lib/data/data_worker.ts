@@ -19,4 +19,5 @@ serveWorker<DataJob, ProfileResult | ColumnTableData, JobProgress>((job, io) => 
     : scanColumnTable(job.source, job.selected, { ...job.opts, onProgress });
 }, {
   transfer: (r) => transferablesOf("sample" in r ? r.sample : r),
+  priority: "background",
 });

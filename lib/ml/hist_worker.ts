@@ -53,6 +53,7 @@ serveWorker<HelperInit | ColumnBinRequest | HelperPing, "ready" | ColumnBinResul
   {
     transfer: (r) =>
       typeof r === "string" ? [] : [r.holdout.buffer as ArrayBuffer, r.cuts.buffer as ArrayBuffer],
+    priority: "background",
   },
 );
 

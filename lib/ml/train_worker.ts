@@ -52,6 +52,7 @@ serveWorker<TrainRequest | ColumnsTrainRequest, TrainResult, Progress, ColumnInp
       ),
       ...((result as ColumnsTrainResult).holdout ?? []).map((c) => c.buffer as ArrayBuffer),
     ],
+    priority: "background",
   },
 );
 

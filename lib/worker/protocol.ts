@@ -25,6 +25,7 @@
  *
  * @module
  */
+import { lowerThreadPriority } from "./priority.ts";
 
 /**
  * Owner → worker. `init` comes first, once; from a worker host (`host.ts`) it carries the port
@@ -125,8 +126,13 @@ class Inbox<In> {
  */
 export function serveWorker<Req, Res, P = unknown, In = never>(
   handler: (request: Req, io: WorkerIO<P, In>) => Res | Promise<Res>,
-  opts: { transfer?: (result: Res) => Transferable[] } = {},
+  opts: {
+    transfer?: (result: Res) => Transferable[];
+    /** `"background"`: run below the server thread (`priority.ts`); for CPU-bound workers. */
+    priority?: "background";
+  } = {},
 ): void {
+  if (opts.priority === "background") lowerThreadPriority();
   const scope = globalThis as unknown as WorkerScope;
   /** The worker's own scope, or the port a worker host's init handed over. */
   let channel: Pick<WorkerScope, "postMessage"> = scope;

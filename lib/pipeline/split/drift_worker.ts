@@ -34,4 +34,4 @@ serveWorker<Record<never, never>, DriftCounts, number, DriftInput>(async (_req, 
     io.progress(bins.length);
   }
   return { bins, compared };
-});
+}, { priority: "background" });

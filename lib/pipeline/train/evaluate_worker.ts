@@ -9,4 +9,5 @@ import { evaluateModel, type EvaluateRequest, type Evaluation } from "./evaluate
 
 serveWorker<EvaluateRequest, Evaluation>((req) => evaluateModel(req), {
   transfer: (res) => [res.test_probs.buffer, res.predictions_json.buffer as ArrayBuffer],
+  priority: "background",
 });

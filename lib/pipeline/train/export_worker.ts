@@ -9,4 +9,5 @@ import { exportModel, type ExportRequest, type ModelArtifacts } from "./export.t
 
 serveWorker<ExportRequest, ModelArtifacts>((req) => exportModel(req), {
   transfer: (res) => [res.onnx.buffer as ArrayBuffer, res.xgboost_json.buffer as ArrayBuffer],
+  priority: "background",
 });
