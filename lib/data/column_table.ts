@@ -347,6 +347,7 @@ export async function scanColumnTable(
 class BlockWriter {
   readonly #file: Deno.FsFile;
   readonly #offsets: number[];
+  #syncing: Promise<void> | null = null;
 
   constructor(readonly target: TableFileTarget, nFeatures: number) {
     this.#offsets = tableLayout(target.tableRows, nFeatures).offsets;
@@ -371,6 +372,12 @@ class BlockWriter {
       this.#file.seekSync(this.#offsets[i] + row * item, Deno.SeekMode.Start);
       for (let off = 0; off < bytes.length;) off += this.#file.writeSync(bytes.subarray(off));
     });
+    // Start the write-back of what is written so far, off this thread, so the commit's fsync
+    // has little left (table phase at 1.18 M rows 3.0–3.1 → 2.8–2.9 s, pairs in one session).
+    // Durability still comes from the commit's own fsync; an error here only loses the head start.
+    if (!this.#syncing) {
+      this.#syncing = this.#file.syncData().catch(() => {}).finally(() => this.#syncing = null);
+    }
   }
 
   close(): void {
