@@ -3,7 +3,7 @@
  * worker module (`new URL("…", import.meta.url)`) of every TypeScript file is resolved and checked
  * against the rules below, so a forbidden edge fails here instead of growing unnoticed.
  *
- * - `lib/data`, `lib/ml` and `lib/worker` are libraries: they import nothing of the app (tasks,
+ * - `lib/data`, `lib/ml`, `lib/worker` and `lib/wasm` are libraries: they import nothing of the app (tasks,
  *   pipeline, API, services, web layer, routes…), only each other as listed in `LIBRARY_DEPS`.
  * - Everything outside `lib/ml` uses the trainer through `lib/ml/mod.ts` only (its test data in
  *   `lib/ml/testdata/` is data, not API: benchmarks may load it); tests inside `lib/ml` import
@@ -20,8 +20,9 @@ const SKIP_DIRS = new Set(["node_modules", "_fresh", "storage", ".git", ".data"]
 const LIBRARY_DEPS: Record<string, string[]> = {
   "lib/worker/": [],
   "lib/random/": [],
-  "lib/ml/": ["lib/worker/", "lib/random/"],
-  "lib/data/": ["lib/worker/", "lib/random/", "lib/storage/"],
+  "lib/wasm/": [],
+  "lib/ml/": ["lib/worker/", "lib/random/", "lib/wasm/"],
+  "lib/data/": ["lib/worker/", "lib/random/", "lib/storage/", "lib/wasm/"],
 };
 
 /** Repository-relative paths of every .ts/.tsx file. */

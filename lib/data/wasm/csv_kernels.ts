@@ -28,6 +28,7 @@
  * @module
  */
 import { CSV_KERNELS_WASM_BASE64 } from "./csv_kernels_wasm.ts";
+import { lazyWasmModule } from "../../wasm/module.ts";
 
 /** Bytes after the buffer that vector loads may read. */
 const PAD = 64;
@@ -56,19 +57,8 @@ interface KernelExports {
   ): number;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
 /** The compiled module, or null where WebAssembly SIMD is not available. */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = Uint8Array.from(atob(CSV_KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+const kernelModule = lazyWasmModule(CSV_KERNELS_WASM_BASE64);
 
 /** One scan's kernels and the memory they work on. */
 export class CsvKernels {

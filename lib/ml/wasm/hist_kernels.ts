@@ -30,6 +30,7 @@
  * @module
  */
 import { HIST_KERNELS_WASM_BASE64 } from "./hist_kernels_wasm.ts";
+import { lazyWasmModule } from "../../wasm/module.ts";
 
 const PAGE = 65536;
 /** The module declares a shared memory of at most this many pages (4 GiB, wasm32's limit). */
@@ -60,19 +61,8 @@ export interface HistKernels {
   ): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
 /** The compiled module, or null where WebAssembly SIMD / shared memory is not available. */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = Uint8Array.from(atob(HIST_KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+const kernelModule = lazyWasmModule(HIST_KERNELS_WASM_BASE64);
 
 /** The kernels over `memory` (an arena's, possibly received from another thread). */
 export function histKernels(memory: WebAssembly.Memory): HistKernels | null {
