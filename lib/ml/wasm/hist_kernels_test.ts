@@ -6,24 +6,20 @@
 import assert from "node:assert/strict";
 import { accumulate, accumulateRange } from "../histogram.ts";
 import { histKernels, SharedArena } from "./hist_kernels.ts";
+import { Rng } from "../../random/mod.ts";
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** No WebAssembly SIMD / shared memory here: the JS kernels run, and these tests are ignored. */
+const unsupported = SharedArena.create() === null;
 
-Deno.test("hist kernels: wasm accumulate / accumulateRange equal the JS kernels bit for bit", () => {
-  const arena = SharedArena.create();
-  if (!arena) return; // no WebAssembly SIMD / shared memory here: the JS kernels run
+Deno.test({
+  name: "hist kernels: wasm accumulate / accumulateRange equal the JS kernels bit for bit",
+  ignore: unsupported,
+}, () => {
+  const arena = SharedArena.create()!;
   const k = histKernels(arena.memory)!;
   for (let seed = 1; seed <= 6; seed++) {
-    const rand = rng(seed);
+    const gen = new Rng(seed);
+    const rand = () => gen.next();
     const nRows = 1 + Math.floor(rand() * 5000);
     const nBins = 1 + Math.floor(rand() * 3000);
     const binStart = Math.floor(rand() * 100);
@@ -82,9 +78,11 @@ Deno.test("hist kernels: wasm accumulate / accumulateRange equal the JS kernels 
   }
 });
 
-Deno.test("hist kernels: the arena hands out zeroed, aligned, disjoint arrays as it grows", () => {
-  const arena = SharedArena.create();
-  if (!arena) return;
+Deno.test({
+  name: "hist kernels: the arena hands out zeroed, aligned, disjoint arrays as it grows",
+  ignore: unsupported,
+}, () => {
+  const arena = SharedArena.create()!;
   const a = arena.alloc(Uint8Array, 3);
   a.fill(255);
   const big = arena.alloc(Float64Array, 300_000); // grows the memory past its first pages
