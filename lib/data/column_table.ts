@@ -456,8 +456,10 @@ function permute<T extends ColumnArray>(src: T, perm: Uint32Array, out: T): T {
   return out;
 }
 
-function trimPrefix(prefix: string): string {
-  return prefix.replace(/\/+$/, "");
+/** The blob keys of the table under `prefix` (a trailing slash is ignored). */
+export function tableKeys(prefix: string): { dir: string; columns: string; manifest: string } {
+  const dir = prefix.replace(/\/+$/, "");
+  return { dir, columns: `${dir}/${COLUMNS_BLOB}`, manifest: `${dir}/manifest.json` };
 }
 
 function bytesOf(a: ColumnArray): Uint8Array {
@@ -488,8 +490,8 @@ export async function writeColumnTableParts(
   if (parts.length === 0) throw new RangeError("A table needs at least one part");
   const data = parts[0];
   const rows = parts.reduce((n, q) => n + q.rows, 0);
-  const p = trimPrefix(prefix);
-  await store.deletePrefix(p + "/");
+  const keys = tableKeys(prefix);
+  await store.deletePrefix(keys.dir + "/");
   // In `tableLayout`'s order.
   const specs: { dtype: ColumnDtype; pick: Pick }[] = [
     { dtype: "float64", pick: (d) => d.ids },
@@ -500,7 +502,7 @@ export async function writeColumnTableParts(
       pick: (d: ColumnTableData) => d.features[f],
     })),
   ];
-  const key = `${p}/${COLUMNS_BLOB}`;
+  const key = keys.columns;
   // Column after column, each part's array as it is (no copy), zeros up to the next offset.
   let i = 0, k = 0;
   const padding = new Uint8Array(8);
@@ -534,7 +536,7 @@ export async function writeColumnTableParts(
     maxTs: lastNonEmpty ? lastNonEmpty.timestamps[lastNonEmpty.rows - 1] : null,
     positives: n1,
   });
-  await store.put(`${p}/manifest.json`, new TextEncoder().encode(JSON.stringify(manifest)));
+  await store.put(keys.manifest, new TextEncoder().encode(JSON.stringify(manifest)));
   return manifest;
 }
 
@@ -627,9 +629,8 @@ function view(dtype: ColumnDtype, bytes: Uint8Array): ColumnArray {
 
 /** Throws `Error` when the manifest is absent (table not built or incomplete). */
 export async function openColumnTable(store: BlobStore, prefix: string): Promise<ColumnTable> {
-  const p = trimPrefix(prefix);
   const manifest = JSON.parse(
-    new TextDecoder().decode(await store.getBytes(`${p}/manifest.json`)),
+    new TextDecoder().decode(await store.getBytes(tableKeys(prefix).manifest)),
   ) as ColumnTableManifest;
   const byName = new Map(manifest.columns.map((c) => [c.name, c]));
   const entry = (name: string): ColumnEntry => {

@@ -30,6 +30,7 @@ import {
   type ColumnTableManifest,
   joinTableParts,
   type TableFileTarget,
+  tableKeys,
   tableLayout,
   tableManifest,
   writeColumnTableParts,
@@ -91,10 +92,9 @@ export async function buildColumnTableInPlace(
     }
   }
   cuts.push({ byte: size, row: rows });
-  const p = prefix.replace(/\/+$/, "");
-  await store.deletePrefix(p + "/");
-  const key = `${p}/columns.bin`;
-  const staged = await store.stage(key, tableLayout(rows, selectedColumns.length).size);
+  const keys = tableKeys(prefix);
+  await store.deletePrefix(keys.dir + "/");
+  const staged = await store.stage(keys.columns, tableLayout(rows, selectedColumns.length).size);
   const { onProgress, signal, workers: _w, byteRange: _r, recordIndex: _i, ...plain } = opts;
   let parts: ColumnTableData[];
   try {
@@ -129,12 +129,12 @@ export async function buildColumnTableInPlace(
     return null;
   }
   const nonEmpty = parts.filter((q) => q.rows > 0);
-  const manifest = tableManifest(key, rows, parts, {
+  const manifest = tableManifest(keys.columns, rows, parts, {
     minTs: nonEmpty.length ? nonEmpty[0].summary!.firstTs : null,
     maxTs: nonEmpty.length ? nonEmpty[nonEmpty.length - 1].summary!.lastTs : null,
     positives: parts.reduce((s, q) => s + q.summary!.positives, 0),
   });
-  await store.put(`${p}/manifest.json`, new TextEncoder().encode(JSON.stringify(manifest)));
+  await store.put(keys.manifest, new TextEncoder().encode(JSON.stringify(manifest)));
   return manifest;
 }
 
