@@ -55,12 +55,17 @@ export class LocalBlobStore implements BlobStore {
     this.durable = opts.durable ?? true;
   }
 
+  /** A fresh name in the temp dir (created when missing), where blobs are written before the rename. */
+  async #tempPath(): Promise<string> {
+    const dir = join(this.root, TMP_DIR);
+    await Deno.mkdir(dir, { recursive: true });
+    return join(dir, crypto.randomUUID());
+  }
+
   /** See `BlobStore.stage`: the temp file is swept like any other after a crash. */
   async stage(key: string, size: number): Promise<StagedBlob> {
     const dest = this.localPath(key);
-    const tmpDir = join(this.root, TMP_DIR);
-    await Deno.mkdir(tmpDir, { recursive: true });
-    const path = join(tmpDir, crypto.randomUUID());
+    const path = await this.#tempPath();
     const file = await Deno.open(path, { write: true, createNew: true });
     try {
       await file.truncate(size);
@@ -144,9 +149,7 @@ export class LocalBlobStore implements BlobStore {
   ): Promise<number> {
     const dest = this.localPath(key);
     const signal = opts.signal;
-    const tmpDir = join(this.root, TMP_DIR);
-    await Deno.mkdir(tmpDir, { recursive: true });
-    const tmp = join(tmpDir, crypto.randomUUID());
+    const tmp = await this.#tempPath();
     let file: Deno.FsFile | null = null;
     let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
     const onAbort = () => {
