@@ -440,6 +440,7 @@ export function joinTableParts(parts: ColumnTableData[]): ColumnTableData[] {
     sourceInOrder: false,
     nonNumericCells,
     quotedRecords: parts.reduce((n, p) => n + (p.quotedRecords ?? 0), 0),
+    summary: undefined, // the first part's; the joined rows have none of their own
   }];
 }
 
