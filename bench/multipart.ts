@@ -32,12 +32,13 @@ import busboy from "busboy";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
 import type { BlobStore } from "../lib/storage/blob_store.ts";
-import { receiveCsvUpload } from "../lib/api/multipart_upload.ts";
+import { boundaryOf, receiveCsvUpload } from "../lib/api/multipart_upload.ts";
+import { openMultipartFile } from "../lib/api/multipart_file.ts";
 
 const CHUNK = 64 * 1024;
 const BLOCK = 4 * 1024 * 1024;
 const CLK_TCK = 100; // Linux USER_HZ; /proc/<pid>/stat times are in these ticks.
-const VARIANTS = ["drain", "busboy", "upload"] as const;
+const VARIANTS = ["drain", "busboy", "reader", "upload"] as const;
 type Variant = typeof VARIANTS[number];
 
 /** What one child run measured. */
@@ -193,9 +194,27 @@ function runBusboy(ct: string, stream: ReadableStream<Uint8Array>): Promise<numb
   });
 }
 
-async function runDrain(stream: ReadableStream<Uint8Array>): Promise<number> {
+async function runReader(ct: string, stream: ReadableStream<Uint8Array>): Promise<number> {
+  const reader = stream.getReader();
+  const file = await openMultipartFile({
+    read: async () => {
+      const r = await reader.read();
+      return r.done ? null : r.value;
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, boundaryOf(ct)!);
+  if (file.filename !== "train_numeric.csv" || file.contentType !== "text/csv") {
+    throw new Error("bad part");
+  }
   let n = 0;
-  for await (const c of stream) n += c.length;
+  for (let c = await file.pull(); c !== null; c = await file.pull()) n += c.length;
+  return n;
+}
+
+async function runDrain(stream: ReadableStream<Uint8Array>): Promise<number> {
+  const reader = stream.getReader();
+  let n = 0;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) n += r.value.length;
   return n;
 }
 
@@ -208,6 +227,8 @@ async function child(variant: Variant, mb: number): Promise<RunResult> {
     ? await runUpload(up.contentType, up.stream, bodyBytes)
     : variant === "busboy"
     ? await runBusboy(up.contentType, up.stream)
+    : variant === "reader"
+    ? await runReader(up.contentType, up.stream)
     : await runDrain(up.stream);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds() - cpu0;
@@ -262,7 +283,7 @@ async function main() {
   const reps = Number(arg("reps", "3"));
   if (!(mb > 0) || !(reps > 0)) throw new Error("--mb and --reps must be positive");
   console.log(`multipart bench: ${mb} MiB CSV body, ${CHUNK / 1024} KiB chunks, ${reps} reps`);
-  const runs: Record<Variant, RunResult[]> = { drain: [], busboy: [], upload: [] };
+  const runs: Record<Variant, RunResult[]> = { drain: [], busboy: [], reader: [], upload: [] };
   for (let r = 0; r < reps; r++) {
     // Alternate the variants (drain reference first) so drift hits all alike.
     for (const v of VARIANTS) {
@@ -275,14 +296,19 @@ async function main() {
       );
     }
   }
-  const bytes = new Set([...runs.busboy, ...runs.upload].map((r) => r.bodyBytes));
+  const bytes = new Set(
+    [...runs.busboy, ...runs.reader, ...runs.upload].map((r) => r.bodyBytes),
+  );
   if (bytes.size !== 1) throw new Error(`body byte counts differ: ${[...bytes].join(", ")}`);
   const summary = (v: Variant) => ({
     mbps: mb / median(runs[v].map((r) => r.seconds)),
     cpu: median(runs[v].map((r) => r.cpuSeconds)),
     rss: median(runs[v].map((r) => r.peakRssMiB)),
   });
-  const s = { drain: summary("drain"), busboy: summary("busboy"), upload: summary("upload") };
+  const s = Object.fromEntries(VARIANTS.map((v) => [v, summary(v)])) as Record<
+    Variant,
+    ReturnType<typeof summary>
+  >;
   console.log(`\nmedians (body bytes identical: ${[...bytes][0]}):`);
   for (const v of VARIANTS) {
     console.log(
@@ -290,7 +316,12 @@ async function main() {
         `peak RSS ${s[v].rss.toFixed(0)} MiB`,
     );
   }
-  for (const v of ["busboy", "upload"] as const) {
+  console.log(
+    `ratio reader/busboy: throughput ${(s.reader.mbps / s.busboy.mbps).toFixed(2)}x, cpu ${
+      (s.reader.cpu / s.busboy.cpu).toFixed(2)
+    }x, peak RSS ${(s.reader.rss / s.busboy.rss).toFixed(2)}x`,
+  );
+  for (const v of ["busboy", "reader", "upload"] as const) {
     console.log(
       `ratio ${v}/drain: throughput ${(s[v].mbps / s.drain.mbps).toFixed(2)}x, ` +
         `cpu ${(s[v].cpu / s.drain.cpu).toFixed(2)}x, peak RSS ${
