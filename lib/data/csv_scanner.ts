@@ -160,11 +160,29 @@ export class CsvRow {
   readonly allEnd: Int32Array;
   readonly allEsc: Uint8Array;
 
-  /** `fieldStart` / `fieldEnd` may be given (the wasm kernels' views); else they are allocated. */
-  constructor(columns: number[], width: number, fieldStart?: Int32Array, fieldEnd?: Int32Array) {
+  /**
+   * @internal Per slot, the number the wasm select kernel parsed (NaN: empty or left to JS);
+   * read by `number` only while `valuesValid` (this record went through that kernel).
+   */
+  readonly values: Float64Array | null;
+  /** @internal */
+  valuesValid = false;
+
+  /**
+   * `fieldStart` / `fieldEnd` / `values` may be given (the wasm kernels' views); else the
+   * offsets are allocated and numbers are always parsed here.
+   */
+  constructor(
+    columns: number[],
+    width: number,
+    fieldStart?: Int32Array,
+    fieldEnd?: Int32Array,
+    values?: Float64Array,
+  ) {
     this.columns = Int32Array.from(columns);
     this.fieldStart = fieldStart ?? new Int32Array(columns.length);
     this.fieldEnd = fieldEnd ?? new Int32Array(columns.length);
+    this.values = values ?? null;
     this.escaped = new Uint8Array(columns.length);
     this.allStart = new Int32Array(width + 1);
     this.allEnd = new Int32Array(width + 1);
@@ -178,7 +196,12 @@ export class CsvRow {
 
   /** Slot k as a number; `NaN` when empty or not numeric. */
   number(k: number): number {
-    return parseFloatBytes(this.buf, this.fieldStart[k], this.fieldEnd[k]);
+    const s = this.fieldStart[k], e = this.fieldEnd[k];
+    if (this.valuesValid && s < e) {
+      const v = this.values![k];
+      if (v === v) return v;
+    }
+    return parseFloatBytes(this.buf, s, e);
   }
 
   /** Slot k as a timestamp in ms UTC (see `timestamp.ts`); `NaN` when empty or invalid. */
@@ -756,7 +779,7 @@ async function scanWith(
   const nonNum = counting ? (wasm ? wasm.nonNumeric : new Uint32Array(width)) : null;
   const wasmOut = wasm?.out;
   const row = wasm
-    ? new CsvRow(cols, width, wasm.fieldStart, wasm.fieldEnd)
+    ? new CsvRow(cols, width, wasm.fieldStart, wasm.fieldEnd, wasm.values)
     : new CsvRow(cols, width);
   const fs = row.fieldStart, fe = row.fieldEnd, esc = row.escaped, nSlots = cols.length;
   const nlOut = new Int32Array(1);
@@ -852,11 +875,13 @@ async function scanWith(
         }
         for (let k = 0; k < nSlots; k++) fs[k] = fe[k] = pos;
         row.badCol = -1;
+        row.valuesValid = false;
         let nl: number;
         if (wasm) {
           wasmOut![1] = -1;
           nl = counting ? wasm.countLine(pos) : wasm.selectLine(pos);
           if (nl >= 0) {
+            row.valuesValid = !counting;
             row.fieldCount = wasmOut![0];
             if (wasmOut![1] >= 0) {
               row.badCol = wasmOut![1];
@@ -884,6 +909,7 @@ async function scanWith(
         // A quote: this record goes through the general path below.
       }
       // One SWAR pass finds the line end — or a quote, which sends this record to the slow path.
+      row.valuesValid = false;
       let nl = findLfOrQuote(buf, i32, pos, filled);
       if (nl < filled && buf[nl] === QUOTE) {
         const next = quotedRecord();

@@ -53,6 +53,7 @@ interface KernelExports {
     slotOf: number,
     fs: number,
     fe: number,
+    values: number,
     out: number,
   ): number;
 }
@@ -70,6 +71,11 @@ export class CsvKernels {
   /** Slot offsets of the selected columns (written by the kernels). */
   fieldStart = new Int32Array(0);
   fieldEnd = new Int32Array(0);
+  /**
+   * Per slot, the select kernel's number for the field (NaN: empty, or to be parsed in JS —
+   * see `parseDecimal` in the AssemblyScript source).
+   */
+  values = new Float64Array(0);
   /** Per-column counts of the count kernel. */
   nonEmpty = new Uint32Array(0);
   nonNumeric = new Uint32Array(0);
@@ -81,6 +87,7 @@ export class CsvKernels {
   #aNext = 0;
   #aFs = 0;
   #aFe = 0;
+  #aValues = 0;
   #aNonEmpty = 0;
   #aNonNum = 0;
   #aNumStart = 0;
@@ -113,7 +120,7 @@ export class CsvKernels {
    */
   configure(slotOf: Int32Array, nextSel: Int32Array, nSlots: number, numStart: Uint8Array): void {
     const nCols = slotOf.length;
-    let at = this.capacity + PAD;
+    let at = (this.capacity + PAD + 7) & ~7; // 8-aligned: the values are f64
     const take = (bytes: number) => {
       const a = at;
       at += (bytes + 7) & ~7;
@@ -123,6 +130,7 @@ export class CsvKernels {
     this.#aNext = take(4 * nextSel.length);
     this.#aFs = take(4 * Math.max(1, nSlots));
     this.#aFe = take(4 * Math.max(1, nSlots));
+    this.#aValues = take(8 * Math.max(1, nSlots));
     this.#aNonEmpty = take(4 * nCols);
     this.#aNonNum = take(4 * nCols);
     this.#aNumStart = take(256);
@@ -136,6 +144,7 @@ export class CsvKernels {
     new Uint8Array(mem, this.#aNumStart, 256).set(numStart);
     this.fieldStart = new Int32Array(mem, this.#aFs, nSlots);
     this.fieldEnd = new Int32Array(mem, this.#aFe, nSlots);
+    this.values = new Float64Array(mem, this.#aValues, nSlots);
     this.nonEmpty = new Uint32Array(mem, this.#aNonEmpty, nCols);
     this.nonNumeric = new Uint32Array(mem, this.#aNonNum, nCols);
     this.nonEmpty.fill(0);
@@ -164,7 +173,10 @@ export class CsvKernels {
     );
   }
 
-  /** Select kernel on the record at `start`; the LF's offset, or -1 at a quote. */
+  /**
+   * Select kernel on the record at `start`; the LF's offset, or -1 at a quote. Fills
+   * `fieldStart` / `fieldEnd` and `values` of the slots the record reaches.
+   */
   selectLine(start: number): number {
     return this.#exports.selectLine(
       start,
@@ -173,6 +185,7 @@ export class CsvKernels {
       this.#aSlot,
       this.#aFs,
       this.#aFe,
+      this.#aValues,
       this.#aOut,
     );
   }

@@ -1,5 +1,6 @@
 /**
- * The wasm kernels against the JS kernels as the oracle: seeded random files (Bosch-like sparse
+ * The wasm kernels against the JS kernels as the oracle (field offsets, counts, and every
+ * slot's number: the select kernel parses decimals itself): seeded random files (Bosch-like sparse
  * numeric rows, text values, quotes with commas and line breaks, CRLF, blank lines, short and
  * long records, wide rows so fields straddle the 16-byte vectors, small chunks so records
  * straddle reads and force buffer growth) scanned in count and select mode by both; every
@@ -10,7 +11,37 @@ import { type CsvRow, scanCsv, type ScanOptions } from "../csv_scanner.ts";
 import { CsvKernels } from "./csv_kernels.ts";
 import { Rng } from "../../random/mod.ts";
 
-const VALUES = ["0", "-0.052", "1.5e3", ".25", "12345.678", "T1", "abc", "é", "-", "+7", " 3"];
+const VALUES = [
+  "0",
+  "-0.052",
+  "1.5e3",
+  ".25",
+  "12345.678",
+  "T1",
+  "abc",
+  "é",
+  "-",
+  "+7",
+  " 3",
+  // Edges of the select kernel's number parsing (lib/data/fast_float.ts is the oracle).
+  "-0",
+  "-0.000",
+  "007",
+  "1.",
+  "+.5",
+  ".",
+  "1.2.3",
+  "NaN",
+  "Infinity",
+  "9007199254740991",
+  "9007199254740993",
+  "1234567890123456789",
+  "12345678901234567890",
+  "0.1234567890123456789012",
+  "0.00000000000000000000001",
+  "0.000000000000000000000001",
+  "3.14159265358979",
+];
 const QUOTED = ['"a,b"', '"x""y"', '"line\nbreak"', '"1"', '""'];
 
 function randomCsv(rand: () => number): string {
@@ -59,7 +90,10 @@ async function scan(
     onHeader: (names) => ({ columns: pick(names.length), countFields: counting }),
     onRow: (row: CsvRow) => {
       const slots = Array.from({ length: row.columns.length }, (_, k) => row.text(k));
+      // Compared with Object.is: NaN equals NaN, -0 differs from 0.
+      const numbers = Array.from({ length: row.columns.length }, (_, k) => row.number(k));
       rows.push([
+        numbers,
         row.line,
         row.start,
         row.end,

@@ -122,9 +122,59 @@ export function countLine(
 }
 
 /**
+ * The decimal in bytes [s, e) — `-0.052`, `12`, `+3.` — when it is exactly what the JS fast
+ * path of lib/data/fast_float.ts computes: at most 19 digits forming a mantissa below 2^53 and
+ * at most 22 fraction digits, so `mantissa / 10^k` is one correctly rounded division of exact
+ * operands (bit for bit `parseFloat`). NaN for everything else (empty, an exponent, text, more
+ * digits): the caller then parses in JS, which also tells missing from text. 10^k is built by
+ * multiplying (exact up to 10^22) because a constant table would be a data segment in the
+ * imported memory, where the scan buffer lives.
+ */
+// @ts-ignore: decorator
+@inline
+function parseDecimal(s: i32, e: i32): f64 {
+  if (s >= e) return NaN;
+  let i = s;
+  let c = <i32> load<u8>(i);
+  const neg = c == 45;
+  if (neg || c == 43) i++;
+  const digitsStart = i;
+  let mant: u64 = 0;
+  while (i < e) {
+    c = <i32> load<u8>(i) - 48;
+    if (<u32> c > 9) break;
+    mant = mant * 10 + <u64> c;
+    i++;
+  }
+  let nDigits = i - digitsStart;
+  let scale = 0;
+  if (i < e && <i32> load<u8>(i) == 46) {
+    i++;
+    const fracStart = i;
+    while (i < e) {
+      c = <i32> load<u8>(i) - 48;
+      if (<u32> c > 9) break;
+      mant = mant * 10 + <u64> c;
+      i++;
+    }
+    scale = i - fracStart;
+    nDigits += scale;
+  }
+  if (i != e || nDigits == 0 || nDigits > 19 || mant > 9007199254740991 || scale > 22) {
+    return NaN;
+  }
+  let p: f64 = 1;
+  for (let k = 0; k < scale; k++) p *= 10;
+  const v = <f64> mant / p;
+  return neg ? -v : v;
+}
+
+/**
  * Select kernel: offsets of the selected columns' fields into `fs` / `fe` (slot
- * `slotOf[column]`), skipping the fields in between by counting commas 16 bytes at a time.
+ * `slotOf[column]`), skipping the fields in between by counting commas 16 bytes at a time, and
+ * each field's number (`parseDecimal`: NaN = empty or left to JS) into `values` (f64 per slot).
  * `nextSel[column]` (nSel entries) = the smallest selected column >= column, NONE when none.
+ * Slots of columns the record does not reach keep what the caller put there.
  * Returns the offset of the record's LF, or -1 at a quote.
  */
 export function selectLine(
@@ -134,6 +184,7 @@ export function selectLine(
   slotOf: i32,
   fs: i32,
   fe: i32,
+  values: i32,
   out: i32,
 ): i32 {
   let p = start;
@@ -173,8 +224,10 @@ export function selectLine(
       return -1;
     }
     const slot = load<i32>(slotOf + (col << 2));
+    const end = d == LF && q > p && <i32> load<u8>(q - 1) == CR ? q - 1 : q;
     store<i32>(fs + (slot << 2), p);
-    store<i32>(fe + (slot << 2), d == LF && q > p && <i32> load<u8>(q - 1) == CR ? q - 1 : q);
+    store<i32>(fe + (slot << 2), end);
+    store<f64>(values + (slot << 3), parseDecimal(p, end));
     if (d == LF) {
       store<i32>(out, col + 1);
       return q;
