@@ -13,6 +13,8 @@
  * The host keeps two started workers ready (`host_worker.ts`, `shell_worker.ts`): a started
  * worker adopts the requested module in 6–16 ms, while a worker started by a worker needs about a
  * second (Deno 2.9). A burst that empties the pool waits for that second, still off this thread.
+ * A worker the host started spawns through the same host (its init message carries a link), so
+ * nested workers — a training's histogram helper — start from the pool as well.
  * Pooled workers are all named "worker-pool" (a Worker's name is fixed when it starts).
  *
  * @example
@@ -43,27 +45,50 @@ export interface HostedSpawnOptions {
   onError: (message: string) => void;
 }
 
-/** One host worker and the children it started for this thread (see the module doc). */
+/** How a `WorkerHost` reaches the host worker: its Worker, or a worker's link port. */
+interface HostTransport {
+  post(msg: HostRequest, transfer: Transferable[]): void;
+  close(): void;
+}
+
+/**
+ * The host worker as seen from one thread, with the children it started for this thread (see
+ * the module doc). On the main thread it owns the host worker; in a worker the host started, it
+ * talks to the same host over the link that worker was given (`useRemoteWorkerHost`).
+ */
 export class WorkerHost {
-  readonly #worker: Worker;
+  readonly #transport: HostTransport;
   readonly #children = new Map<number, HostedSpawnOptions["onError"]>();
   #nextId = 0;
   #failure: string | null = null;
 
-  constructor() {
-    this.#worker = new Worker(new URL("./host_worker.ts", import.meta.url), {
+  constructor(link?: MessagePort) {
+    const onReply = (e: MessageEvent<HostReply>) => {
+      if (e.data?.type === "error") this.#children.get(e.data.id)?.(e.data.message);
+    };
+    if (link) {
+      link.onmessage = onReply;
+      link.onmessageerror = () => this.#fail("Could not read a message from the worker host.");
+      this.#transport = {
+        post: (msg, transfer) => link.postMessage(msg, transfer),
+        close: () => link.close(),
+      };
+      return;
+    }
+    const worker = new Worker(new URL("./host_worker.ts", import.meta.url), {
       type: "module",
       name: "worker-host",
     });
-    this.#worker.onmessage = (e: MessageEvent<HostReply>) => {
-      if (e.data?.type === "error") this.#children.get(e.data.id)?.(e.data.message);
-    };
-    this.#worker.onerror = (e: ErrorEvent) => {
+    worker.onmessage = onReply;
+    worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
       this.#fail(`The worker host failed: ${e.message}`);
     };
-    this.#worker.onmessageerror = () =>
-      this.#fail("Could not read a message from the worker host.");
+    worker.onmessageerror = () => this.#fail("Could not read a message from the worker host.");
+    this.#transport = {
+      post: (msg, transfer) => worker.postMessage(msg, transfer),
+      close: () => worker.terminate(),
+    };
   }
 
   /** Why the host is gone, or null while it can start workers. */
@@ -107,7 +132,7 @@ export class WorkerHost {
 
   #post(msg: HostRequest, transfer: Transferable[] = []): void {
     try {
-      this.#worker.postMessage(msg, transfer);
+      this.#transport.post(msg, transfer);
     } catch (err) {
       this.#fail(`The worker host is unreachable: ${err}`);
     }
@@ -116,7 +141,7 @@ export class WorkerHost {
   #fail(reason: string): void {
     if (this.#failure) return;
     this.#failure = reason;
-    this.#worker.terminate();
+    this.#transport.close();
     const owners = [...this.#children.values()];
     this.#children.clear();
     for (const onError of owners) onError(reason);
@@ -124,6 +149,8 @@ export class WorkerHost {
 }
 
 let active: WorkerHost | null = null;
+/** In a worker the host started: the host over that worker's link. */
+let remote: WorkerHost | null = null;
 
 /**
  * Start this thread's worker host (idempotent); `WorkerClient.spawn` then starts workers through
@@ -141,13 +168,24 @@ export function stopWorkerHost(): void {
 }
 
 /**
- * The running host of this thread, or null when none was started. A host that failed is
- * replaced (once per failure: that restart blocks like a direct spawn).
+ * In a worker the host started (`serveWorker` calls this with its init message's link): this
+ * thread's spawns go to that host, whose pool starts them in milliseconds.
+ */
+export function useRemoteWorkerHost(link: MessagePort): void {
+  remote?.close();
+  remote = new WorkerHost(link);
+}
+
+/**
+ * The running host of this thread, or null when none was started (then `WorkerClient` starts
+ * workers itself). A host this thread started and that failed is replaced (once per failure:
+ * that restart blocks like a direct spawn); a failed remote host is not (spawns go direct).
  */
 export function activeWorkerHost(): WorkerHost | null {
   if (active?.failure) {
     console.error(`${active.failure} Starting a new worker host.`);
     active = new WorkerHost();
   }
-  return active;
+  if (active) return active;
+  return remote && !remote.failure ? remote : null;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-/** Main thread → host. */
+/** Owner (the main thread, or a worker over its host link) → host. */
 export type HostRequest =
   | {
     type: "spawn";
@@ -21,7 +21,7 @@ export type HostRequest =
   }
   | { type: "terminate"; id: number };
 
-/** Host → main thread: a worker had an uncaught error, or could not be started. */
+/** Host → owner: a worker had an uncaught error, or could not be started. */
 export type HostReply = { type: "error"; id: number; message: string };
 
 /** Host → pooled worker, over its control port: become `module`. */
@@ -29,6 +29,8 @@ export interface AdoptRequest {
   module: string;
   cancel: SharedArrayBuffer;
   port: MessagePort;
+  /** The worker's link to the host, for the workers it starts itself (`HostRequest`s). */
+  host: MessagePort;
 }
 
 /** Pooled worker → host: the module could not be loaded. */

@@ -4,6 +4,8 @@
  * built). It keeps `POOL_SIZE` started workers (`shell_worker.ts`) ready: a request adopts one
  * (the owner talks to it over its own MessagePort from then on) and a new one is started behind
  * it; this worker forwards the adopted worker's uncaught errors and terminates it on request.
+ * An adopted worker gets a link back to this host, so the workers it starts in turn (a
+ * training's histogram helper) come from the pool too (`RemoteWorkerHost` in `host.ts`).
  *
  * This module must stay importable from a worker: no KV, no files, no app imports.
  *
@@ -19,16 +21,27 @@ interface HostScope {
   onmessage: ((e: MessageEvent<HostRequest>) => void) | null;
 }
 
-/** A pooled worker; `id` is the owner's once adopted. */
+/**
+ * Who asks this host for workers: the main thread (over this worker's scope), or a worker this
+ * host started (over the link it was given at adoption). Ids are the owner's own.
+ */
+interface Owner {
+  reply(message: HostReply): void;
+  readonly children: Map<number, Shell>;
+}
+
+/** A pooled worker; `owner` and `id` are set once adopted. */
 interface Shell {
   worker: Worker;
   control: MessagePort;
+  owner?: Owner;
   id?: number;
+  /** The owner end this worker spawns its own workers through (set at adoption). */
+  link?: { port: MessagePort; owner: Owner };
 }
 
 const scope = globalThis as unknown as HostScope;
 const idle: Shell[] = [];
-const adopted = new Map<number, Shell>();
 
 function startShell(): Shell {
   const worker = new Worker(new URL("./shell_worker.ts", import.meta.url), {
@@ -50,44 +63,70 @@ function startShell(): Shell {
 
 /** Report a failed worker to its owner (an idle one is just dropped) and stop it. */
 function fail(shell: Shell, message: string): void {
-  if (shell.id !== undefined) {
-    if (!adopted.has(shell.id)) return;
-    scope.postMessage({ type: "error", id: shell.id, message });
+  if (shell.owner && shell.id !== undefined) {
+    if (shell.owner.children.get(shell.id) !== shell) return;
+    shell.owner.reply({ type: "error", id: shell.id, message });
   }
   stop(shell);
 }
 
+/**
+ * Stop a worker and every worker it started through its link: a child of a terminated worker
+ * has nobody left to talk to (as a directly nested worker dies with its parent).
+ */
 function stop(shell: Shell): void {
-  if (shell.id !== undefined) adopted.delete(shell.id);
+  if (shell.owner && shell.id !== undefined) shell.owner.children.delete(shell.id);
   const i = idle.indexOf(shell);
   if (i >= 0) idle.splice(i, 1);
   shell.control.close();
   shell.worker.terminate();
+  if (shell.link) {
+    shell.link.port.close();
+    for (const child of [...shell.link.owner.children.values()]) stop(child);
+  }
 }
 
 function refill(): void {
   while (idle.length < POOL_SIZE) idle.push(startShell());
 }
 
-scope.onmessage = (e) => {
-  const msg = e.data;
+/** Serve one owner's request. */
+function handle(owner: Owner, msg: HostRequest): void {
   switch (msg?.type) {
     case "spawn": {
       // An empty pool (a burst of requests) starts one now: slower, never blocking the owner.
       const shell = idle.shift() ?? startShell();
+      shell.owner = owner;
       shell.id = msg.id;
-      adopted.set(msg.id, shell);
-      const adopt: AdoptRequest = { module: msg.module, cancel: msg.cancel, port: msg.port };
-      shell.control.postMessage(adopt, [msg.port]);
+      owner.children.set(msg.id, shell);
+      // The adopted worker's own spawns come back here over this link (a worker started by a
+      // worker takes ~1 s in Deno 2.9; from the pool, milliseconds).
+      const { port1, port2 } = new MessageChannel();
+      const linkOwner: Owner = {
+        reply: (m) => port1.postMessage(m),
+        children: new Map(),
+      };
+      port1.onmessage = (e: MessageEvent<HostRequest>) => handle(linkOwner, e.data);
+      shell.link = { port: port1, owner: linkOwner };
+      const adopt: AdoptRequest = {
+        module: msg.module,
+        cancel: msg.cancel,
+        port: msg.port,
+        host: port2,
+      };
+      shell.control.postMessage(adopt, [msg.port, port2]);
       refill();
       return;
     }
     case "terminate": {
-      const shell = adopted.get(msg.id);
+      const shell = owner.children.get(msg.id);
       if (shell) stop(shell);
       return;
     }
   }
-};
+}
+
+const mainOwner: Owner = { reply: (m) => scope.postMessage(m), children: new Map() };
+scope.onmessage = (e) => handle(mainOwner, e.data);
 
 refill();

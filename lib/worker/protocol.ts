@@ -26,13 +26,14 @@
  * @module
  */
 import { lowerThreadPriority } from "./priority.ts";
+import { useRemoteWorkerHost } from "./host.ts";
 
 /**
  * Owner → worker. `init` comes first, once; from a worker host (`host.ts`) it carries the port
  * that every later message comes on and every reply goes to.
  */
 export type ClientMessage<Req = unknown, In = unknown> =
-  | { type: "init"; cancel: SharedArrayBuffer; port?: MessagePort }
+  | { type: "init"; cancel: SharedArrayBuffer; port?: MessagePort; host?: MessagePort }
   | { type: "call"; id: number; request: Req }
   | { type: "input"; id: number; data: In }
   | { type: "end"; id: number };
@@ -154,6 +155,7 @@ export function serveWorker<Req, Res, P = unknown, In = never>(
           channel = msg.port;
           msg.port.onmessage = onMessage;
         }
+        if (msg.host) useRemoteWorkerHost(msg.host);
         return;
       case "input":
         inbox(msg.id).push(msg.data);

@@ -150,6 +150,27 @@ test("WorkerClient: terminate reaches a nested worker through the shared cancel 
   }
 });
 
+test("WorkerClient: a nested worker stops with its parent, cancel flag or not", async () => {
+  const ticks = new Int32Array(new SharedArrayBuffer(8));
+  const client = WorkerClient.spawn(WORKER);
+  await client.call({ mode: "nested-spin", ticks: ticks.buffer as SharedArrayBuffer });
+  const deadline = Date.now() + 10_000;
+  while (Atomics.load(ticks, 0) === 0) {
+    assert.ok(Date.now() < deadline, "the nested worker did not start");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  client.terminate();
+  // Ticks stop moving once the child is gone (allow the termination a moment to land).
+  let last = -1;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = Atomics.load(ticks, 0);
+    if (now === last) break;
+    assert.ok(Date.now() < deadline, "the nested worker outlived its parent");
+    last = now;
+  }
+});
+
 test("WorkerClient: a throwing onProgress rejects that call only", async () => {
   const client = WorkerClient.spawn(WORKER);
   try {
@@ -173,6 +194,27 @@ test("runInWorker: a worker module that cannot be loaded rejects the call", asyn
     () => runInWorker(new URL("./testdata/no_such_worker.ts", import.meta.url), {}),
     WorkerError,
   );
+});
+
+Deno.test("WorkerClient: a worker the host started starts its own workers through the host", async () => {
+  startWorkerHost();
+  try {
+    const client = WorkerClient.spawn(WORKER);
+    try {
+      // Pooled workers are all named "worker-pool"; one started directly keeps its name.
+      assert.equal(await client.call<TestRequest, string>({ mode: "nested-name" }), "worker-pool");
+    } finally {
+      client.terminate();
+    }
+  } finally {
+    stopWorkerHost();
+  }
+  const direct = WorkerClient.spawn(WORKER);
+  try {
+    assert.equal(await direct.call<TestRequest, string>({ mode: "nested-name" }), "child");
+  } finally {
+    direct.terminate();
+  }
 });
 
 Deno.test("WorkerClient: stopping the worker host rejects the calls of the workers it started", async () => {

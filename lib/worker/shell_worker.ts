@@ -23,13 +23,13 @@ scope.onmessage = (e: MessageEvent<{ control: MessagePort }>) => {
   const reply = (msg: ShellReply) => control.postMessage(msg);
   control.onmessage = async (m: MessageEvent<AdoptRequest>) => {
     control.onmessage = null; // one adoption per worker
-    const { module, cancel, port } = m.data;
+    const { module, cancel, port, host } = m.data;
     try {
       scope.onmessage = null;
       await import(module);
       const serve = scope.onmessage as ((e: MessageEvent) => void) | null;
       if (!serve) throw new Error(`The worker module ${module} does not call serveWorker.`);
-      serve(new MessageEvent("message", { data: { type: "init", cancel, port } }));
+      serve(new MessageEvent("message", { data: { type: "init", cancel, port, host } }));
     } catch (err) {
       reply({ type: "error", message: err instanceof Error ? err.message : String(err) });
     }

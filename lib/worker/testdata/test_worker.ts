@@ -15,7 +15,15 @@ export type TestRequest =
   /** Starts a nested worker in "watch" mode sharing this worker's cancel flag. */
   | { mode: "nested"; seen: SharedArrayBuffer }
   /** Sets seen[1] = 1, waits for the cancel flag, then sets seen[0] = 1. */
-  | { mode: "watch"; seen: SharedArrayBuffer };
+  | { mode: "watch"; seen: SharedArrayBuffer }
+  /** Starts a nested worker named "child" and answers with that worker's `name`. */
+  | { mode: "nested-name" }
+  /** This worker's `name`. */
+  | { mode: "name" }
+  /** Starts a nested worker in "spin" mode with a cancel flag of its own; answers at once. */
+  | { mode: "nested-spin"; ticks: SharedArrayBuffer }
+  /** Adds 1 to ticks[0] every millisecond until terminated (ignores the cancel flag). */
+  | { mode: "spin"; ticks: SharedArrayBuffer };
 
 /** An error class with plain fields, like a CSV validation error. */
 export class FieldError extends Error {
@@ -26,7 +34,7 @@ export class FieldError extends Error {
   }
 }
 
-type Result = { spins: number } | Uint8Array | number;
+type Result = { spins: number } | Uint8Array | number | string;
 
 serveWorker<TestRequest, Result, { elapsed: number } | number, number>(async (req, io) => {
   switch (req.mode) {
@@ -73,6 +81,28 @@ serveWorker<TestRequest, Result, { elapsed: number } | number, number>(async (re
     case "nested": {
       const child = WorkerClient.spawn(new URL(import.meta.url), { cancelFlag: io.cancelFlag });
       return await child.call<TestRequest, number>({ mode: "watch", seen: req.seen });
+    }
+    case "nested-name": {
+      const child = WorkerClient.spawn(new URL(import.meta.url), { name: "child" });
+      try {
+        return await child.call<TestRequest, string>({ mode: "name" });
+      } finally {
+        child.terminate();
+      }
+    }
+    case "name":
+      return (globalThis as unknown as { name: string }).name;
+    case "nested-spin": {
+      const child = WorkerClient.spawn(new URL(import.meta.url));
+      child.call({ mode: "spin", ticks: req.ticks } satisfies TestRequest).catch(() => {});
+      return 1;
+    }
+    case "spin": {
+      // Never answers, ignores the cancel flag, keeps its event loop turning (Deno's terminate
+      // does not interrupt a busy loop; CPU-bound workers watch the flag instead).
+      const ticks = new Int32Array(req.ticks);
+      setInterval(() => Atomics.add(ticks, 0, 1), 1);
+      return await new Promise<number>(() => {});
     }
     case "watch": {
       const seen = new Int32Array(req.seen);
