@@ -24,9 +24,10 @@
 import type { Services } from "../../services.ts";
 import type { KvStore } from "../../kv.ts";
 import { isFinal, lockKey } from "../../tasks/records.ts";
-import { openColumnTable } from "../../data/column_table.ts";
+import { type ColumnArray, openColumnTable } from "../../data/column_table.ts";
 import { findRowRange } from "../../data/column_table.ts";
 import { storeSplitDrift } from "./split_drift.ts";
+import { ColumnReader } from "./column_reader.ts";
 import { getLogger } from "../../log.ts";
 import {
   type DatasetRecord,
@@ -358,12 +359,17 @@ export async function loadSplitSet(
   const table = await openColumnTable(services.storage, split.table_prefix);
   const m = table.manifest;
   const [start, end] = split.ranges[which];
-  const arrays = await table.readRows(start, end, [
-    ...featureNames,
-    m.idColumn,
-    m.responseColumn,
-    m.timestampColumn,
-  ]);
+  const names = [...featureNames, m.idColumn, m.responseColumn, m.timestampColumn];
+  // A local table is read (and its arrays faulted in) by a worker, not by this thread.
+  const reader = ColumnReader.open(services.storage, m);
+  let arrays: ColumnArray[];
+  try {
+    arrays = reader
+      ? await reader.read(names, start, end)
+      : await table.readRows(start, end, names);
+  } finally {
+    reader?.close();
+  }
   const nF = featureNames.length;
   let cols = arrays.slice(0, nF) as Float32Array[];
   let ids = arrays[nF] as Float64Array;

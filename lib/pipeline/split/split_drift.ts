@@ -165,7 +165,7 @@ function localColumns(
     const e = byName.get(name);
     const path = e?.dtype === "float32" ? storage.localPath(e.key) : null;
     if (!e || !path) return null;
-    out.push({ path, offset: e.offset ?? 0 });
+    out.push({ path, offset: e.offset ?? 0, dtype: "float32" });
   }
   return out;
 }
