@@ -159,7 +159,17 @@ export function timeIndex(services: Services, dataset: DatasetRecord): Promise<T
   }
   const load = (async () => {
     const table = await openColumnTable(services.storage, dataset.table_prefix!);
-    const ts = await table.readColumn(table.manifest.timestampColumn) as Float64Array;
+    const m = table.manifest;
+    // ~9.5 MB at Bosch scale: read and faulted in by a worker when the table is local.
+    const reader = ColumnReader.open(services.storage, m);
+    let ts: Float64Array;
+    try {
+      ts = (reader
+        ? (await reader.read([m.timestampColumn], 0, m.rows))[0]
+        : await table.readColumn(m.timestampColumn)) as Float64Array;
+    } finally {
+      reader?.close();
+    }
     return { timestamps: ts, daily: dailyDistribution(ts) };
   })();
   timeCache.set(key, load);
