@@ -29,6 +29,9 @@ const BENCHMARKS = [
   "simulation_pacing",
 ] as const;
 
+/** Runtime flags a benchmark needs (split_train collects its synthesized table's garbage). */
+const RUNTIME_FLAGS: Record<string, string[]> = { split_train: ["--v8-flags=--expose-gc"] };
+
 const dashdash = Deno.args.indexOf("--");
 const names = dashdash === -1 ? Deno.args : Deno.args.slice(0, dashdash);
 const passThrough = dashdash === -1 ? [] : Deno.args.slice(dashdash + 1);
@@ -44,7 +47,13 @@ for (const name of selected) {
   console.log(`\n=== bench/${name}.ts ${passThrough.join(" ")}`);
   const t0 = performance.now();
   const { code } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(`./${name}.ts`, import.meta.url).pathname, ...passThrough],
+    args: [
+      "run",
+      "-A",
+      ...(RUNTIME_FLAGS[name] ?? []),
+      new URL(`./${name}.ts`, import.meta.url).pathname,
+      ...passThrough,
+    ],
     stdout: "inherit",
     stderr: "inherit",
   }).output();

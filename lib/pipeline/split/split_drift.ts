@@ -9,12 +9,15 @@
  * {@link DRIFT_MAX_ROWS} rows in {@link DRIFT_BLOCKS} evenly spaced contiguous blocks of the
  * Float32 column (range reads of the column table, ~0.8 MB a feature and window), the deciles
  * from a ≤ 50 000-value sample of them; counting is a binary search over ≤ 9 edges a value. The
- * reads are async I/O on the calling thread; the binning and counting (~28 ms a feature at
- * 200 000 rows: 2.8 s for 100 features on the event loop before) run in a worker
- * (`drift_worker.ts`) that the values are moved to, at most {@link DRIFT_IN_FLIGHT} features ahead
- * of it, so the event loop never waits on them (1.18 M rows × 100 features: 1.1–1.3 s, with the
- * reads, on a loaded 2-core machine; `bench/split_drift.ts`). Drift describes the windows' rows;
- * the split's sampling fraction (when < 1) does not apply to it.
+ * binning and counting (~28 ms a feature at 200 000 rows: 2.8 s for 100 features on the event
+ * loop before) run in a worker (`drift_worker.ts`). With a local store the worker also reads the
+ * blocks from the column file itself (it is given the file and each column's offset): the reads
+ * had cost the server thread ~600 ms of CPU per Bosch-scale split (1,600 streamed range reads),
+ * and status answers waited 30–100 ms behind them (`bench/split_train.ts`). Other stores (S3)
+ * read here, asynchronously, and move the values to the worker, at most
+ * {@link DRIFT_IN_FLIGHT} features ahead of it (1.18 M rows × 100 features: 1.1–1.3 s on a loaded
+ * 2-core machine; `bench/split_drift.ts`). Drift describes the windows' rows; the split's
+ * sampling fraction (when < 1) does not apply to it.
  *
  * @example
  * ```ts
@@ -25,11 +28,12 @@
  * @module
  */
 import type { Services } from "../../services.ts";
-import { openColumnTable } from "../../data/column_table.ts";
+import { type ColumnTableManifest, openColumnTable } from "../../data/column_table.ts";
+import type { BlobStore } from "../../storage/blob_store.ts";
 import { BlobNotFoundError } from "../../storage/keys.ts";
 import { type DriftReport, driftReport, type FeatureBins } from "./drift.ts";
 import { WorkerClient } from "../../worker/client.ts";
-import type { DriftCounts, DriftInput } from "./drift_worker.ts";
+import type { ColumnFile, DriftCounts, DriftInput, DriftRequest } from "./drift_worker.ts";
 
 /**
  * Rows read per window and feature at most. 100 000 rows estimate a decile's 10 % share within
@@ -95,11 +99,14 @@ export function sampleBlocks(start: number, end: number, maxRows = DRIFT_MAX_ROW
 export async function computeSplitDrift(
   services: Services,
   split: DriftSplit,
-  opts: { workers?: number } = {},
+  opts: { workers?: number; maxRows?: number; localFiles?: boolean } = {},
 ): Promise<SplitDrift> {
   const table = await openColumnTable(services.storage, split.table_prefix);
-  const trainBlocks = sampleBlocks(...split.ranges.train);
-  const simBlocks = sampleBlocks(...split.ranges.simulation);
+  const trainBlocks = sampleBlocks(...split.ranges.train, opts.maxRows);
+  const simBlocks = sampleBlocks(...split.ranges.simulation, opts.maxRows);
+  const files = opts.localFiles === false
+    ? null
+    : localColumns(services.storage, table.manifest, split.feature_names);
   const read = async (name: string, blocks: [number, number][]) => {
     const parts = await Promise.all(
       blocks.map(([s, e]) => table.readRows(s, e, [name]).then((a) => a[0] as Float32Array)),
@@ -116,11 +123,21 @@ export async function computeSplitDrift(
   const { bins, compared } = await countInWorkers(
     split.feature_names,
     opts.workers ?? DRIFT_WORKERS,
-    async (feature) => ({
-      feature,
-      train: await read(feature, trainBlocks),
-      simulation: await read(feature, simBlocks),
-    }),
+    files
+      ? {
+        request: { blocks: { train: trainBlocks, simulation: simBlocks } },
+        read: (feature, i) => Promise.resolve({ feature, file: files[i] }),
+        inFlight: Infinity,
+      }
+      : {
+        request: {},
+        read: async (feature) => ({
+          feature,
+          train: await read(feature, trainBlocks),
+          simulation: await read(feature, simBlocks),
+        }),
+        inFlight: DRIFT_IN_FLIGHT,
+      },
   );
   const rows = (blocks: [number, number][]) => blocks.reduce((a, [s, e]) => a + e - s, 0);
   return {
@@ -134,13 +151,41 @@ export async function computeSplitDrift(
 }
 
 /**
+ * The local file and offset of each feature's Float32 column, or null when the store has no
+ * local files (S3) or a feature is not stored as Float32: then the values are read here.
+ */
+function localColumns(
+  storage: BlobStore,
+  manifest: ColumnTableManifest,
+  features: string[],
+): ColumnFile[] | null {
+  const byName = new Map(manifest.columns.map((c) => [c.name, c]));
+  const out: ColumnFile[] = [];
+  for (const name of features) {
+    const e = byName.get(name);
+    const path = e?.dtype === "float32" ? storage.localPath(e.key) : null;
+    if (!e || !path) return null;
+    out.push({ path, offset: e.offset ?? 0, dtype: "float32" });
+  }
+  return out;
+}
+
+/** What the workers are fed: the call's request and each feature's input. */
+interface DriftFeed {
+  request: DriftRequest;
+  read: (feature: string, index: number) => Promise<DriftInput>;
+  /** Features sent ahead of each worker's acknowledgements at most. */
+  inFlight: number;
+}
+
+/**
  * Bins and counts of each feature in {@link DRIFT_WORKERS} workers (features dealt in turn), fed
- * one feature at a time by `read`, each worker at most {@link DRIFT_IN_FLIGHT} features behind.
+ * one feature at a time by `feed.read`, each worker at most `feed.inFlight` features behind.
  */
 async function countInWorkers(
   features: string[],
   workers: number,
-  read: (feature: string) => Promise<DriftInput>,
+  feed: DriftFeed,
 ): Promise<{ bins: FeatureBins[]; compared: number[][] }> {
   const n = Math.max(1, Math.min(workers, features.length));
   const clients = Array.from(
@@ -156,7 +201,7 @@ async function countInWorkers(
     const sent = new Array<number>(n).fill(0);
     let wake: (() => void) | null = null;
     const calls = clients.map((client, w) =>
-      client.stream<Record<never, never>, DriftInput, DriftCounts, number>({}, {
+      client.stream<DriftRequest, DriftInput, DriftCounts, number>(feed.request, {
         onProgress: (count) => {
           done[w] = count;
           wake?.();
@@ -168,12 +213,12 @@ async function countInWorkers(
       .then(() => true, () => true);
     for (let i = 0; i < features.length; i++) {
       const w = i % n;
-      while (sent[w] - done[w] >= DRIFT_IN_FLIGHT) {
+      while (sent[w] - done[w] >= feed.inFlight) {
         const turn = new Promise<void>((r) => (wake = r));
         if (await Promise.race([turn.then(() => false), failed])) break;
       }
-      const input = await read(features[i]);
-      calls[w].send(input, [input.train.buffer, input.simulation.buffer]);
+      const input = await feed.read(features[i], i);
+      calls[w].send(input, "train" in input ? [input.train.buffer, input.simulation.buffer] : []);
       sent[w]++;
     }
     for (const c of calls) c.end();

@@ -8,9 +8,10 @@ import { createApp } from "../../app.ts";
 import { withTestServices } from "../../testing.ts";
 import { installTable } from "../train/testdata/synthetic_dataset.ts";
 import { createSplit } from "./split.ts";
-import { getSplitDrift, splitDriftKey } from "./split_drift.ts";
+import { computeSplitDrift, getSplitDrift, splitDriftKey } from "./split_drift.ts";
 import { SplitDriftSchema } from "../../api/schemas.ts";
 import { Rng } from "../../random/mod.ts";
+import { tableKeys } from "../../data/column_table.ts";
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 0, 1);
@@ -79,4 +80,40 @@ Deno.test("GET /split/drift: 404 before a split; shifted and emptier features fl
     assert.equal(body.features[body.features.length - 1].feature, "L0_S0_F0");
     const stored = await getSplitDrift(services, split);
     assert.deepEqual(stored.simulation.features, body.features);
+  }));
+
+Deno.test("split drift: the worker reading the local column file = values read on this thread", () =>
+  withTestServices(async (services) => {
+    // 3000 rows over 3 days; capped at 1000 rows a window so the windows are read in blocks.
+    const n = 3000, rng = new Rng(11);
+    const features = Array.from(
+      { length: 3 },
+      (_, f) =>
+        Float32Array.from({ length: n }, (_, i) => rng.next() < 0.3 ? NaN : rng.next() + f * i / n),
+    );
+    await installTable(services, {
+      rows: n,
+      ids: new Float64Array(n).map((_, i) => i + 1),
+      labels: new Uint8Array(n),
+      timestamps: new Float64Array(n).map((_, i) => T0 + i * (3 * DAY / n)),
+      features,
+      featureNames: ["L0_S0_F0", "L0_S0_F2", "L0_S0_F4"],
+    });
+    const { split } = await createSplit(services, {
+      train: { start_ms: T0, end_ms: T0 + DAY - 1 },
+      test: { start_ms: T0 + DAY, end_ms: T0 + 2 * DAY - 1 },
+      simulation: { start_ms: T0 + 2 * DAY, end_ms: T0 + 3 * DAY - 1 },
+    });
+    assert.ok(services.storage.localPath(tableKeys(split.table_prefix).manifest), "local store");
+    const viaFile = await computeSplitDrift(services, split, { maxRows: 400 });
+    const viaValues = await computeSplitDrift(services, split, { maxRows: 400, localFiles: false });
+    assert.deepEqual(viaFile.sampled_rows, { train: 400, simulation: 400 });
+    assert.deepEqual(viaFile.bins, viaValues.bins);
+    assert.deepEqual(viaFile.simulation, viaValues.simulation);
+    // Blocks spread over the window: not the first 400 rows only.
+    const firstRows = await computeSplitDrift(services, {
+      ...split,
+      ranges: { train: [0, 400], simulation: split.ranges.simulation },
+    }, { maxRows: 400 });
+    assert.notDeepEqual(firstRows.bins, viaFile.bins);
   }));

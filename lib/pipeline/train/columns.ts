@@ -16,6 +16,7 @@ import type { Services } from "../../services.ts";
 import { openColumnTable } from "../../data/column_table.ts";
 import { loadSplitSet, type SplitRecord } from "../split/split.ts";
 import { lowerBound, type SetName } from "../split/windows.ts";
+import { ColumnReader } from "../split/column_reader.ts";
 
 /** One set of a split: its labels now, its feature columns on demand. */
 export interface SplitColumns {
@@ -23,9 +24,14 @@ export interface SplitColumns {
   labels: Uint8Array;
   /** Feature `name` of the set's rows: a fresh array on its own buffer. */
   column(name: string): Promise<Float32Array>;
+  /** Stop the reading worker (a later `column` starts it again). */
+  close(): void;
 }
 
-/** Opens set `which` of `split` (reads its labels; columns are read by `column`). */
+/**
+ * Opens set `which` of `split` (reads its labels; columns are read by `column`, by a worker when
+ * the table is in local files: `ColumnReader`). Call `close` when done.
+ */
 export async function openSplitColumns(
   services: Services,
   split: SplitRecord,
@@ -42,15 +48,20 @@ export async function openSplitColumns(
     const all = new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4);
     kept = all.slice(lowerBound(all, start), lowerBound(all, end));
   }
+  const reader = ColumnReader.open(services.storage, table.manifest);
   return {
     nRows: base.nRows,
     labels: base.labels,
     async column(name) {
-      const [col] = await table.readRows(start, end, [name]) as Float32Array[];
+      const [col] =
+        await (reader
+          ? reader.read([name], start, end)
+          : table.readRows(start, end, [name])) as Float32Array[];
       if (!kept) return col;
       const out = new Float32Array(kept.length);
       for (let k = 0; k < kept.length; k++) out[k] = col[kept[k] - start];
       return out;
     },
+    close: () => reader?.close(),
   };
 }

@@ -30,6 +30,7 @@ for (const fraction of [1, 0.6]) {
           assert.equal(col.byteOffset, 0);
           assert.equal(col.buffer.byteLength, col.byteLength);
         }
+        got.close();
       }
     }, { splitSampleFraction: fraction });
   });

@@ -42,4 +42,18 @@ Deno.test("evaluateModel: tuned threshold, metrics and predictions.json agree", 
   assert.deepEqual(ew.test_probs, ev.test_probs);
   assert.deepEqual(ew.at_0_5, ev.at_0_5);
   assert.equal(test.columns[0].length, 700);
+
+  // With move: the same answer; arrays on their own buffers are moved, views are copied.
+  const valid2 = data(500, 2), test2 = data(700, 3);
+  const big = new Uint8Array(800);
+  big.set(valid2.labels, 300);
+  const view = big.subarray(300);
+  const em = await evaluateInWorker(
+    { model, valid: { ...valid2, labels: view }, test: test2, metric: "mcc" },
+    { move: true },
+  );
+  assert.equal(em.threshold, ev.threshold);
+  assert.deepEqual(em.test_probs, ev.test_probs);
+  assert.equal(test2.columns[0].length, 0, "moved");
+  assert.equal(view.length, 500, "a view is copied, not moved");
 });

@@ -34,7 +34,7 @@ import {
   TaskRevokedError,
 } from "../../tasks/types.ts";
 import { getActiveSplit, getSplit, loadSplitSet } from "../split/split.ts";
-import { openSplitColumns } from "./columns.ts";
+import { openSplitColumns, type SplitColumns } from "./columns.ts";
 import { evaluateInWorker } from "./evaluate.ts";
 import { exportInWorker } from "./export.ts";
 import { artifactKeys, type ModelRecord, saveModel } from "./models.ts";
@@ -128,6 +128,20 @@ export async function runTraining(
   services: Services,
   ctx: TaskContext<TrainTaskParams>,
 ): Promise<JsonObject> {
+  // Sets opened for streaming (their reading workers) are closed however the task ends.
+  const opened: SplitColumns[] = [];
+  try {
+    return await trainAndSave(services, ctx, opened);
+  } finally {
+    for (const set of opened) set.close();
+  }
+}
+
+async function trainAndSave(
+  services: Services,
+  ctx: TaskContext<TrainTaskParams>,
+  opened: SplitColumns[],
+): Promise<JsonObject> {
   const { kv, storage } = services;
   const { settings } = ctx.params;
   const checkStop = () => {
@@ -147,6 +161,7 @@ export async function runTraining(
   // The training window's labels now; its feature columns are streamed into the training
   // worker one at a time and binned there, so no thread holds the float matrix.
   const trainSet = await openSplitColumns(services, split, "train");
+  opened.push(trainSet);
   checkStop();
   if (trainSet.nRows === 0) {
     throw new Error("The training set is empty: no rows in the training window.");
@@ -283,6 +298,7 @@ export async function runTraining(
     }
     checkStop();
   }
+  trainSet.close();
 
   // 3. Threshold on the validation slice, metrics on the test set (in a worker: seconds of CPU).
   await ctx.progress({ status: TRAIN_STEPS[2] });
@@ -290,6 +306,8 @@ export async function runTraining(
   checkStop();
   let ev;
   try {
+    // The sets are moved, not copied (~110 MB at Bosch scale): only their row counts are used
+    // below.
     ev = await evaluateInWorker(
       {
         model,
@@ -299,7 +317,7 @@ export async function runTraining(
         metric: settings.threshold_metric,
         smoothing: settings.threshold_smoothing,
       },
-      { signal: ctx.signal },
+      { signal: ctx.signal, move: true },
     );
   } catch (err) {
     if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
