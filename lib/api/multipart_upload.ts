@@ -2,18 +2,15 @@
  * Receive a dataset upload straight into blob storage, validating while streaming.
  *
  * Accepts `multipart/form-data` (what .NET sends: quoted boundary, one part named `file`, a
- * Content-Length) or a raw `text/csv` body. Multipart is parsed by npm `busboy` (a well-kept
- * library; `bench/multipart.ts` measured our own parser at parity speed and +20–30 % RSS). The file bytes flow chunk by chunk from the socket
- * into `store.put` (backpressure end to end, so memory stays flat — never `req.formData()`,
- * which buffers the whole file). Before the first byte is handed to the store the CSV header
- * line is checked (`Id`, `Response`, a timestamp column): a bad file is refused with 422 without
- * ever creating a blob. Oversize (413), truncated multipart, a client that disconnects, or an
- * abort make the stream fail, and `BlobStore.put` then removes its temp file: nothing is left.
- *
- * Measured (1 GB, curl client like .NET: Content-Length, quoted boundary; fsync included, disk
- * ~160 MB/s with sync, machine loaded): multipart 100 MB/s vs raw pipe-to-file 98 MB/s in the
- * same run (1.02×), server peak RSS 135 MB (with the former in-house parser; busboy parses at
- * ~1.1 GiB/s in `bench/multipart.ts`, far above that disk rate).
+ * Content-Length) or a raw `text/csv` body. Multipart is read by our own pull-based reader
+ * (`multipart_file.ts`; it replaced npm `busboy` once the upload became bound by the server
+ * thread: `bench/multipart.ts` has the figures). The file bytes flow chunk by chunk from the
+ * socket into `store.put` (backpressure end to end, so memory stays flat — never
+ * `req.formData()`, which buffers the whole file). Before the first byte is handed to the store
+ * the CSV header line is checked (`Id`, `Response`, a timestamp column): a bad file is refused
+ * with 422 without ever creating a blob. Oversize (413), truncated multipart, a client that
+ * disconnects, or an abort make the stream fail, and `BlobStore.put` then removes its temp
+ * file: nothing is left.
  *
  * Two entry points: `openCsvUpload` checks the framing and the header line and hands back the
  * file as a byte stream (what `POST /dataset/store` passes to the ingest step, which stores and

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { train } from "./booster.ts";
 import { trainColumnsInWorker, trainInWorker } from "./worker_train.ts";
 import { makeClassification, sliceRows } from "./synthetic.ts";
+import { packDataAsync, unpackData } from "./packed_data.ts";
 
 const d = makeClassification({ nRows: 4000, nFeatures: 15, missingRate: 0.5, seed: 21 });
 const tr = sliceRows(d, 0, 3000), va = sliceRows(d, 3000, 4000);
@@ -32,6 +33,35 @@ Deno.test("trainInWorker: n_threads = 2 in a worker equals n_threads = 2 in-thre
   const a = await train(big, p);
   const b = await trainInWorker(big, p);
   assert.deepEqual(b.model.trees, a.model.trees);
+});
+
+Deno.test("packDataAsync: data already in shared memory is packed in place, the rest copied", async () => {
+  const n = tr.nRows, nc = tr.columns.length;
+  // Labels first, then the columns back to back: the layout of a sample blob.
+  const head = 8 * Math.ceil(n / 8);
+  const sab = new SharedArrayBuffer(head + 4 * n * nc);
+  const labels = new Uint8Array(sab, 0, n);
+  labels.set(tr.labels!);
+  const columns = tr.columns.map((c, j) => {
+    const view = new Float32Array(sab, head + 4 * n * j, n);
+    view.set(c);
+    return view;
+  });
+  const shared = { ...tr, columns, labels };
+  const packed = await packDataAsync(shared);
+  assert.equal(packed.buffer, sab, "no copy");
+  const back = unpackData(packed);
+  assert.deepEqual(back.columns, tr.columns);
+  assert.deepEqual(back.labels, tr.labels);
+  // Columns not back to back: copied into the packed layout.
+  const gap = { ...shared, columns: [...columns].reverse() };
+  const copied = await packDataAsync(gap);
+  assert.notEqual(copied.buffer, sab);
+  assert.deepEqual(unpackData(copied).columns, gap.columns);
+  // Trained in place: the same model as from ordinary arrays.
+  const a = await trainInWorker(tr, params);
+  const b = await trainInWorker(shared, params);
+  assert.deepEqual(b.model, a.model);
 });
 
 Deno.test("trainInWorker: trainer errors reject with the same class and message", async () => {

@@ -39,8 +39,12 @@ export interface BlobStore {
   ): Promise<number>;
   /** Read a blob as a stream (optionally a byte range [start, end) ). Throws `BlobNotFoundError`. */
   get(key: string, range?: { start?: number; end?: number }): Promise<ReadableStream<Uint8Array>>;
-  /** Read a whole blob into memory (for small blobs: JSON, models). Throws `BlobNotFoundError`. */
-  getBytes(key: string): Promise<Uint8Array>;
+  /**
+   * Read a whole blob into memory (for small blobs: JSON, models, samples). Throws
+   * `BlobNotFoundError`. `shared`: the bytes are in a SharedArrayBuffer, so workers can read
+   * them without a copy.
+   */
+  getBytes(key: string, opts?: { shared?: boolean }): Promise<Uint8Array>;
   /** Size and mtime, or null when absent. */
   stat(key: string): Promise<BlobInfo | null>;
   /** Blobs whose key starts with `prefix`, sorted by key. */

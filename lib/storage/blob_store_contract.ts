@@ -103,6 +103,10 @@ export async function runBlobStoreContract(
     assert.equal(dec.decode(await s.getBytes("d/1/meta.json")), "{}");
     assert.equal(await s.put("d/1/empty", new Uint8Array(0)), 0);
     assert.equal((await s.getBytes("d/1/empty")).length, 0);
+    // Shared: the same bytes, in memory workers can read without a copy.
+    const shared = await s.getBytes("d/1/meta.json", { shared: true });
+    assert.ok(shared.buffer instanceof SharedArrayBuffer);
+    assert.equal(dec.decode(shared.slice()), "{}");
     assert.equal((await s.stat("d/1/empty"))?.size, 0);
   });
 

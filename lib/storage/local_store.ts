@@ -234,7 +234,7 @@ export class LocalBlobStore implements BlobStore {
    * 64 MB sample over in one piece on the calling thread, which stalled a server's event loop
    * for 258 ms (the copy plus the first touch of every page); step by step, each turn is short.
    */
-  async getBytes(key: string): Promise<Uint8Array> {
+  async getBytes(key: string, opts: { shared?: boolean } = {}): Promise<Uint8Array> {
     let file: Deno.FsFile;
     try {
       file = await Deno.open(this.localPath(key), { read: true });
@@ -245,7 +245,9 @@ export class LocalBlobStore implements BlobStore {
     try {
       const st = await file.stat();
       if (!st.isFile) throw new BlobNotFoundError(key);
-      const out = new Uint8Array(st.size);
+      const out: Uint8Array = opts.shared
+        ? new Uint8Array(new SharedArrayBuffer(st.size))
+        : new Uint8Array(st.size);
       let off = 0;
       while (off < out.length) {
         const n = await file.read(out.subarray(off, Math.min(out.length, off + GET_BYTES_STEP)));

@@ -255,13 +255,17 @@ export class S3BlobStore implements BlobStore {
     return emptyStream();
   }
 
-  async getBytes(key: string): Promise<Uint8Array> {
+  async getBytes(key: string, opts: { shared?: boolean } = {}): Promise<Uint8Array> {
     assertValidKey(key);
     try {
       const res = await this.client.send(
         new GetObjectCommand({ Bucket: this.bucket, Key: this.#objectKey(key) }),
       );
-      return res.Body ? await res.Body.transformToByteArray() : new Uint8Array(0);
+      const bytes = res.Body ? await res.Body.transformToByteArray() : new Uint8Array(0);
+      if (!opts.shared) return bytes;
+      const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+      shared.set(bytes);
+      return shared;
     } catch (err) {
       if (isNotFound(err)) throw new BlobNotFoundError(key);
       throw err;

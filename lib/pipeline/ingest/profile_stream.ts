@@ -238,7 +238,7 @@ export class StreamingProfiler {
     return {
       put,
       get: (k, range) => store.get(k, range),
-      getBytes: (k) => store.getBytes(k),
+      getBytes: (k, o) => store.getBytes(k, o),
       stat: (k) => store.stat(k),
       list: (p) => store.list(p),
       delete: (k) => store.delete(k),
