@@ -1,16 +1,15 @@
 /**
- * Upload parsing throughput: npm `busboy` (what `receiveCsvUpload` uses) on a .NET-shaped upload,
- * against a reference that only drains the same source.
+ * Upload parsing throughput: our multipart reader (`lib/api/multipart_file.ts`, what
+ * `receiveCsvUpload` uses) and npm `busboy` on a .NET-shaped upload, against a reference that
+ * only drains the same source.
  *
- * Why busboy: this bench first compared our own streaming parser (`MultipartReader`, removed)
- * with busboy 1.6.0 (1024 MiB, 2-core box, median of 3, `--mb 1024`): ours 1052 MiB/s, 1.01 s
- * CPU, peak RSS 198 MiB vs busboy 1132 MiB/s, 1.04 s CPU, 165 MiB (second run 985 vs
- * 995 MiB/s); ratio ours/busboy 0.93–0.99x throughput, 0.97–1.03x CPU, 1.2–1.3x peak RSS. No
- * clear win for ours, so by the project rule the well-kept library replaced it.
- *
- * After the switch (same box, `--mb 1024 --reps 3`, load ~0.6): drain 3607 MiB/s, busboy
- * 1298 MiB/s (0.93 s CPU), `upload` 1154 MiB/s (1.03 s CPU); peak RSS 163–165 MiB for all
- * three, i.e. the upload path adds no memory over just reading the source (backpressure holds).
+ * History: this bench first compared an earlier in-house parser with busboy 1.6.0 (ratio
+ * 0.93–0.99× throughput, 1.2–1.3× RSS: no clear win, so busboy replaced it). Once the upload was
+ * bound by the server thread (2026-12-04), the pull-based reader (Horspool delimiter search, no
+ * Node stream emulation) was measured here before it replaced busboy: 1024 MiB, 3 reps,
+ * medians — drain 2814 MiB/s 0.44 s CPU, busboy 1267 MiB/s 0.95 s, reader 1856 MiB/s 0.62 s,
+ * the whole `upload` path 1716 MiB/s 0.70 s; reader/busboy 1.47× throughput, 0.65× CPU (the
+ * parser's own CPU over the drain: 0.18 vs 0.51 s per GiB); peak RSS equal (153–155 MiB).
  *
  * Body: `multipart/form-data; boundary="<guid>"` (quoted, as .NET's MultipartFormDataContent
  * sends it) with one part `file` (`Content-Type: text/csv`) holding ~N MiB of Bosch-like CSV
@@ -20,7 +19,8 @@
  * variant, alternating over 3 reps (median reported):
  * - `drain`  — only read the source stream (reference: cost of producing the bytes),
  * - `busboy` — `Readable.fromWeb(stream).pipe(busboy(...))`, counting the file stream's bytes,
- * - `upload` — the real path: `receiveCsvUpload` (busboy + header check + the stream handed
+ * - `reader` — `openMultipartFile` over the stream's reader, counting the file's bytes,
+ * - `upload` — the real path: `receiveCsvUpload` (reader + header check + the stream handed
  *   to the store) into a store whose `put` only counts bytes.
  * CPU = utime+stime delta of /proc/self/stat (whole process, incl. GC threads).
  *

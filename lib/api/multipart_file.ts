@@ -7,7 +7,7 @@
  * This reader pulls straight from the request body and hands back views of the chunks it read;
  * the delimiter search is Boyer–Moore–Horspool, which skips up to a delimiter's length (≥ 5
  * bytes; .NET's GUID boundary makes 42) per step. `bench/multipart.ts` (1 GiB, same run):
- * see the figures in that file's header — this reader moves the same bytes with less CPU.
+ * 1.47× busboy's throughput at 0.65× its CPU, same peak RSS (figures in that file's header).
  *
  * Scope: what an upload form needs. One part named `fieldName` (default `file`) is the file;
  * any other part before it, after it or instead of it is an error. Part headers are read as
@@ -57,7 +57,7 @@ export interface MultipartFile {
 export interface MultipartFileOptions {
   /** Name of the form part holding the file (default `file`). */
   fieldName?: string;
-  /** Largest accepted header block of a part (default 64 KiB). */
+  /** Largest accepted header block of a part, and preamble before the first one (64 KiB). */
   maxHeaderBytes?: number;
 }
 
@@ -88,9 +88,20 @@ export async function openMultipartFile(
 ): Promise<MultipartFile> {
   const reader = new PartReader(source, boundary, opts.maxHeaderBytes ?? 64 * 1024);
   const fieldName = opts.fieldName ?? "file";
+  const maxPreamble = opts.maxHeaderBytes ?? 64 * 1024;
   try {
-    // Everything before the first delimiter is preamble.
-    while ((await reader.bodyChunk()) !== null);
+    // Everything before the first delimiter is preamble: allowed, but not without end (a body
+    // whose boundary is not the Content-Type's would otherwise be read to its end for nothing).
+    let preamble = 0;
+    for (let c = await reader.bodyChunk(); c !== null; c = await reader.bodyChunk()) {
+      preamble += c.length;
+      if (preamble > maxPreamble) {
+        throw new MultipartError(
+          `Malformed multipart body: no boundary in its first ${maxPreamble} bytes ` +
+            `(does the Content-Type's boundary match the body?)`,
+        );
+      }
+    }
     if (!(await reader.nextPart())) {
       throw new MultipartError("The multipart body has no parts: no file was uploaded");
     }
@@ -271,10 +282,18 @@ class PartReader {
     return headers;
   }
 
-  /** Read and drop the rest of the body (the epilogue). */
+  /**
+   * Read and drop the rest of the body (the epilogue, usually a CRLF). Past `maxHeaderBytes` the
+   * source is cancelled instead: the file is complete, the rest is nobody's business.
+   */
   async drain(): Promise<void> {
+    let dropped = this.#buf.length;
     this.#buf = new Uint8Array(0);
-    while (await this.#more()) this.#buf = new Uint8Array(0);
+    while (await this.#more()) {
+      dropped += this.#buf.length;
+      this.#buf = new Uint8Array(0);
+      if (dropped > this.#maxHeaderBytes) return await this.cancel();
+    }
   }
 
   async cancel(reason?: unknown): Promise<void> {

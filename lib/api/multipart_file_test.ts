@@ -138,6 +138,14 @@ Deno.test("epilogue, transport padding, unquoted .NET parameters, filename*", as
   assert.equal(got.filename, "naïve line.csv");
   assert.equal(new TextDecoder().decode(got.bytes), "Id,Response\r\n");
   assert.equal(src.cancelled, false, "read to its end, not cancelled");
+  // A huge epilogue is not read to its end.
+  const long = enc.encode(
+    `--${b}\r\nContent-Disposition: form-data; name=file\r\n\r\nId\r\n--${b}--` +
+      "e".repeat(200_000),
+  );
+  const tail = source(long, [4096]);
+  assert.equal(new TextDecoder().decode((await readAll(tail, b)).bytes), "Id");
+  assert.equal(tail.cancelled, true);
 });
 
 Deno.test("parts other than the one file part are refused; the source is cancelled", async () => {
@@ -151,6 +159,7 @@ Deno.test("parts other than the one file part are refused; the source is cancell
     [part('form-data; name="file"') + part('form-data; name="file"') + `--${b}--`, /exactly one/],
     [`--${b}--\r\n`, /no parts/],
     [`preamble only, the boundary never comes`, /truncated/],
+    ["x".repeat(70_000) + part('form-data; name="file"') + `--${b}--`, /no boundary in its first/],
     [
       `--${b}\r\nContent-Disposition: form-data; name="file"\r\n` + "X: y\r\n".repeat(20000),
       /longer than/,
