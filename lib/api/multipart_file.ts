@@ -109,20 +109,22 @@ export async function openMultipartFile(
     const disposition = parseDisposition(headers.get("content-disposition"));
     if (disposition.name !== fieldName) throw wrongPart(fieldName, disposition.name);
     let ended = false;
+    let failure: unknown = null; // once failed, every later pull fails the same way
     return {
       filename: disposition.filename,
       contentType: headers.get("content-type") ?? null,
       async pull() {
+        if (failure !== null) throw failure;
         if (ended) return null;
         try {
           const chunk = await reader.bodyChunk();
           if (chunk !== null) return chunk;
+          if (await reader.nextPart()) throw new MultipartError(onePart(fieldName));
           ended = true;
-          if (await reader.nextPart()) throw new MultipartError(ONE_PART(fieldName));
           await reader.drain(); // epilogue
           return null;
         } catch (err) {
-          ended = true;
+          failure = err;
           await reader.cancel(err);
           throw err;
         }
@@ -135,7 +137,7 @@ export async function openMultipartFile(
   }
 }
 
-function ONE_PART(fieldName: string): string {
+function onePart(fieldName: string): string {
   return `Expected exactly one form part (named '${fieldName}')`;
 }
 

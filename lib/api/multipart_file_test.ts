@@ -196,6 +196,7 @@ Deno.test("a failing source surfaces its error and cancelling stops the source",
   await assert.rejects(async () => {
     while ((await file.pull()) !== null);
   }, /connection reset/);
+  await assert.rejects(() => file.pull(), /connection reset/, "a failed file never ends cleanly");
 
   const src = source(body(b, new Uint8Array(10_000)), [100]);
   const open = await openMultipartFile(src, b);
