@@ -86,9 +86,9 @@ export async function openMultipartFile(
   boundary: string,
   opts: MultipartFileOptions = {},
 ): Promise<MultipartFile> {
-  const reader = new PartReader(source, boundary, opts.maxHeaderBytes ?? 64 * 1024);
-  const fieldName = opts.fieldName ?? "file";
   const maxPreamble = opts.maxHeaderBytes ?? 64 * 1024;
+  const reader = new PartReader(source, boundary, maxPreamble);
+  const fieldName = opts.fieldName ?? "file";
   try {
     // Everything before the first delimiter is preamble: allowed, but not without end (a body
     // whose boundary is not the Content-Type's would otherwise be read to its end for nothing).

@@ -21,7 +21,7 @@
  * @module
  */
 import type { BlobStore } from "../../storage/blob_store.ts";
-import type { ColumnArray, ColumnTableManifest } from "../../data/column_table.ts";
+import type { ColumnArray, ColumnTable, ColumnTableManifest } from "../../data/column_table.ts";
 import { WorkerClient } from "../../worker/client.ts";
 import type { ColumnFile } from "./column_file.ts";
 import type { ReadRequest } from "./column_reader_worker.ts";
@@ -37,13 +37,8 @@ export class ColumnReader {
 
   /** A reader of `manifest`'s table, or null when its columns are not local files. */
   static open(storage: BlobStore, manifest: ColumnTableManifest): ColumnReader | null {
-    const files = new Map<string, ColumnFile>();
-    for (const c of manifest.columns) {
-      const path = storage.localPath(c.key);
-      if (!path) return null;
-      files.set(c.name, { path, offset: c.offset ?? 0, dtype: c.dtype });
-    }
-    return new ColumnReader(manifest, files);
+    const files = localColumnFiles(storage, manifest);
+    return files && new ColumnReader(manifest, files);
   }
 
   /** Rows `[start, end)` of the given columns, in the order asked (fresh arrays). */
@@ -74,5 +69,39 @@ export class ColumnReader {
   close(): void {
     this.#client?.terminate();
     this.#client = null;
+  }
+}
+
+/** Each column of `manifest` by name, as a local file; null when any is not a local file. */
+export function localColumnFiles(
+  storage: BlobStore,
+  manifest: ColumnTableManifest,
+): Map<string, ColumnFile> | null {
+  const files = new Map<string, ColumnFile>();
+  for (const c of manifest.columns) {
+    const path = storage.localPath(c.key);
+    if (!path) return null;
+    files.set(c.name, { path, offset: c.offset ?? 0, dtype: c.dtype });
+  }
+  return files;
+}
+
+/**
+ * `table.readRows(start, end, columns)`, read by a one-off `ColumnReader` worker when the table
+ * is in local files (the arrays are then faulted in off this thread), else by `table` here.
+ */
+export async function readRowsOffThread(
+  storage: BlobStore,
+  table: ColumnTable,
+  columns: string[],
+  start: number,
+  end: number,
+): Promise<ColumnArray[]> {
+  const reader = ColumnReader.open(storage, table.manifest);
+  if (!reader) return await table.readRows(start, end, columns);
+  try {
+    return await reader.read(columns, start, end);
+  } finally {
+    reader.close();
   }
 }

@@ -24,10 +24,10 @@
 import type { Services } from "../../services.ts";
 import type { KvStore } from "../../kv.ts";
 import { isFinal, lockKey } from "../../tasks/records.ts";
-import { type ColumnArray, openColumnTable } from "../../data/column_table.ts";
+import { openColumnTable } from "../../data/column_table.ts";
 import { findRowRange } from "../../data/column_table.ts";
 import { storeSplitDrift } from "./split_drift.ts";
-import { ColumnReader } from "./column_reader.ts";
+import { readRowsOffThread } from "./column_reader.ts";
 import { getLogger } from "../../log.ts";
 import {
   type DatasetRecord,
@@ -161,15 +161,13 @@ export function timeIndex(services: Services, dataset: DatasetRecord): Promise<T
     const table = await openColumnTable(services.storage, dataset.table_prefix!);
     const m = table.manifest;
     // ~9.5 MB at Bosch scale: read and faulted in by a worker when the table is local.
-    const reader = ColumnReader.open(services.storage, m);
-    let ts: Float64Array;
-    try {
-      ts = (reader
-        ? (await reader.read([m.timestampColumn], 0, m.rows))[0]
-        : await table.readColumn(m.timestampColumn)) as Float64Array;
-    } finally {
-      reader?.close();
-    }
+    const [ts] = await readRowsOffThread(
+      services.storage,
+      table,
+      [m.timestampColumn],
+      0,
+      m.rows,
+    ) as [Float64Array];
     return { timestamps: ts, daily: dailyDistribution(ts) };
   })();
   timeCache.set(key, load);
@@ -371,15 +369,7 @@ export async function loadSplitSet(
   const [start, end] = split.ranges[which];
   const names = [...featureNames, m.idColumn, m.responseColumn, m.timestampColumn];
   // A local table is read (and its arrays faulted in) by a worker, not by this thread.
-  const reader = ColumnReader.open(services.storage, m);
-  let arrays: ColumnArray[];
-  try {
-    arrays = reader
-      ? await reader.read(names, start, end)
-      : await table.readRows(start, end, names);
-  } finally {
-    reader?.close();
-  }
+  const arrays = await readRowsOffThread(services.storage, table, names, start, end);
   const nF = featureNames.length;
   let cols = arrays.slice(0, nF) as Float32Array[];
   let ids = arrays[nF] as Float64Array;

@@ -34,6 +34,7 @@ import { BlobNotFoundError } from "../../storage/keys.ts";
 import { type DriftReport, driftReport, type FeatureBins } from "./drift.ts";
 import { WorkerClient } from "../../worker/client.ts";
 import type { ColumnFile, DriftCounts, DriftInput, DriftRequest } from "./drift_worker.ts";
+import { localColumnFiles } from "./column_reader.ts";
 
 /**
  * Rows read per window and feature at most. 100 000 rows estimate a decile's 10 % share within
@@ -159,13 +160,12 @@ function localColumns(
   manifest: ColumnTableManifest,
   features: string[],
 ): ColumnFile[] | null {
-  const byName = new Map(manifest.columns.map((c) => [c.name, c]));
+  const files = localColumnFiles(storage, manifest);
   const out: ColumnFile[] = [];
   for (const name of features) {
-    const e = byName.get(name);
-    const path = e?.dtype === "float32" ? storage.localPath(e.key) : null;
-    if (!e || !path) return null;
-    out.push({ path, offset: e.offset ?? 0, dtype: "float32" });
+    const f = files?.get(name);
+    if (f?.dtype !== "float32") return null;
+    out.push(f);
   }
   return out;
 }
