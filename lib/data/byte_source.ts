@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { openDirectRange } from "../storage/direct_io.ts";
 
 /** What the CSV scanner reads from. A string is a local file path. */
 export type CsvSource = string | ReadableStream<Uint8Array> | Uint8Array;
@@ -22,6 +23,8 @@ export interface ByteReader {
 /** Open a `ByteReader` over any `CsvSource`. */
 export async function openByteReader(source: CsvSource): Promise<ByteReader> {
   if (typeof source === "string") {
+    const direct = await openLargeFileDirect(source, 0, Infinity);
+    if (direct) return direct;
     const file = await Deno.open(source, { read: true });
     let size: number | null = null;
     try {
@@ -96,6 +99,8 @@ export async function openFileRange(
   start: number,
   end: number,
 ): Promise<ByteReader> {
+  const direct = await openLargeFileDirect(path, start, end);
+  if (direct) return direct;
   const file = await Deno.open(path, { read: true });
   let closed = false;
   try {
@@ -124,4 +129,27 @@ export async function openFileRange(
       }
     },
   };
+}
+
+/**
+ * Files at least this large are read past the page cache where the system allows it
+ * (`lib/storage/direct_io.ts`: a multi-GB upload is read once per scan, and filling the cache
+ * with it costs more than reading the device); smaller ones are read as usual, so the cache
+ * serves repeated reads.
+ */
+export const DIRECT_READ_MIN_BYTES = 64 << 20;
+
+async function openLargeFileDirect(
+  path: string,
+  start: number,
+  end: number,
+): Promise<ByteReader | null> {
+  let size: number;
+  try {
+    size = (await Deno.stat(path)).size;
+  } catch {
+    return null; // the usual open reports it
+  }
+  if (Math.min(end, size) - Math.max(0, start) < DIRECT_READ_MIN_BYTES) return null;
+  return await openDirectRange(path, start, end);
 }

@@ -31,11 +31,14 @@ export interface BlobStore {
    * Write a blob from a stream. The data goes to a temporary name and is renamed to `key` only
    * when the stream ends without error; on error or abort nothing is left behind.
    * Resolves with the number of bytes written.
+   *
+   * `uncached`: a hint that the blob is large and read at most a few times, by scans (an
+   * upload); a store on a local disk may then write it past the OS page cache.
    */
   put(
     key: string,
     body: ReadableStream<Uint8Array> | Uint8Array,
-    opts?: { signal?: AbortSignal },
+    opts?: { signal?: AbortSignal; uncached?: boolean },
   ): Promise<number>;
   /** Read a blob as a stream (optionally a byte range [start, end) ). Throws `BlobNotFoundError`. */
   get(key: string, range?: { start?: number; end?: number }): Promise<ReadableStream<Uint8Array>>;

@@ -138,6 +138,13 @@ export async function runBlobStoreContract(
     const got = await readAll(await s.get("big/stream.bin", { start: mid - 1000, end: mid + 7 }));
     assert.deepEqual(got, bytes.subarray(mid - 1000, mid + 7));
     assert.deepEqual(await s.getBytes("big/stream.bin"), bytes);
+    // The same with the hint of a large upload (a local store writes it past the page cache).
+    const again = binaryChunks(n, 2 ** 20 + 3);
+    assert.equal(
+      await s.put("big/upload.bin", again.stream, { uncached: true }),
+      again.bytes.length,
+    );
+    assert.deepEqual(await s.getBytes("big/upload.bin"), again.bytes);
   });
 
   await step("a failing stream leaves no blob (also after several parts)", async (s) => {

@@ -26,6 +26,7 @@
  *
  * @module
  */
+import { DirectFileWriter } from "./direct_io.ts";
 import { dirname, join } from "node:path";
 import type { BlobInfo, BlobStore, StagedBlob } from "./blob_store.ts";
 import { assertValidKey, BlobNotFoundError } from "./keys.ts";
@@ -141,11 +142,13 @@ export class LocalBlobStore implements BlobStore {
   /**
    * Store `body` under `key` (staged, synced, renamed). A stream's chunk is written before the
    * next one is read, so a producer may refill the buffer of a chunk once it is asked for more.
+   * With `uncached` a stream is written past the page cache (`direct_io.ts`) where the system
+   * allows it, else through the write-behind buffers like any stream.
    */
   async put(
     key: string,
     body: ReadableStream<Uint8Array> | Uint8Array,
-    opts: { signal?: AbortSignal } = {},
+    opts: { signal?: AbortSignal; uncached?: boolean } = {},
   ): Promise<number> {
     const dest = this.localPath(key);
     const signal = opts.signal;
@@ -156,17 +159,21 @@ export class LocalBlobStore implements BlobStore {
       // Ends a pending read; the loop then sees `signal.aborted` and throws its reason.
       reader?.cancel(signal?.reason).catch(() => {});
     };
+    let direct: DirectFileWriter | null = null;
     try {
       signal?.throwIfAborted();
-      file = await Deno.open(tmp, { write: true, createNew: true });
       let written = 0;
       if (body instanceof Uint8Array) {
+        file = await Deno.open(tmp, { write: true, createNew: true });
         await writeAll(file, body);
         written = body.byteLength;
       } else {
         reader = body.getReader();
         signal?.addEventListener("abort", onAbort, { once: true });
-        const out = new WriteBehind(file, this.durable ? EARLY_SYNC_BYTES : Infinity);
+        // An upload (GBs, scanned once) goes past the page cache where the system allows it.
+        direct = opts.uncached ? DirectFileWriter.create(tmp) : null;
+        if (!direct) file = await Deno.open(tmp, { write: true, createNew: true });
+        const out = direct ?? new WriteBehind(file!, this.durable ? EARLY_SYNC_BYTES : Infinity);
         try {
           while (true) {
             const { done, value } = await reader.read();
@@ -175,20 +182,27 @@ export class LocalBlobStore implements BlobStore {
             await out.write(value);
             written += value.byteLength;
           }
-          await out.flush();
+          if (direct) {
+            await direct.finish({ sync: this.durable });
+            direct = null;
+          } else await (out as WriteBehind).flush();
         } finally {
-          await out.settled().catch(() => {}); // on failure: the first error is the one thrown
+          // On failure: the first error is the one thrown.
+          if (out instanceof WriteBehind) await out.settled().catch(() => {});
         }
       }
       signal?.throwIfAborted();
-      // Data must be on disk before the rename publishes it (crash safety).
-      if (this.durable) await file.syncData();
-      file.close();
-      file = null;
+      if (file) {
+        // Data must be on disk before the rename publishes it (crash safety).
+        if (this.durable) await file.syncData();
+        file.close();
+        file = null;
+      }
       await Deno.mkdir(dirname(dest), { recursive: true });
       await Deno.rename(tmp, dest);
       return written;
     } catch (err) {
+      await direct?.abort();
       if (reader) await reader.cancel(err).catch(() => {});
       if (file) {
         try {

@@ -78,52 +78,60 @@ Deno.test("LocalBlobStore: byte ranges", () =>
     assert.deepEqual(part, big.subarray(300_000, 900_001));
   }));
 
-Deno.test("LocalBlobStore: a failing stream leaves no blob and no temp file", () =>
-  withStore(async (s, root) => {
-    await assert.rejects(
-      () => s.put("d/x.csv", chunks(["a", "b", "c"], { failAfter: 2 })),
-      /client went away/,
-    );
-    assert.equal(await s.stat("d/x.csv"), null);
-    assert.deepEqual(await tmpFiles(root), []);
-  }));
+// Every streamed put also with `uncached` (written past the page cache where possible).
+for (const uncached of [false, true]) {
+  const mode = uncached ? " (uncached)" : "";
 
-Deno.test("LocalBlobStore: an aborted signal mid-stream leaves nothing behind", () =>
-  withStore(async (s, root) => {
-    const ctl = new AbortController();
-    let sent = 0;
-    // A stream that never ends by itself (like a stalled upload).
-    const body = new ReadableStream<Uint8Array>({
-      async pull(c) {
-        if (sent++ === 3) ctl.abort(new Error("request aborted"));
-        await new Promise((r) => setTimeout(r, 5));
-        c.enqueue(enc.encode("chunk"));
-      },
-    });
-    await assert.rejects(() => s.put("d/y.csv", body, { signal: ctl.signal }), /request aborted/);
-    assert.equal(await s.stat("d/y.csv"), null);
-    assert.deepEqual(await tmpFiles(root), []);
-    // Already-aborted signal: nothing is even created.
-    await assert.rejects(() => s.put("d/z.csv", enc.encode("x"), { signal: ctl.signal }));
-    assert.equal(await s.stat("d/z.csv"), null);
-    assert.deepEqual(await tmpFiles(root), []);
-  }));
+  Deno.test(`LocalBlobStore: a failing stream leaves no blob and no temp file${mode}`, () =>
+    withStore(async (s, root) => {
+      await assert.rejects(
+        () => s.put("d/x.csv", chunks(["a", "b", "c"], { failAfter: 2 }), { uncached }),
+        /client went away/,
+      );
+      assert.equal(await s.stat("d/x.csv"), null);
+      assert.deepEqual(await tmpFiles(root), []);
+    }));
 
-Deno.test("LocalBlobStore: a hanging stream is ended by abort (no pending read left)", () =>
-  withStore(async (s, root) => {
-    const ctl = new AbortController();
-    const body = new ReadableStream<Uint8Array>({
-      start(c) {
-        c.enqueue(enc.encode("first"));
-      },
-      // Never enqueues again: the read after the first chunk hangs until the abort.
-    });
-    const p = s.put("d/hang.csv", body, { signal: ctl.signal });
-    setTimeout(() => ctl.abort(new Error("timeout")), 20);
-    await assert.rejects(() => p, /timeout/);
-    assert.equal(await s.stat("d/hang.csv"), null);
-    assert.deepEqual(await tmpFiles(root), []);
-  }));
+  Deno.test(`LocalBlobStore: an aborted signal mid-stream leaves nothing behind${mode}`, () =>
+    withStore(async (s, root) => {
+      const ctl = new AbortController();
+      let sent = 0;
+      // A stream that never ends by itself (like a stalled upload).
+      const body = new ReadableStream<Uint8Array>({
+        async pull(c) {
+          if (sent++ === 3) ctl.abort(new Error("request aborted"));
+          await new Promise((r) => setTimeout(r, 5));
+          c.enqueue(enc.encode("chunk"));
+        },
+      });
+      await assert.rejects(
+        () => s.put("d/y.csv", body, { signal: ctl.signal, uncached }),
+        /request aborted/,
+      );
+      assert.equal(await s.stat("d/y.csv"), null);
+      assert.deepEqual(await tmpFiles(root), []);
+      // Already-aborted signal: nothing is even created.
+      await assert.rejects(() => s.put("d/z.csv", enc.encode("x"), { signal: ctl.signal }));
+      assert.equal(await s.stat("d/z.csv"), null);
+      assert.deepEqual(await tmpFiles(root), []);
+    }));
+
+  Deno.test(`LocalBlobStore: a hanging stream is ended by abort (no pending read left)${mode}`, () =>
+    withStore(async (s, root) => {
+      const ctl = new AbortController();
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(enc.encode("first"));
+        },
+        // Never enqueues again: the read after the first chunk hangs until the abort.
+      });
+      const p = s.put("d/hang.csv", body, { signal: ctl.signal, uncached });
+      setTimeout(() => ctl.abort(new Error("timeout")), 20);
+      await assert.rejects(() => p, /timeout/);
+      assert.equal(await s.stat("d/hang.csv"), null);
+      assert.deepEqual(await tmpFiles(root), []);
+    }));
+}
 
 Deno.test("LocalBlobStore: traversal attempts are rejected everywhere", () =>
   withStore(async (s) => {

@@ -61,10 +61,12 @@ export class WorkerHost {
   readonly #children = new Map<number, HostedSpawnOptions["onError"]>();
   #nextId = 0;
   #failure: string | null = null;
+  #warm = Promise.withResolvers<boolean>();
 
   constructor(link?: MessagePort) {
     const onReply = (e: MessageEvent<HostReply>) => {
       if (e.data?.type === "error") this.#children.get(e.data.id)?.(e.data.message);
+      else if (e.data?.type === "warm") this.#warm.resolve(true);
     };
     if (link) {
       link.onmessage = onReply;
@@ -89,6 +91,30 @@ export class WorkerHost {
       post: (msg, transfer) => worker.postMessage(msg, transfer),
       close: () => worker.terminate(),
     };
+  }
+
+  /**
+   * Resolves true once every worker of the host's pool has started (a spawn then takes
+   * milliseconds instead of the ~1 s a worker needs to start), false if `timeoutMs` passes
+   * first or the host failed. Only the main thread's host reports this.
+   *
+   * @example
+   * ```ts
+   * const host = startWorkerHost();
+   * await host.whenWarm(5000); // before serving requests
+   * ```
+   */
+  async whenWarm(timeoutMs: number): Promise<boolean> {
+    if (this.#failure) return false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await Promise.race([
+        this.#warm.promise,
+        new Promise<boolean>((resolve) => timer = setTimeout(() => resolve(false), timeoutMs)),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Why the host is gone, or null while it can start workers. */
@@ -141,6 +167,7 @@ export class WorkerHost {
   #fail(reason: string): void {
     if (this.#failure) return;
     this.#failure = reason;
+    this.#warm.resolve(false);
     this.#transport.close();
     const owners = [...this.#children.values()];
     this.#children.clear();

@@ -21,8 +21,11 @@ export type HostRequest =
   }
   | { type: "terminate"; id: number };
 
-/** Host → owner: a worker had an uncaught error, or could not be started. */
-export type HostReply = { type: "error"; id: number; message: string };
+/**
+ * Host → owner: a worker had an uncaught error, or could not be started; or (to the main thread,
+ * once) every worker of the pool has started, so spawns from now on take milliseconds.
+ */
+export type HostReply = { type: "error"; id: number; message: string } | { type: "warm" };
 
 /** Host → pooled worker, over its control port: become `module`. */
 export interface AdoptRequest {
@@ -33,5 +36,5 @@ export interface AdoptRequest {
   host: MessagePort;
 }
 
-/** Pooled worker → host: the module could not be loaded. */
-export type ShellReply = { type: "error"; message: string };
+/** Pooled worker → host: it has started and waits for its module; or that module failed to load. */
+export type ShellReply = { type: "ready" } | { type: "error"; message: string };

@@ -38,6 +38,8 @@ interface Shell {
   id?: number;
   /** The owner end this worker spawns its own workers through (set at adoption). */
   link?: { port: MessagePort; owner: Owner };
+  /** It has started (its first message arrived): adopting it takes milliseconds. */
+  started?: boolean;
 }
 
 const scope = globalThis as unknown as HostScope;
@@ -56,7 +58,12 @@ function startShell(): Shell {
     fail(shell, ev.message || "The worker failed.");
   };
   worker.onmessageerror = () => fail(shell, "Could not read a message from the worker.");
-  control.onmessage = (m: MessageEvent<ShellReply>) => fail(shell, m.data.message);
+  control.onmessage = (m: MessageEvent<ShellReply>) => {
+    if (m.data.type === "ready") {
+      shell.started = true;
+      reportWarm();
+    } else fail(shell, m.data.message);
+  };
   worker.postMessage({ control: port2 }, [port2]);
   return shell;
 }
@@ -84,6 +91,15 @@ function stop(shell: Shell): void {
     shell.link.port.close();
     for (const child of [...shell.link.owner.children.values()]) stop(child);
   }
+}
+
+let warmReported = false;
+
+/** Tell the main thread, once, that the whole pool has started (`WorkerHost.whenWarm`). */
+function reportWarm(): void {
+  if (warmReported || idle.length < POOL_SIZE || !idle.every((s) => s.started)) return;
+  warmReported = true;
+  mainOwner.reply({ type: "warm" });
 }
 
 function refill(): void {

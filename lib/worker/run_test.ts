@@ -234,3 +234,27 @@ Deno.test("WorkerClient: stopping the worker host rejects the calls of the worke
     stopWorkerHost();
   }
 });
+
+Deno.test("WorkerHost.whenWarm: true once the pool has started, false after the host stopped", async () => {
+  const host = startWorkerHost();
+  try {
+    assert.equal(await host.whenWarm(30_000), true);
+    // Adopting a started worker is now a message, not a start-up.
+    const client = WorkerClient.spawn(WORKER);
+    try {
+      assert.equal(await client.call<TestRequest, number>({ mode: "echo", value: 3 }), 3);
+    } finally {
+      client.terminate();
+    }
+  } finally {
+    stopWorkerHost();
+  }
+  assert.equal(await host.whenWarm(30_000), false);
+  const never = startWorkerHost();
+  try {
+    // A bound shorter than any start-up: the caller goes on without the pool.
+    assert.equal(await never.whenWarm(0), false);
+  } finally {
+    stopWorkerHost();
+  }
+});

@@ -21,6 +21,7 @@ const scope = globalThis as unknown as ShellScope;
 scope.onmessage = (e: MessageEvent<{ control: MessagePort }>) => {
   const control = e.data.control;
   const reply = (msg: ShellReply) => control.postMessage(msg);
+  queueMicrotask(() => reply({ type: "ready" }));
   control.onmessage = async (m: MessageEvent<AdoptRequest>) => {
     control.onmessage = null; // one adoption per worker
     const { module, cancel, port, host } = m.data;

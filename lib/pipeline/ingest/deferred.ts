@@ -54,7 +54,7 @@ export async function acceptUploadDeferred(
   const keys = datasetBlobKeys(id);
   let bytes: number;
   try {
-    bytes = await storage.put(keys.source, source.body);
+    bytes = await storage.put(keys.source, source.body, { uncached: true });
   } catch (err) {
     await source.body.cancel(err).catch(() => {});
     await storage.deletePrefix(keys.prefix).catch(() => {});
