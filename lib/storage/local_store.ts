@@ -172,7 +172,11 @@ export class LocalBlobStore implements BlobStore {
         signal?.addEventListener("abort", onAbort, { once: true });
         // An upload (GBs, scanned once) goes past the page cache where the system allows it.
         direct = opts.uncached ? DirectFileWriter.create(tmp) : null;
-        if (!direct) file = await Deno.open(tmp, { write: true, createNew: true });
+        if (!direct) {
+          // A refused direct open may have created the (unique, ours) temp file.
+          if (opts.uncached) await Deno.remove(tmp).catch(() => {});
+          file = await Deno.open(tmp, { write: true, createNew: true });
+        }
         const out = direct ?? new WriteBehind(file!, this.durable ? EARLY_SYNC_BYTES : Infinity);
         try {
           while (true) {
