@@ -144,12 +144,9 @@ async function openLargeFileDirect(
   start: number,
   end: number,
 ): Promise<ByteReader | null> {
-  let size: number;
   try {
-    size = (await Deno.stat(path)).size;
+    return await openDirectRange(path, start, end, { minBytes: DIRECT_READ_MIN_BYTES });
   } catch {
-    return null; // the usual open reports it
+    return null; // a missing file: the usual open reports it
   }
-  if (Math.min(end, size) - Math.max(0, start) < DIRECT_READ_MIN_BYTES) return null;
-  return await openDirectRange(path, start, end);
 }

@@ -27,7 +27,11 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> 
 
 const text = async (s: ReadableStream<Uint8Array>) => dec.decode(await readAll(s));
 
-function chunks(parts: string[], opts: { failAfter?: number } = {}): ReadableStream<Uint8Array> {
+/** A body of `parts` (text), erroring "client went away" after `failAfter` of them. */
+export function chunks(
+  parts: string[],
+  opts: { failAfter?: number } = {},
+): ReadableStream<Uint8Array> {
   let i = 0;
   return new ReadableStream({
     pull(c) {
@@ -37,6 +41,21 @@ function chunks(parts: string[], opts: { failAfter?: number } = {}): ReadableStr
       }
       if (i >= parts.length) c.close();
       else c.enqueue(enc.encode(parts[i++]));
+    },
+  });
+}
+
+/**
+ * A body that never ends by itself (a stalled upload): "chunk" every 5 ms; `ctl` is aborted with
+ * "request aborted" when the fourth is asked for.
+ */
+export function abortedMidStream(ctl: AbortController): ReadableStream<Uint8Array> {
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(c) {
+      if (sent++ === 3) ctl.abort(new Error("request aborted"));
+      await new Promise((r) => setTimeout(r, 5));
+      c.enqueue(enc.encode("chunk"));
     },
   });
 }
@@ -162,14 +181,7 @@ export async function runBlobStoreContract(
 
   await step("an aborted signal mid-stream leaves nothing behind", async (s) => {
     const ctl = new AbortController();
-    let sent = 0;
-    const body = new ReadableStream<Uint8Array>({
-      async pull(c) {
-        if (sent++ === 3) ctl.abort(new Error("request aborted"));
-        await new Promise((r) => setTimeout(r, 5));
-        c.enqueue(enc.encode("chunk"));
-      },
-    });
+    const body = abortedMidStream(ctl);
     await assert.rejects(() => s.put("d/y.csv", body, { signal: ctl.signal }), /request aborted/);
     assert.equal(await s.stat("d/y.csv"), null);
     await assert.rejects(() => s.put("d/z.csv", enc.encode("x"), { signal: ctl.signal }));

@@ -60,7 +60,7 @@ const SYMBOLS = {
   close: { parameters: ["i32"], result: "i32" },
   unlink: { parameters: ["buffer"], result: "i32" },
   ftruncate: { parameters: ["i32", "i64"], result: "i32" },
-  // Off this thread: a 2 MiB transfer or a device flush must not hold the event loop.
+  // Off this thread: a block's transfer or a device flush must not hold the event loop.
   pwrite: { parameters: ["i32", "pointer", "usize", "i64"], result: "isize", nonblocking: true },
   pread: { parameters: ["i32", "pointer", "usize", "i64"], result: "isize", nonblocking: true },
   fdatasync: { parameters: ["i32"], result: "i32", nonblocking: true },
@@ -100,9 +100,14 @@ export function directIoAvailable(): boolean {
   return load() !== null;
 }
 
+/** errno of this thread's last failed call. */
+function errnoOf(c: Libc): number {
+  return new Deno.UnsafePointerView(c.__errno_location()!).getInt32();
+}
+
 /** errno of this thread's last failed call, as an Error naming `what`. */
 function lastError(c: Libc, what: string): Error {
-  const errno = new Deno.UnsafePointerView(c.__errno_location()!).getInt32();
+  const errno = errnoOf(c);
   const text = Deno.UnsafePointerView.getCString(c.strerror(errno)!);
   return Object.assign(new Error(`${what}: ${text} (errno ${errno})`), { errno });
 }
@@ -130,8 +135,7 @@ function openDirect(c: Libc, path: string, flags: number, create: boolean): numb
   if (fd >= 0) return fd;
   // A filesystem that refuses O_DIRECT answers EINVAL after creating the file (O_EXCL: it is
   // ours); any other error (EEXIST, ENOENT, EACCES) leaves whatever is there untouched.
-  const errno = new Deno.UnsafePointerView(c.__errno_location()!).getInt32();
-  if (create && errno === EINVAL) c.unlink(name);
+  if (create && errnoOf(c) === EINVAL) c.unlink(name);
   return null;
 }
 
@@ -216,16 +220,19 @@ export class DirectFileWriter {
     }
   }
 
+  /** `len` bytes of `buf` at file offset `at`, all of them or an error. */
+  async #writeAt(buf: Uint8Array, len: number, at: number): Promise<void> {
+    const n = await transfer(this.#c, "pwrite", this.#fd, buf, len, at);
+    if (n !== len) throw new Error(`Writing the file failed: ${n} of ${len} bytes written`);
+  }
+
   /** Write the full current buffer once the previous write is done, then switch buffers. */
   async #flushBlock(): Promise<void> {
     await this.#pending;
-    const buf = this.#bufs[this.#cur], len = this.#len, at = this.#offset;
-    const p = transfer(this.#c, "pwrite", this.#fd, buf, len, at).then((n) => {
-      if (n !== len) throw new Error(`Writing the file failed: ${n} of ${len} bytes written`);
-    });
+    const p = this.#writeAt(this.#bufs[this.#cur], this.#len, this.#offset);
     p.catch(() => {}); // observed by the next await of #pending
     this.#pending = p;
-    this.#offset += len;
+    this.#offset += this.#len;
     this.#cur ^= 1;
     this.#len = 0;
   }
@@ -242,8 +249,7 @@ export class DirectFileWriter {
       const buf = this.#bufs[this.#cur];
       const padded = Math.ceil(this.#len / DIRECT_ALIGN) * DIRECT_ALIGN;
       buf.fill(0, this.#len, padded);
-      const n = await transfer(c, "pwrite", fd, buf, padded, this.#offset);
-      if (n !== padded) throw new Error(`Writing the file failed: ${n} of ${padded} bytes written`);
+      await this.#writeAt(buf, padded, this.#offset);
       if (c.ftruncate(fd, BigInt(size)) !== 0) throw lastError(c, "Truncating the file failed");
     }
     if (opts.sync && (await c.fdatasync(fd)) !== 0 && c.fdatasyncSync(fd) !== 0) {
@@ -269,18 +275,21 @@ export class DirectFileWriter {
 /**
  * A reader over bytes [start, end) of a file (clamped to its size), read with `O_DIRECT`
  * in aligned blocks, the next block read ahead while the caller works on the current one. Null
- * when direct I/O is not available or the filesystem refuses it.
+ * when direct I/O is not available or the filesystem refuses it, and when the clamped range is
+ * shorter than `minBytes` (the caller then reads through the cache).
  */
 export async function openDirectRange(
   path: string,
   start: number,
   end: number,
+  opts: { minBytes?: number } = {},
 ): Promise<RangeReader | null> {
   const c = load();
   if (!c) return null;
   const total = (await Deno.stat(path)).size;
   end = Math.min(end, total);
   start = Math.min(Math.max(0, start), end);
+  if (end - start < (opts.minBytes ?? 0)) return null;
   const fd = openDirect(c, path, O_RDONLY, false);
   if (fd === null) return null;
   const bufs = [alignedBuffer(READ_BLOCK_BYTES), alignedBuffer(READ_BLOCK_BYTES)];

@@ -29,6 +29,16 @@ async function writeDirect(path: string, data: Uint8Array, seed: number): Promis
   return await out.finish({ sync: true });
 }
 
+/** Run `fn` in a fresh folder under the working directory (a real disk; /tmp may be tmpfs). */
+async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ dir: ".", prefix: ".direct-io-test-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 async function readAll(path: string, start: number, end: number, into = 777_777) {
   const r = await openDirectRange(path, start, end);
   assert.ok(r, "direct reading refused by the test filesystem");
@@ -46,9 +56,8 @@ async function readAll(path: string, start: number, end: number, into = 777_777)
 Deno.test({
   name: "DirectFileWriter: files of every tail length read back byte for byte",
   ignore: !available,
-  async fn() {
-    const dir = await Deno.makeTempDir({ dir: ".", prefix: ".direct-io-test-" });
-    try {
+  fn: () =>
+    withTempDir(async (dir) => {
       const sizes = [0, 1, DIRECT_ALIGN - 1, DIRECT_ALIGN, DIRECT_ALIGN + 1, 3 * 524_288 + 17];
       for (const [i, size] of sizes.entries()) {
         const path = join(dir, `f${i}`);
@@ -57,18 +66,14 @@ Deno.test({
         assert.equal((await Deno.stat(path)).size, size);
         assert.deepEqual(await Deno.readFile(path), data);
       }
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "openDirectRange: any range, aligned or not, clamped to the file",
   ignore: !available,
-  async fn() {
-    const dir = await Deno.makeTempDir({ dir: ".", prefix: ".direct-io-test-" });
-    try {
+  fn: () =>
+    withTempDir(async (dir) => {
       const path = join(dir, "data.bin");
       const size = 9 * 1024 * 1024 + 12_345; // more than two read blocks, unaligned end
       const data = bytesOf(size, 42);
@@ -91,18 +96,14 @@ Deno.test({
       }
       // Small reads (the caller's buffer smaller than a block) see the same bytes.
       assert.deepEqual((await readAll(path, 123, 2_000_000, 4099)).bytes, data.subarray(123, 2e6));
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "DirectFileWriter: refuses an existing file and a missing folder (no file left behind)",
   ignore: !available,
-  async fn() {
-    const dir = await Deno.makeTempDir({ dir: ".", prefix: ".direct-io-test-" });
-    try {
+  fn: () =>
+    withTempDir(async (dir) => {
       const path = join(dir, "exists");
       await Deno.writeTextFile(path, "keep");
       assert.equal(DirectFileWriter.create(path), null);
@@ -113,8 +114,5 @@ Deno.test({
       await out.write(bytesOf(700_000, 5));
       await out.abort();
       assert.ok((await Deno.stat(join(dir, "partial"))).size <= 700_000);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { BlobNotFoundError, InvalidKeyError, LocalBlobStore } from "./local_store.ts";
+import { abortedMidStream, chunks } from "./blob_store_contract.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -20,20 +21,6 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
 
 async function tmpFiles(root: string): Promise<string[]> {
   return (await Array.fromAsync(Deno.readDir(join(root, ".tmp")))).map((e) => e.name);
-}
-
-function chunks(parts: string[], opts: { failAfter?: number } = {}): ReadableStream<Uint8Array> {
-  let i = 0;
-  return new ReadableStream({
-    pull(c) {
-      if (opts.failAfter !== undefined && i === opts.failAfter) {
-        c.error(new Error("client went away"));
-        return;
-      }
-      if (i >= parts.length) c.close();
-      else c.enqueue(enc.encode(parts[i++]));
-    },
-  });
 }
 
 Deno.test("LocalBlobStore: put stream / bytes, get, getBytes, stat", () =>
@@ -95,15 +82,7 @@ for (const uncached of [false, true]) {
   Deno.test(`LocalBlobStore: an aborted signal mid-stream leaves nothing behind${mode}`, () =>
     withStore(async (s, root) => {
       const ctl = new AbortController();
-      let sent = 0;
-      // A stream that never ends by itself (like a stalled upload).
-      const body = new ReadableStream<Uint8Array>({
-        async pull(c) {
-          if (sent++ === 3) ctl.abort(new Error("request aborted"));
-          await new Promise((r) => setTimeout(r, 5));
-          c.enqueue(enc.encode("chunk"));
-        },
-      });
+      const body = abortedMidStream(ctl);
       await assert.rejects(
         () => s.put("d/y.csv", body, { signal: ctl.signal, uncached }),
         /request aborted/,

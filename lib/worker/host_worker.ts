@@ -5,7 +5,7 @@
  * (the owner talks to it over its own MessagePort from then on) and a new one is started behind
  * it; this worker forwards the adopted worker's uncaught errors and terminates it on request.
  * An adopted worker gets a link back to this host, so the workers it starts in turn (a
- * training's histogram helper) come from the pool too (`RemoteWorkerHost` in `host.ts`).
+ * training's histogram helper) come from the pool too (`useRemoteWorkerHost` in `host.ts`).
  *
  * This module must stay importable from a worker: no KV, no files, no app imports.
  *
